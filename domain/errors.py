@@ -1,0 +1,33 @@
+"""Errors the domain raises for people to read.
+
+Each carries an English message marked for translation and its parameters; the
+layer that shows it translates it into the reader's language.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    def __init__(self, message: str, /, field: str | None = None, **params: object) -> None:
+        super().__init__(message.format(**params) if params else message)
+        self.message = message
+        self.field = field
+        self.params = params
+
+
+class InvalidValue(DomainError):
+    """A value that cannot be accepted; `field` names the input it belongs to."""
+
+
+class NotFound(DomainError):
+    pass
+
+
+class InvalidCredentials(DomainError):
+    pass
+
+
+class TooManyAttempts(DomainError):
+    def __init__(self, message: str, /, retry_after_seconds: int) -> None:
+        super().__init__(message, seconds=retry_after_seconds)
+        self.retry_after_seconds = retry_after_seconds

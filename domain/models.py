@@ -1,0 +1,198 @@
+"""Tortoise records of the workshop world. Every instant is stored in UTC.
+
+Changing a model means a new migration: `tortoise makemigrations` (docs/development.md).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+APP_LABEL = "atelier"
+
+
+class StaffRole(StrEnum):
+    ORGANISER = "organiser"
+    MODERATOR = "moderator"
+
+
+class Interactivity(StrEnum):
+    DELIBERATION = "deliberation"
+    COLLECTING_IDEAS = "collecting_ideas"
+
+
+class Audience(StrEnum):
+    GENERAL_PUBLIC = "general_public"
+    SPECIALISED = "specialised"
+
+
+class Aim(StrEnum):
+    EXCHANGING_VIEWS = "exchanging_views"
+    REACHING_CONSENSUS = "reaching_consensus"
+
+
+class StepKind(StrEnum):
+    PLENARY = "plenary"
+    BREAKOUT = "breakout"
+
+
+class RoomKind(StrEnum):
+    PLENARY = "plenary"
+    BREAKOUT = "breakout"
+
+
+class RoomAssignment(StrEnum):
+    PARTICIPANTS_CHOOSE = "participants_choose"
+    RANDOM_BALANCED = "random_balanced"
+    BY_ORGANISER = "by_organiser"
+
+
+class TeamRole(StrEnum):
+    LEAD_MODERATOR = "lead_moderator"
+    CO_MODERATOR = "co_moderator"
+
+
+class StaffAccount(Model):
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254, unique=True)
+    display_name = fields.CharField(max_length=120)
+    role = fields.CharEnumField(StaffRole, max_length=20)
+    password_hash = fields.CharField(max_length=200)
+    active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_signed_in_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "staff_account"
+
+
+class StaffSession(Model):
+    """A signed-in browser. Only a hash of its token is kept, so a leaked database opens nothing."""
+
+    id = fields.IntField(primary_key=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    account: fields.ForeignKeyRelation[StaffAccount] = fields.ForeignKeyField(
+        f"{APP_LABEL}.StaffAccount", related_name="sessions", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+
+    class Meta:
+        table = "staff_session"
+
+
+class SignInThrottle(Model):
+    """Consecutive failed sign-ins for one e-mail address or one network address."""
+
+    key = fields.CharField(max_length=300, primary_key=True)
+    failures = fields.IntField(default=0)
+    last_failure_at = fields.DatetimeField()
+
+    class Meta:
+        table = "sign_in_throttle"
+
+
+class Workshop(Model):
+    id = fields.IntField(primary_key=True)
+    slug = fields.CharField(max_length=60, unique=True)
+    # Purpose
+    title = fields.CharField(max_length=120, default="")
+    description = fields.TextField(default="")
+    objectives = fields.TextField(default="")
+    success_factors = fields.TextField(default="")
+    interactivity = fields.CharEnumField(Interactivity, max_length=30, default=Interactivity.DELIBERATION)
+    audience = fields.CharEnumField(Audience, max_length=30, default=Audience.GENERAL_PUBLIC)
+    audience_details = fields.TextField(default="")
+    aim = fields.CharEnumField(Aim, max_length=30, default=Aim.EXCHANGING_VIEWS)
+    language = fields.CharField(max_length=5, default="fr")
+    # When
+    time_zone = fields.CharField(max_length=64, default="Europe/Paris")
+    duration_minutes = fields.IntField(default=90)
+    # Rooms
+    expected_participants = fields.IntField(null=True)
+    room_assignment = fields.CharEnumField(
+        RoomAssignment, max_length=30, default=RoomAssignment.PARTICIPANTS_CHOOSE
+    )
+    # Life cycle
+    published_at = fields.DatetimeField(null=True)
+    archived_at = fields.DatetimeField(null=True)
+    created_by: fields.ForeignKeyNullableRelation[StaffAccount] = fields.ForeignKeyField(
+        f"{APP_LABEL}.StaffAccount", related_name="created_workshops", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    sessions: fields.ReverseRelation[WorkshopSession]
+    steps: fields.ReverseRelation[Step]
+    rooms: fields.ReverseRelation[Room]
+    team: fields.ReverseRelation[TeamMember]
+
+    class Meta:
+        table = "workshop"
+
+
+class WorkshopSession(Model):
+    """One live occurrence of a workshop: same agenda, its own date and capacity."""
+
+    id = fields.IntField(primary_key=True)
+    workshop: fields.ForeignKeyRelation[Workshop] = fields.ForeignKeyField(
+        f"{APP_LABEL}.Workshop", related_name="sessions", on_delete=fields.CASCADE
+    )
+    starts_at = fields.DatetimeField()
+    capacity = fields.IntField(null=True)
+
+    class Meta:
+        table = "workshop_session"
+        ordering = ["starts_at", "id"]
+
+
+class Step(Model):
+    id = fields.IntField(primary_key=True)
+    workshop: fields.ForeignKeyRelation[Workshop] = fields.ForeignKeyField(
+        f"{APP_LABEL}.Workshop", related_name="steps", on_delete=fields.CASCADE
+    )
+    position = fields.IntField()
+    title = fields.CharField(max_length=120, default="")
+    objective = fields.CharField(max_length=300, default="")
+    kind = fields.CharEnumField(StepKind, max_length=20, default=StepKind.PLENARY)
+    minutes = fields.IntField(default=10)
+    context_info = fields.TextField(default="")
+    expected_of_participants = fields.TextField(default="")
+    moderator_script = fields.TextField(default="")
+
+    class Meta:
+        table = "step"
+        ordering = ["position", "id"]
+
+
+class Room(Model):
+    id = fields.IntField(primary_key=True)
+    workshop: fields.ForeignKeyRelation[Workshop] = fields.ForeignKeyField(
+        f"{APP_LABEL}.Workshop", related_name="rooms", on_delete=fields.CASCADE
+    )
+    kind = fields.CharEnumField(RoomKind, max_length=20)
+    position = fields.IntField()
+    name = fields.CharField(max_length=80, default="")
+    topic = fields.CharField(max_length=300, default="")
+    capacity = fields.IntField(null=True)
+
+    class Meta:
+        table = "room"
+        ordering = ["position", "id"]
+
+
+class TeamMember(Model):
+    id = fields.IntField(primary_key=True)
+    workshop: fields.ForeignKeyRelation[Workshop] = fields.ForeignKeyField(
+        f"{APP_LABEL}.Workshop", related_name="team", on_delete=fields.CASCADE
+    )
+    account: fields.ForeignKeyRelation[StaffAccount] = fields.ForeignKeyField(
+        f"{APP_LABEL}.StaffAccount", related_name="assignments", on_delete=fields.CASCADE
+    )
+    role = fields.CharEnumField(TeamRole, max_length=20, default=TeamRole.CO_MODERATOR)
+
+    class Meta:
+        table = "team_member"
+        unique_together = (("workshop", "account"),)

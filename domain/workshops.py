@@ -1,0 +1,440 @@
+"""Commands that prepare workshops: drafts saved field by field, agenda, rooms, team, publishing.
+
+Drafts are lenient: a value is refused only when it cannot be stored at all (too
+long, not a number, a taken address). Whether the workshop is ready is the job
+of `planning.review`, which the wizard shows beside each field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, time
+from typing import Any
+
+from slugify import slugify
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from domain import planning, timekeeping
+from domain.clock import Clock
+from domain.errors import InvalidValue, NotFound
+from domain.i18n import LANGUAGES, N_
+from domain.models import (
+    Aim,
+    Audience,
+    Interactivity,
+    Room,
+    RoomAssignment,
+    RoomKind,
+    StaffAccount,
+    Step,
+    StepKind,
+    TeamMember,
+    TeamRole,
+    Workshop,
+    WorkshopSession,
+)
+from domain.planning import Issue, Severity, WorkshopPlan
+from domain.step_templates import TEMPLATES
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,58})[a-z0-9]$")
+RESERVED_SLUGS = frozenset({"new", "nouveau", "admin", "api", "static"})
+SUGGESTED_AGENDA = ("welcome", "presentation", "plenary_discussion", "breakout_discussion", "conclusion")
+PLENARY_NAMES = {"fr": "Plénière", "en": "Plenary"}
+BREAKOUT_NAMES = {"fr": "Salle {number}", "en": "Room {number}"}
+MAX_TEXT = 10_000
+MAX_PEOPLE = 10_000
+
+
+class NotReady(Exception):
+    """Publishing was refused; `issues` are the blocking ones."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        super().__init__(f"{len(issues)} blocking issue(s)")
+        self.issues = issues
+
+
+# ---------------------------------------------------------------- field checks
+
+def _text(limit: int) -> Callable[[str, Any], str]:
+    def check(field: str, value: Any) -> str:
+        text = "" if value is None else str(value).strip()
+        if len(text) > limit:
+            raise InvalidValue(N_("At most {count} characters."), field=field, count=limit)
+        return text
+    return check
+
+
+def _whole_number(low: int, high: int, *, optional: bool = False) -> Callable[[str, Any], int | None]:
+    def check(field: str, value: Any) -> int | None:
+        if value is None or value == "":
+            if optional:
+                return None
+            raise InvalidValue(N_("Enter a number."), field=field)
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise InvalidValue(N_("Enter a number."), field=field) from None
+        if not number.is_integer():
+            raise InvalidValue(N_("Enter a whole number."), field=field)
+        if not low <= number <= high:
+            raise InvalidValue(N_("Enter a number between {low} and {high}."), field=field, low=low, high=high)
+        return int(number)
+    return check
+
+
+def _choice(enum: type) -> Callable[[str, Any], Any]:
+    def check(field: str, value: Any) -> Any:
+        try:
+            return enum(value)
+        except ValueError:
+            raise InvalidValue(N_("Choose one of the options."), field=field) from None
+    return check
+
+
+def _language(field: str, value: Any) -> str:
+    if value not in LANGUAGES:
+        raise InvalidValue(N_("Choose one of the options."), field=field)
+    return value
+
+
+WORKSHOP_FIELDS: dict[str, Callable[[str, Any], Any]] = {
+    "title": _text(120),
+    "description": _text(MAX_TEXT),
+    "objectives": _text(MAX_TEXT),
+    "success_factors": _text(MAX_TEXT),
+    "interactivity": _choice(Interactivity),
+    "audience": _choice(Audience),
+    "audience_details": _text(MAX_TEXT),
+    "aim": _choice(Aim),
+    "language": _language,
+    "duration_minutes": _whole_number(1, 24 * 60),
+    "expected_participants": _whole_number(1, MAX_PEOPLE, optional=True),
+    "room_assignment": _choice(RoomAssignment),
+}
+
+STEP_FIELDS: dict[str, Callable[[str, Any], Any]] = {
+    "title": _text(120),
+    "objective": _text(300),
+    "kind": _choice(StepKind),
+    "minutes": _whole_number(0, 24 * 60),
+    "context_info": _text(MAX_TEXT),
+    "expected_of_participants": _text(MAX_TEXT),
+    "moderator_script": _text(2 * MAX_TEXT),
+}
+
+ROOM_FIELDS: dict[str, Callable[[str, Any], Any]] = {
+    "name": _text(80),
+    "topic": _text(300),
+    "capacity": _whole_number(0, MAX_PEOPLE, optional=True),
+}
+
+
+def _apply(record: Any, checks: dict[str, Callable[[str, Any], Any]], field: str, value: Any) -> Any:
+    if field not in checks:
+        raise ValueError(f"{type(record).__name__}.{field} is not editable")
+    checked = checks[field](field, value)
+    setattr(record, field, checked)
+    return checked
+
+
+# ---------------------------------------------------------------- loading
+
+async def load_plan(slug: str) -> WorkshopPlan:
+    workshop = await Workshop.get_or_none(slug=slug)
+    if workshop is None:
+        raise NotFound(N_("There is no workshop at this address."))
+    return await _plan_of(workshop)
+
+
+async def load_plan_by_id(workshop_id: int) -> WorkshopPlan:
+    return await _plan_of(await Workshop.get(id=workshop_id))
+
+
+async def _plan_of(workshop: Workshop) -> WorkshopPlan:
+    return WorkshopPlan(
+        workshop=workshop,
+        sessions=await WorkshopSession.filter(workshop=workshop).order_by("starts_at", "id"),
+        steps=await Step.filter(workshop=workshop).order_by("position", "id"),
+        rooms=await Room.filter(workshop=workshop).order_by("position", "id"),
+        team=await TeamMember.filter(workshop=workshop).select_related("account").order_by("id"),
+    )
+
+
+async def published_plan(slug: str) -> WorkshopPlan | None:
+    workshop = await Workshop.get_or_none(slug=slug, published_at__isnull=False, archived_at__isnull=True)
+    return await _plan_of(workshop) if workshop else None
+
+
+async def list_plans(*, archived: bool = False) -> list[WorkshopPlan]:
+    workshops = await Workshop.filter(archived_at__isnull=not archived).order_by("-updated_at")
+    return [await _plan_of(workshop) for workshop in workshops]
+
+
+async def plans_for_moderator(account: StaffAccount) -> list[WorkshopPlan]:
+    workshops = await Workshop.filter(team__account=account, archived_at__isnull=True).distinct()
+    return [await _plan_of(workshop) for workshop in workshops]
+
+
+async def upcoming_public_plans(now: datetime) -> list[WorkshopPlan]:
+    workshops = await Workshop.filter(published_at__isnull=False, archived_at__isnull=True)
+    plans = [await _plan_of(workshop) for workshop in workshops]
+    upcoming = [(plan.next_session(now), plan) for plan in plans]
+    return [plan for session, plan in sorted(
+        ((s, p) for s, p in upcoming if s is not None), key=lambda pair: pair[0].starts_at)]
+
+
+# ---------------------------------------------------------------- creating
+
+async def unique_slug(text: str, *, exclude_id: int | None = None) -> str:
+    base = slugify(text, max_length=50, word_boundary=True) or "atelier"
+    if len(base) < 3 or base in RESERVED_SLUGS:
+        base = f"atelier-{base}".strip("-")
+    candidate, number = base, 2
+    while await Workshop.filter(slug=candidate).exclude(id=exclude_id or 0).exists():
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
+
+
+async def create_workshop(
+    *,
+    title: str,
+    created_by: StaffAccount | None,
+    language: str = "fr",
+    time_zone: str = "Europe/Paris",
+    suggested_agenda: bool = True,
+) -> Workshop:
+    title = WORKSHOP_FIELDS["title"]("title", title)
+    if len(title) < planning.MIN_TITLE_LENGTH:
+        raise InvalidValue(
+            N_("Give the workshop a title of at least {count} characters."),
+            field="title", count=planning.MIN_TITLE_LENGTH,
+        )
+    language = _language("language", language)
+    if not timekeeping.is_known_zone(time_zone):
+        time_zone = "Europe/Paris"
+    async with in_transaction():
+        workshop = await Workshop.create(
+            slug=await unique_slug(title), title=title, language=language, time_zone=time_zone,
+            created_by=created_by,
+        )
+        await Room.create(workshop=workshop, kind=RoomKind.PLENARY, position=0, name=PLENARY_NAMES[language])
+        if suggested_agenda:
+            for key in SUGGESTED_AGENDA:
+                await add_step(workshop, template=key)
+    return workshop
+
+
+async def duplicate_workshop(source: Workshop, *, title: str, created_by: StaffAccount | None) -> Workshop:
+    """A new draft with the same purpose, agenda, rooms and team; dates are left to set."""
+    plan = await _plan_of(source)
+    copied = {name: getattr(source, name) for name in WORKSHOP_FIELDS if name != "title"}
+    async with in_transaction():
+        workshop = await Workshop.create(
+            **copied, title=title[:120], slug=await unique_slug(title), time_zone=source.time_zone,
+            created_by=created_by,
+        )
+        for step in plan.steps:
+            await Step.create(workshop=workshop, position=step.position,
+                              **{name: getattr(step, name) for name in STEP_FIELDS})
+        for room in plan.rooms:
+            await Room.create(workshop=workshop, kind=room.kind, position=room.position,
+                              **{name: getattr(room, name) for name in ROOM_FIELDS})
+        for member in plan.team:
+            await TeamMember.create(workshop=workshop, account_id=member.account_id, role=member.role)
+    return workshop
+
+
+# ---------------------------------------------------------------- purpose, when
+
+async def update_workshop(workshop: Workshop, field: str, value: Any) -> Any:
+    checked = _apply(workshop, WORKSHOP_FIELDS, field, value)
+    await workshop.save(update_fields=[field, "updated_at"])
+    return checked
+
+
+async def set_time_zone(workshop: Workshop, zone_name: str) -> None:
+    """Change the zone, keeping each session at the same local wall-clock time."""
+    timekeeping.zone(zone_name)
+    async with in_transaction():
+        for session in await WorkshopSession.filter(workshop=workshop):
+            local = timekeeping.to_local(session.starts_at, workshop.time_zone)
+            session.starts_at = timekeeping.to_utc(local.date(), local.time(), zone_name)
+            await session.save(update_fields=["starts_at"])
+        workshop.time_zone = zone_name
+        await workshop.save(update_fields=["time_zone", "updated_at"])
+
+
+async def add_session(workshop: Workshop, local_date: date, local_time: time) -> WorkshopSession:
+    starts_at = timekeeping.to_utc(local_date, local_time, workshop.time_zone)
+    session = await WorkshopSession.create(workshop=workshop, starts_at=starts_at)
+    await workshop.save(update_fields=["updated_at"])
+    return session
+
+
+async def move_session(session: WorkshopSession, workshop: Workshop, local_date: date, local_time: time) -> None:
+    session.starts_at = timekeeping.to_utc(local_date, local_time, workshop.time_zone)
+    await session.save(update_fields=["starts_at"])
+
+
+async def set_session_capacity(session: WorkshopSession, value: Any) -> None:
+    session.capacity = _whole_number(1, MAX_PEOPLE, optional=True)("capacity", value)
+    await session.save(update_fields=["capacity"])
+
+
+async def delete_session(session: WorkshopSession) -> None:
+    await session.delete()
+
+
+# ---------------------------------------------------------------- agenda
+
+async def add_step(workshop: Workshop, template: str | None = None) -> Step:
+    position = await Step.filter(workshop=workshop).count()
+    if template is None:
+        step = await Step.create(workshop=workshop, position=position)
+    else:
+        model = TEMPLATES[template]
+        text = model.text(workshop.language)
+        step = await Step.create(
+            workshop=workshop, position=position, kind=model.kind, minutes=model.minutes,
+            title=text.title, objective=text.objective, context_info=text.context_info,
+            expected_of_participants=text.expected_of_participants, moderator_script=text.moderator_script,
+        )
+    await workshop.save(update_fields=["updated_at"])
+    return step
+
+
+async def update_step(step: Step, field: str, value: Any) -> Any:
+    checked = _apply(step, STEP_FIELDS, field, value)
+    await step.save(update_fields=[field])
+    return checked
+
+
+async def _renumber(model: type[Step] | type[Room], workshop_id: int, ordered_ids: list[int]) -> None:
+    for position, record_id in enumerate(ordered_ids):
+        await model.filter(id=record_id, workshop_id=workshop_id).update(position=position)
+
+
+async def move_step(step: Step, offset: int) -> None:
+    """Move a step up (negative offset) or down the agenda."""
+    async with in_transaction():
+        ids = await Step.filter(workshop_id=step.workshop_id).order_by("position", "id").values_list("id", flat=True)
+        index = ids.index(step.id)
+        target = min(max(index + offset, 0), len(ids) - 1)
+        ids.insert(target, ids.pop(index))
+        await _renumber(Step, step.workshop_id, ids)
+
+
+async def duplicate_step(step: Step) -> Step:
+    async with in_transaction():
+        await Step.filter(workshop_id=step.workshop_id, position__gt=step.position).update(
+            position=F("position") + 1)
+        copy = await Step.create(workshop_id=step.workshop_id, position=step.position + 1,
+                                 **{name: getattr(step, name) for name in STEP_FIELDS})
+    return copy
+
+
+async def delete_step(step: Step) -> None:
+    async with in_transaction():
+        await step.delete()
+        ids = await Step.filter(workshop_id=step.workshop_id).order_by("position", "id").values_list("id", flat=True)
+        await _renumber(Step, step.workshop_id, ids)
+
+
+# ---------------------------------------------------------------- rooms
+
+async def add_breakout_room(workshop: Workshop, name: str | None = None) -> Room:
+    count = await Room.filter(workshop=workshop, kind=RoomKind.BREAKOUT).count()
+    position = await Room.filter(workshop=workshop).count()
+    label = name or BREAKOUT_NAMES[workshop.language].format(number=count + 1)
+    return await Room.create(workshop=workshop, kind=RoomKind.BREAKOUT, position=position, name=label)
+
+
+async def add_suggested_rooms(workshop: Workshop) -> list[Room]:
+    """Top the breakout rooms up to the suggested number for the expected participants."""
+    suggestion = planning.breakout_room_suggestion(workshop.expected_participants or 0)
+    if suggestion is None:
+        raise InvalidValue(
+            N_("Say how many participants you expect (at least 10) to get a suggestion."),
+            field="expected_participants",
+        )
+    existing = await Room.filter(workshop=workshop, kind=RoomKind.BREAKOUT).count()
+    return [await add_breakout_room(workshop) for _ in range(max(0, suggestion.suggested - existing))]
+
+
+async def update_room(room: Room, field: str, value: Any) -> Any:
+    checked = _apply(room, ROOM_FIELDS, field, value)
+    await room.save(update_fields=[field])
+    return checked
+
+
+async def delete_room(room: Room) -> None:
+    if room.kind == RoomKind.PLENARY:
+        raise InvalidValue(N_("The plenary room cannot be removed."), field="rooms")
+    async with in_transaction():
+        await room.delete()
+        ids = await Room.filter(workshop_id=room.workshop_id).order_by("position", "id").values_list("id", flat=True)
+        await _renumber(Room, room.workshop_id, ids)
+
+
+# ---------------------------------------------------------------- team
+
+async def add_team_member(workshop: Workshop, account_id: int, role: TeamRole) -> TeamMember:
+    account = await StaffAccount.get_or_none(id=account_id, active=True)
+    if account is None:
+        raise InvalidValue(N_("Choose a staff account from the list."), field="team")
+    if await TeamMember.filter(workshop=workshop, account=account).exists():
+        raise InvalidValue(N_("This person is already in the team."), field="team")
+    return await TeamMember.create(workshop=workshop, account=account, role=role)
+
+
+async def set_team_role(member: TeamMember, role: TeamRole) -> None:
+    member.role = TeamRole(role)
+    await member.save(update_fields=["role"])
+
+
+async def remove_team_member(member: TeamMember) -> None:
+    await member.delete()
+
+
+# ---------------------------------------------------------------- address and life cycle
+
+async def set_slug(workshop: Workshop, slug: str) -> str:
+    slug = slug.strip().lower()
+    if not SLUG_PATTERN.match(slug) or "--" in slug:
+        raise InvalidValue(
+            N_("Use 3 to 60 lowercase letters, digits and hyphens, starting and ending with a letter or digit."),
+            field="slug",
+        )
+    if slug in RESERVED_SLUGS:
+        raise InvalidValue(N_("This address is reserved. Choose another one."), field="slug")
+    if await Workshop.filter(slug=slug).exclude(id=workshop.id).exists():
+        raise InvalidValue(N_("Another workshop already uses this address."), field="slug")
+    workshop.slug = slug
+    await workshop.save(update_fields=["slug", "updated_at"])
+    return slug
+
+
+async def publish(workshop: Workshop, clock: Clock) -> None:
+    plan = await _plan_of(workshop)
+    blocking = [issue for issue in planning.review(plan, clock.now()) if issue.severity == Severity.ERROR]
+    if blocking:
+        raise NotReady(blocking)
+    workshop.published_at = clock.now()
+    await workshop.save(update_fields=["published_at", "updated_at"])
+
+
+async def unpublish(workshop: Workshop) -> None:
+    workshop.published_at = None
+    await workshop.save(update_fields=["published_at", "updated_at"])
+
+
+async def archive(workshop: Workshop, clock: Clock) -> None:
+    workshop.archived_at = clock.now()
+    await workshop.save(update_fields=["archived_at", "updated_at"])
+
+
+async def unarchive(workshop: Workshop) -> None:
+    workshop.archived_at = None
+    await workshop.save(update_fields=["archived_at", "updated_at"])

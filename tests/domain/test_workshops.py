@@ -1,0 +1,210 @@
+"""Preparing workshops against a real SQLite database."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+
+from domain import workshops
+from domain.clock import FakeClock
+from domain.errors import InvalidValue
+from domain.models import (
+    Room,
+    RoomKind,
+    StaffAccount,
+    Step,
+    StepKind,
+    TeamMember,
+    TeamRole,
+    Workshop,
+    WorkshopSession,
+)
+
+
+async def ready_workshop(organiser: StaffAccount, moderator: StaffAccount) -> Workshop:
+    workshop = await workshops.create_workshop(title="Budget participatif 2027", created_by=organiser)
+    await workshops.update_workshop(workshop, "description", "Choisissons ensemble les projets financés.")
+    await workshops.add_session(workshop, date(2026, 12, 10), time(18, 30))
+    await workshops.add_breakout_room(workshop)
+    await workshops.add_team_member(workshop, moderator.id, TeamRole.LEAD_MODERATOR)
+    return workshop
+
+
+async def step_titles(workshop: Workshop) -> list[str]:
+    return [step.title for step in await Step.filter(workshop=workshop).order_by("position")]
+
+
+async def test_a_new_draft_gets_an_address_a_plenary_and_a_suggested_agenda(organiser: StaffAccount) -> None:
+    workshop = await workshops.create_workshop(title="Réaménagement de la place du Marché", created_by=organiser,
+                                               time_zone="America/Montreal")
+    assert workshop.slug == "reamenagement-de-la-place-du-marche"
+    assert workshop.time_zone == "America/Montreal"
+    assert await Room.filter(workshop=workshop, kind=RoomKind.PLENARY).count() == 1
+    assert await step_titles(workshop) == ["Accueil", "Présentation du projet", "Questions et échanges en plénière",
+                                           "Discussion en sous-groupes", "Conclusion"]
+
+
+async def test_addresses_stay_unique_and_avoid_reserved_words(organiser: StaffAccount) -> None:
+    first = await workshops.create_workshop(title="Budget", created_by=organiser, suggested_agenda=False)
+    second = await workshops.create_workshop(title="Budget", created_by=organiser, suggested_agenda=False)
+    reserved = await workshops.create_workshop(title="New", created_by=organiser, suggested_agenda=False)
+    assert (first.slug, second.slug) == ("budget", "budget-2")
+    assert reserved.slug == "atelier-new"
+
+
+async def test_a_draft_needs_a_working_title(organiser: StaffAccount) -> None:
+    with pytest.raises(InvalidValue) as refused:
+        await workshops.create_workshop(title=" a ", created_by=organiser)
+    assert refused.value.field == "title"
+
+
+async def test_english_workshops_get_english_templates(organiser: StaffAccount) -> None:
+    workshop = await workshops.create_workshop(title="Library opening hours", created_by=organiser, language="en")
+    assert (await step_titles(workshop))[0] == "Welcome"
+    assert (await Room.get(workshop=workshop)).name == "Plenary"
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("title", "x" * 121, "At most {count} characters."),
+    ("duration_minutes", "soixante", "Enter a number."),
+    ("duration_minutes", 12.5, "Enter a whole number."),
+    ("duration_minutes", 0, "Enter a number between {low} and {high}."),
+    ("audience", "aliens", "Choose one of the options."),
+    ("language", "de", "Choose one of the options."),
+])
+async def test_values_that_cannot_be_stored_are_refused(organiser: StaffAccount, field: str, value: object,
+                                                        message: str) -> None:
+    workshop = await workshops.create_workshop(title="Budget", created_by=organiser)
+    with pytest.raises(InvalidValue) as refused:
+        await workshops.update_workshop(workshop, field, value)
+    assert (refused.value.field, refused.value.message) == (field, message)
+
+
+async def test_fields_are_saved_one_by_one(organiser: StaffAccount) -> None:
+    workshop = await workshops.create_workshop(title="Budget", created_by=organiser)
+    await workshops.update_workshop(workshop, "objectives", "  Six projets classés  ")
+    await workshops.update_workshop(workshop, "expected_participants", "")
+    stored = await Workshop.get(id=workshop.id)
+    assert stored.objectives == "Six projets classés"
+    assert stored.expected_participants is None
+
+
+async def test_changing_the_zone_keeps_the_wall_clock_time_of_sessions(organiser: StaffAccount) -> None:
+    workshop = await workshops.create_workshop(title="Budget", created_by=organiser, time_zone="Europe/Paris")
+    await workshops.add_session(workshop, date(2026, 12, 10), time(18, 30))
+    await workshops.set_time_zone(workshop, "America/Martinique")
+    session = await WorkshopSession.get(workshop=workshop)
+    assert session.starts_at.isoformat() == "2026-12-10T22:30:00+00:00"  # 18:30 in Martinique, UTC-4
+    with pytest.raises(InvalidValue):
+        await workshops.set_time_zone(workshop, "Nowhere/Special")
+
+
+async def test_a_session_cannot_start_in_the_spring_gap(organiser: StaffAccount) -> None:
+    workshop = await workshops.create_workshop(title="Budget", created_by=organiser)
+    with pytest.raises(InvalidValue) as refused:
+        await workshops.add_session(workshop, date(2026, 3, 29), time(2, 15))
+    assert refused.value.field == "start_time"
+    assert not await WorkshopSession.exists()
+
+
+async def test_session_capacity_must_be_a_number_of_people(organiser: StaffAccount) -> None:
+    workshop = await workshops.create_workshop(title="Budget", created_by=organiser)
+    session = await workshops.add_session(workshop, date(2026, 12, 10), time(18, 30))
+    with pytest.raises(InvalidValue):
+        await workshops.set_session_capacity(session, 0)
+    await workshops.set_session_capacity(session, 40)
+    assert (await WorkshopSession.get(id=session.id)).capacity == 40
+
+
+async def test_steps_are_added_moved_duplicated_and_deleted_in_order(organiser: StaffAccount) -> None:
+    workshop = await workshops.create_workshop(title="Budget", created_by=organiser, suggested_agenda=False)
+    welcome = await workshops.add_step(workshop, template="welcome")
+    vote = await workshops.add_step(workshop, template="vote")
+    blank = await workshops.add_step(workshop)
+    await workshops.update_step(blank, "title", "Pause")
+    assert await step_titles(workshop) == ["Accueil", "Vote sur les priorités", "Pause"]
+    await workshops.move_step(blank, -1)
+    assert await step_titles(workshop) == ["Accueil", "Pause", "Vote sur les priorités"]
+    await workshops.move_step(welcome, -1)  # already first: stays
+    await workshops.duplicate_step(await Step.get(id=welcome.id))
+    assert await step_titles(workshop) == ["Accueil", "Accueil", "Pause", "Vote sur les priorités"]
+    await workshops.delete_step(vote)
+    positions = [step.position for step in await Step.filter(workshop=workshop).order_by("position")]
+    assert positions == [0, 1, 2]
+    with pytest.raises(InvalidValue):
+        await workshops.update_step(blank, "kind", "keynote")
+    await workshops.update_step(blank, "kind", StepKind.BREAKOUT.value)
+    assert (await Step.get(id=blank.id)).kind == StepKind.BREAKOUT
+
+
+async def test_suggested_rooms_follow_expected_participants(organiser: StaffAccount) -> None:
+    workshop = await workshops.create_workshop(title="Budget", created_by=organiser)
+    with pytest.raises(InvalidValue):
+        await workshops.add_suggested_rooms(workshop)
+    await workshops.update_workshop(workshop, "expected_participants", 30)
+    await workshops.add_breakout_room(workshop)
+    created = await workshops.add_suggested_rooms(workshop)
+    names = [room.name for room in await Room.filter(workshop=workshop, kind=RoomKind.BREAKOUT).order_by("position")]
+    assert len(created) == 4 and names == ["Salle 1", "Salle 2", "Salle 3", "Salle 4", "Salle 5"]
+    with pytest.raises(InvalidValue):
+        await workshops.delete_room(await Room.get(workshop=workshop, kind=RoomKind.PLENARY))
+
+
+async def test_the_team_is_made_of_staff_accounts_once_each(organiser: StaffAccount, moderator: StaffAccount) -> None:
+    workshop = await workshops.create_workshop(title="Budget", created_by=organiser)
+    member = await workshops.add_team_member(workshop, moderator.id, TeamRole.CO_MODERATOR)
+    with pytest.raises(InvalidValue):
+        await workshops.add_team_member(workshop, moderator.id, TeamRole.LEAD_MODERATOR)
+    with pytest.raises(InvalidValue):
+        await workshops.add_team_member(workshop, 9999, TeamRole.LEAD_MODERATOR)
+    await workshops.set_team_role(member, TeamRole.LEAD_MODERATOR)
+    assert (await TeamMember.get(id=member.id)).role == TeamRole.LEAD_MODERATOR
+    assert [plan.workshop.id for plan in await workshops.plans_for_moderator(moderator)] == [workshop.id]
+
+
+@pytest.mark.parametrize(("slug", "message"), [
+    ("A B", "Use 3 to 60 lowercase letters, digits and hyphens, starting and ending with a letter or digit."),
+    ("-budget", "Use 3 to 60 lowercase letters, digits and hyphens, starting and ending with a letter or digit."),
+    ("new", "This address is reserved. Choose another one."),
+    ("taken", "Another workshop already uses this address."),
+])
+async def test_public_addresses_are_checked(organiser: StaffAccount, slug: str, message: str) -> None:
+    await workshops.create_workshop(title="Taken", created_by=organiser, suggested_agenda=False)
+    workshop = await workshops.create_workshop(title="Budget", created_by=organiser, suggested_agenda=False)
+    with pytest.raises(InvalidValue) as refused:
+        await workshops.set_slug(workshop, slug)
+    assert refused.value.message == message
+    assert await workshops.set_slug(workshop, " Budget-2027 ") == "budget-2027"
+
+
+async def test_publishing_is_refused_until_nothing_blocks(organiser: StaffAccount, moderator: StaffAccount,
+                                                          clock: FakeClock) -> None:
+    workshop = await workshops.create_workshop(title="Budget participatif 2027", created_by=organiser)
+    with pytest.raises(workshops.NotReady) as refused:
+        await workshops.publish(workshop, clock)
+    assert {issue.field for issue in refused.value.issues} == {"description", "sessions", "rooms"}
+    assert await workshops.published_plan(workshop.slug) is None
+
+    workshop = await ready_workshop(organiser, moderator)
+    await workshops.publish(workshop, clock)
+    assert (await workshops.published_plan(workshop.slug)).workshop.id == workshop.id
+    assert [plan.workshop.id for plan in await workshops.upcoming_public_plans(clock.now())] == [workshop.id]
+    await workshops.archive(workshop, clock)
+    assert await workshops.published_plan(workshop.slug) is None
+    assert [plan.workshop.id for plan in await workshops.list_plans(archived=True)] == [workshop.id]
+    await workshops.unarchive(workshop)
+    await workshops.unpublish(workshop)
+    assert await workshops.published_plan(workshop.slug) is None
+
+
+async def test_duplicating_copies_the_preparation_but_not_the_dates(organiser: StaffAccount,
+                                                                    moderator: StaffAccount) -> None:
+    source = await ready_workshop(organiser, moderator)
+    copy = await workshops.duplicate_workshop(source, title="Copie de Budget participatif 2027", created_by=organiser)
+    plan = await workshops.load_plan(copy.slug)
+    assert copy.slug == "copie-de-budget-participatif-2027"
+    assert plan.workshop.description == source.description and plan.workshop.published_at is None
+    assert [s.title for s in plan.steps] == await step_titles(source)
+    assert len(plan.breakout_rooms) == 1 and len(plan.team) == 1
+    assert plan.sessions == []
