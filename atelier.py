@@ -1,0 +1,384 @@
+"""Atelier's composition root: settings, the command line, and the wiring of domain and ui.
+
+This is the only module that knows every layer. `atelier serve|demo|create-staff|migrate`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import errno
+import getpass
+import json
+import os
+import secrets
+import socket
+import sys
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+from urllib.parse import urlsplit
+
+__version__ = "0.1.0"
+
+ENV_PREFIX = "ATELIER_"
+STAFF_PASSWORD_VARIABLE = "ATELIER_STAFF_PASSWORD"
+SECRETS_FILE_NAME = "secrets.json"
+BROWSER_STORAGE_DIR_NAME = "browser-storage"
+
+
+class StartupError(Exception):
+    """Atelier cannot start; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    tls_certificate: Path | None = None
+    tls_key: Path | None = None
+    public_url_override: str | None = None
+
+    @property
+    def database(self) -> str:
+        from domain.database import sqlite_url
+
+        return self.database_url or sqlite_url(self.data_dir)
+
+    @property
+    def public_url(self) -> str:
+        """The address people use to reach Atelier, for the links it shows and sends."""
+        if self.public_url_override:
+            return self.public_url_override.rstrip("/")
+        scheme = "https" if self.tls_certificate else "http"
+        host = "localhost" if self.host in {"127.0.0.1", "0.0.0.0", "::"} else self.host
+        return f"{scheme}://{host}:{self.port}"
+
+
+# ------------------------------------------------------------------ command line
+
+class _Parser(argparse.ArgumentParser):
+    """Errors in one line and exit status 2, as the README promises."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (1-65535)") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (1-65535)")
+    return port
+
+
+def _database_url(text: str) -> str:
+    from domain.database import SUPPORTED_SCHEMES, url_scheme
+
+    if url_scheme(text) not in SUPPORTED_SCHEMES:
+        raise argparse.ArgumentTypeError(
+            f"unsupported database URL '{text.split(':', 1)[0]}:...': use sqlite://PATH or postgres://USER:PASSWORD@HOST/NAME"
+        )
+    return text
+
+
+def _existing_file(text: str) -> Path:
+    path = Path(text)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"no such file: {text}")
+    return path
+
+
+def _public_url(text: str) -> str:
+    parts = urlsplit(text)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an address such as https://atelier.example.org")
+    return text
+
+
+def _role(text: str) -> str:
+    if text not in {"organiser", "moderator"}:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a role: use organiser or moderator")
+    return text
+
+
+def _from_env(option: str, convert: Callable[[str], Any], default: Any) -> Any:
+    """The option's default, read from ATELIER_<OPTION> when that variable is set."""
+    variable = ENV_PREFIX + option.upper().replace("-", "_")
+    if variable not in os.environ:
+        return default
+    try:
+        return convert(os.environ[variable])
+    except argparse.ArgumentTypeError as problem:
+        raise SystemExit(f"atelier: {variable}: {problem}") from None
+
+
+def _add_server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=_from_env("host", str, "127.0.0.1"),
+                        help="address to listen on (default 127.0.0.1; env ATELIER_HOST)")
+    parser.add_argument("--port", type=_port, default=_from_env("port", _port, 8080),
+                        help="port to listen on (default 8080; env ATELIER_PORT)")
+    parser.add_argument("--tls-certificate", type=_existing_file, default=_from_env("tls-certificate", _existing_file, None),
+                        help="PEM certificate to serve HTTPS, needed for cameras outside localhost "
+                             "(env ATELIER_TLS_CERTIFICATE)")
+    parser.add_argument("--tls-key", type=_existing_file, default=_from_env("tls-key", _existing_file, None),
+                        help="PEM private key matching --tls-certificate (env ATELIER_TLS_KEY)")
+    parser.add_argument("--public-url", type=_public_url, default=_from_env("public-url", _public_url, None),
+                        help="address people use to reach Atelier, when it sits behind a reverse proxy "
+                             "(env ATELIER_PUBLIC_URL)")
+
+
+def _add_storage_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", type=Path, default=_from_env("data-dir", Path, Path("data")),
+                        help="where the SQLite database, secrets and browser storage live "
+                             "(default ./data; env ATELIER_DATA_DIR)")
+    parser.add_argument("--database-url", type=_database_url, default=_from_env("database-url", _database_url, None),
+                        help="sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/NAME instead of the SQLite file "
+                             "in the data directory (env ATELIER_DATABASE_URL)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="atelier", description="Live online civic workshops, self-hosted.")
+    parser.add_argument("--version", action="version", version=f"atelier {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run Atelier")
+    demo = commands.add_parser("demo", help="run Atelier with a demo workshop and demo staff accounts")
+    for command in (serve, demo):
+        _add_server_options(command)
+        _add_storage_options(command)
+
+    create_staff = commands.add_parser(
+        "create-staff", help=f"create a staff account (password prompted, or read from {STAFF_PASSWORD_VARIABLE})")
+    create_staff.add_argument("--email", required=True)
+    create_staff.add_argument("--role", required=True, type=_role, help="organiser or moderator")
+    create_staff.add_argument("--name", default="", help="display name (default: the e-mail's local part)")
+    _add_storage_options(create_staff)
+
+    migrate = commands.add_parser("migrate", help="apply database migrations and exit")
+    _add_storage_options(migrate)
+    return parser
+
+
+def settings_from(arguments: argparse.Namespace) -> Settings:
+    if bool(getattr(arguments, "tls_certificate", None)) != bool(getattr(arguments, "tls_key", None)):
+        raise SystemExit("atelier: --tls-certificate and --tls-key go together (see 'atelier serve --help')")
+    return Settings(
+        host=getattr(arguments, "host", "127.0.0.1"),
+        port=getattr(arguments, "port", 8080),
+        data_dir=arguments.data_dir,
+        database_url=arguments.database_url,
+        tls_certificate=getattr(arguments, "tls_certificate", None),
+        tls_key=getattr(arguments, "tls_key", None),
+        public_url_override=getattr(arguments, "public_url", None),
+    )
+
+
+# ------------------------------------------------------------------ start-up checks
+
+def prepare_data_dir(data_dir: Path) -> None:
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        probe = data_dir / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as problem:
+        raise StartupError(
+            f"the data directory {data_dir} is not writable ({problem.strerror or problem}); "
+            "choose another with --data-dir or ATELIER_DATA_DIR"
+        ) from None
+
+
+def load_secrets(data_dir: Path) -> dict[str, str]:
+    """Secrets made once per installation and kept in the data directory (mode 600)."""
+    path = data_dir / SECRETS_FILE_NAME
+    if path.exists():
+        return json.loads(path.read_text())
+    values = {"storage_secret": secrets.token_urlsafe(48)}
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as secrets_file:
+        json.dump(values, secrets_file)
+    return values
+
+
+def check_port_free(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as problem:
+            reason = "it is already in use" if problem.errno == errno.EADDRINUSE else problem.strerror
+            raise StartupError(f"cannot listen on {host}:{port}: {reason}; choose another with --port") from None
+
+
+async def _prepare_database(settings: Settings, with_demo: bool) -> None:
+    from domain import database, demo
+    from domain.clock import SystemClock
+
+    try:
+        await database.open_database(settings.database)
+    except database.DatabaseUnavailable as problem:
+        raise StartupError(f"cannot open the database {problem}") from None
+    try:
+        if with_demo:
+            await demo.ensure_demo_workshop(SystemClock())
+    finally:
+        await database.close_database()
+
+
+# ------------------------------------------------------------------ wiring
+
+def build_app(settings: Settings) -> None:
+    """Register Atelier's pages and database lifetime on NiceGUI's app (servers and tests alike)."""
+    from nicegui import app
+
+    from domain.clock import SystemClock
+    from ui import Services, register
+
+    global _nicegui_lifespan
+    if _nicegui_lifespan is None:  # wrap NiceGUI's own lifespan, never a previous wrapper
+        _nicegui_lifespan = app.router.lifespan_context
+    app.router.lifespan_context = _with_database(settings.database, _nicegui_lifespan)
+    register(Services(clock=SystemClock(), version=__version__, public_url=settings.public_url))
+
+
+_nicegui_lifespan: Callable[[Any], Any] | None = None
+
+
+def _with_database(url: str, inner: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Open the database before NiceGUI starts serving, close it after: never serve without one."""
+    from domain import database
+
+    @asynccontextmanager
+    async def lifespan(application: Any) -> AsyncIterator[None]:
+        await database.open_database(url)
+        try:
+            async with inner(application):
+                yield
+        finally:
+            await database.close_database()
+
+    return lifespan
+
+
+def run_server(settings: Settings, storage_secret: str) -> None:
+    from nicegui import ui
+    from nicegui.storage import Storage
+
+    Storage.path = (settings.data_dir / BROWSER_STORAGE_DIR_NAME).resolve()
+    build_app(settings)
+    tls = {}
+    if settings.tls_certificate and settings.tls_key:
+        tls = {"ssl_certfile": str(settings.tls_certificate), "ssl_keyfile": str(settings.tls_key)}
+    ui.run(
+        host=settings.host,
+        port=settings.port,
+        title="Atelier",
+        favicon=Path(__file__).parent / "ui" / "static" / "favicon.svg",
+        reload=False,
+        show=False,
+        show_welcome_message=False,
+        storage_secret=storage_secret,
+        uvicorn_logging_level="warning",
+        **tls,
+    )
+
+
+# ------------------------------------------------------------------ commands
+
+def serve(settings: Settings, *, with_demo: bool = False) -> int:
+    prepare_data_dir(settings.data_dir)
+    storage_secret = load_secrets(settings.data_dir)["storage_secret"]
+    asyncio.run(_prepare_database(settings, with_demo))
+    check_port_free(settings.host, settings.port)
+    if with_demo:
+        _print_demo_accounts(settings)
+    print(f"Atelier {__version__} is running on {settings.public_url} (Ctrl+C to stop)", flush=True)
+    run_server(settings, storage_secret)
+    return 0
+
+
+def _print_demo_accounts(settings: Settings) -> None:
+    from domain import demo
+
+    print("Demo workshop:   " + f"{settings.public_url}/w/{demo.DEMO_SLUG}")
+    print(f"Sign in at {settings.public_url}/signin with password '{demo.DEMO_PASSWORD}':")
+    for account in (demo.ORGANISER, demo.MODERATOR):
+        print(f"  {account.role.value:<10} {account.email}")
+    print("These demo accounts are for trying Atelier: do not run the demo on a public server.")
+
+
+def create_staff(settings: Settings, email: str, role: str, name: str) -> int:
+    from domain import accounts, database
+    from domain.errors import InvalidValue
+    from domain.models import StaffRole
+
+    password = os.environ.get(STAFF_PASSWORD_VARIABLE)
+    if password is None:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != password:
+            print("atelier: the two passwords differ", file=sys.stderr)
+            return 2
+
+    async def create() -> None:
+        await database.open_database(settings.database)
+        try:
+            await accounts.create_staff(email, name, StaffRole(role), password)
+        finally:
+            await database.close_database()
+
+    prepare_data_dir(settings.data_dir)
+    try:
+        asyncio.run(create())
+    except database.DatabaseUnavailable as problem:
+        raise StartupError(f"cannot open the database {problem}") from None
+    except InvalidValue as problem:
+        print(f"atelier: {problem}", file=sys.stderr)
+        return 2
+    print(f"Created the {role} account {accounts.normalise_email(email)}.")
+    return 0
+
+
+def migrate(settings: Settings) -> int:
+    from domain import database
+
+    async def apply() -> None:
+        await database.open_database(settings.database)
+        await database.close_database()
+
+    prepare_data_dir(settings.data_dir)
+    try:
+        asyncio.run(apply())
+    except database.DatabaseUnavailable as problem:
+        raise StartupError(f"cannot open the database {problem}") from None
+    print(f"The database is up to date: {database.redact(settings.database)}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
+    settings = settings_from(arguments)
+    try:
+        if arguments.command == "serve":
+            return serve(settings)
+        if arguments.command == "demo":
+            return serve(settings, with_demo=True)
+        if arguments.command == "create-staff":
+            return create_staff(settings, arguments.email, arguments.role, arguments.name)
+        return migrate(settings)
+    except StartupError as problem:
+        print(f"atelier: {problem}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
