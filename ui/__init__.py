@@ -1,0 +1,20 @@
+"""NiceGUI pages and components. Reads domain state and calls domain commands; never the reverse.
+
+Pitfall: never write `import ui.something` here, it would shadow `from nicegui import ui`;
+write `from ui.pages import home` instead.
+"""
+
+from ui.services import Services
+
+
+def register(services: Services) -> None:
+    """Register every route once per app (and again in each test's fresh app)."""
+    from ui import theme
+    from ui.pages import dashboard, health, home, language, moderation, public, signin, staff, wizard
+
+    theme.install()
+    for module in (health, language, home, signin, dashboard, wizard, staff, moderation, public):
+        module.register(services)
+
+
+__all__ = ["Services", "register"]

@@ -1,0 +1,114 @@
+"""Small building blocks shared by the pages: text in semantic tags, chips, field saving, advice."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+from nicegui import ui
+from nicegui.elements.mixins.text_element import TextElement
+from nicegui.elements.mixins.validation_element import ValidationElement
+
+from domain.errors import DomainError
+from domain.planning import Issue, Severity, Status
+from ui.i18n import _
+
+
+class Text(TextElement):
+    """Text in any HTML tag (h1, p, span, li...), always rendered as text, never as HTML."""
+
+    def __init__(self, text: str, tag: str = "p") -> None:
+        super().__init__(tag=tag, text=text)
+
+
+def labelled(element: ui.element, label: str) -> ui.element:
+    """Give an element its accessible name (for icon buttons, landmarks, regions)."""
+    element.props["aria-label"] = label
+    return element
+
+
+def heading(text: str, level: int = 1) -> Text:
+    css = {1: "atelier-title", 2: "atelier-section"}.get(level, "atelier-subsection")
+    return Text(text, f"h{level}").classes(css)
+
+
+def paragraph(text: str, *, muted: bool = False) -> Text:
+    """A paragraph of user or catalog text; line breaks kept, markup never interpreted."""
+    return Text(text).classes("atelier-text" + (" atelier-muted" if muted else ""))
+
+
+def translated(error: DomainError) -> str:
+    return _(error.message, **error.params)
+
+
+def status_chip(status: Status, *, archived: bool = False) -> Text:
+    if archived:
+        return Text(_("Archived"), "span").classes("atelier-chip archived")
+    labels = {
+        Status.DRAFT: _("Draft"),
+        Status.PUBLISHED: _("Published"),
+        Status.RUNNING: _("Running"),
+        Status.FINISHED: _("Finished"),
+    }
+    return Text(labels[status], "span").classes(f"atelier-chip {status.value}")
+
+
+def issue_line(issue: Issue) -> None:
+    """One piece of advice or one problem, shown beside what it is about."""
+    problem = issue.severity == Severity.ERROR
+    with ui.element("div").classes("atelier-problem" if problem else "atelier-advice"):
+        ui.icon("error" if problem else "lightbulb").props('aria-hidden="true"').classes("text-base")
+        Text(_(issue.message, **issue.params), "span")
+
+
+def issues_for(issues: Iterable[Issue], field: str, subject_id: int | None = None) -> list[Issue]:
+    return [i for i in issues if i.field == field and i.subject_id == subject_id]
+
+
+class SaveStatus:
+    """A polite live region that tells whether everything typed is saved."""
+
+    def __init__(self) -> None:
+        with ui.row().classes("items-center gap-1 atelier-muted text-sm") as self.row:
+            self.icon = ui.icon("cloud_done").props('aria-hidden="true"')
+            self.label = Text(_("All changes saved"), "span")
+        self.row.props('role="status" aria-live="polite"')
+
+    def saved(self) -> None:
+        self.icon.name = "cloud_done"
+        self.label.text = _("All changes saved")
+
+    def refused(self) -> None:
+        self.icon.name = "error_outline"
+        self.label.text = _("Not saved: see the message beside the field")
+
+
+def autosave(
+    element: ValidationElement,
+    save: Callable[[Any], Awaitable[Any]],
+    status: SaveStatus,
+    *,
+    after: Callable[[], Awaitable[None] | None] | None = None,
+) -> ValidationElement:
+    """Save the element's value whenever it changes; show a refusal beside the field.
+
+    Text inputs send their value after a short pause in typing (Quasar's debounce),
+    and at once when they lose focus, so a reload never loses more than that pause.
+    """
+
+    async def on_change(event: Any) -> None:
+        try:
+            await save(event.value)
+        except DomainError as problem:
+            element.error = translated(problem)
+            status.refused()
+            return
+        element.error = None
+        status.saved()
+        if after is not None:
+            result = after()
+            if result is not None:
+                await result
+
+    element.on_value_change(on_change)
+    return element

@@ -1,0 +1,83 @@
+"""The frame around every page: language, title, header with navigation, main landmark, footer."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import quote
+
+from nicegui import context, ui
+
+from domain.i18n import LANGUAGES, language_name
+from domain.models import StaffAccount, StaffRole
+from ui import theme
+from ui.components import Text, labelled
+from ui.i18n import QUASAR_LANGUAGES, _, current_language
+from ui.services import Services
+
+HOME_BY_ROLE = {StaffRole.ORGANISER: "/organise", StaffRole.MODERATOR: "/moderate"}
+
+
+def _set_page_language(language: str) -> None:
+    """Give this client's page its own language (Quasar texts and <html lang>).
+
+    NiceGUI reads the language from the page object shared by all clients of a
+    route, so this client gets a copy of it.
+    """
+    client = context.client
+    client.page = copy.copy(client.page)
+    client.page.language = QUASAR_LANGUAGES[language]
+
+
+def _current_path() -> str:
+    request = context.client.request
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+
+def _language_switch() -> None:
+    here = quote(_current_path(), safe="")
+    with labelled(ui.element("nav"), _("Language")).classes("flex gap-3"):
+        for language in LANGUAGES:
+            link = ui.link(language_name(language), f"/language/{language}?next={here}")
+            link.props(f'lang="{language}" hreflang="{language}"')
+            if language == current_language():
+                link.props('aria-current="true"').classes("font-semibold")
+
+
+def _staff_navigation(staff: StaffAccount) -> None:
+    with labelled(ui.element("nav"), _("Staff")).classes("flex items-center gap-4"):
+        if staff.role == StaffRole.ORGANISER:
+            ui.link(_("Workshops"), "/organise")
+            ui.link(_("Staff accounts"), "/organise/staff")
+        ui.link(_("My assignments"), "/moderate")
+        Text(staff.display_name, "span").classes("atelier-muted hidden sm:inline")
+        ui.link(_("Sign out"), "/signout")
+
+
+@contextmanager
+def page_frame(
+    services: Services, title: str, *, staff: StaffAccount | None = None, narrow: bool = False
+) -> Iterator[ui.element]:
+    language = current_language()
+    _set_page_language(language)
+    ui.page_title(f"{title} · Atelier")
+    theme.apply()
+    ui.link(_("Skip to main content"), "#main").classes("skip-link")
+    with ui.header(elevated=False).classes("atelier-header px-5 py-2 items-center justify-between gap-4"):
+        brand_target = HOME_BY_ROLE[staff.role] if staff else "/"
+        with ui.link(target=brand_target).classes("atelier-brand") as brand:
+            ui.image("/static/favicon.svg").classes("w-7 h-7").props('alt=""')
+            Text("Atelier", "span")
+        labelled(brand, _("Atelier, home"))
+        with ui.row().classes("items-center gap-6"):
+            if staff is not None:
+                _staff_navigation(staff)
+            _language_switch()
+    with ui.element("main").props('id="main" tabindex="-1"').classes(
+        "atelier-main" + (" narrow" if narrow else "")
+    ) as main:
+        yield main
+    with ui.element("footer").classes("atelier-footer w-full"):
+        Text(_("Atelier {version} · live civic workshops, self-hosted by your municipality",
+               version=services.version), "span")

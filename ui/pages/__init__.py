@@ -1,0 +1,1 @@
+"""One module per area of the site; each has `register(services)` adding its routes."""

@@ -1,0 +1,83 @@
+"""`/moderate`: the workshops a staff member is assigned to, with the script of each step.
+
+Moderators prepare here: the guide asks the team to go through the script and roles together.
+"""
+
+from __future__ import annotations
+
+from fastapi import Response
+from nicegui import ui
+
+from domain import planning, workshops
+from domain.errors import NotFound
+from domain.models import StaffAccount, StaffRole, TeamRole
+from ui import formatting
+from ui.auth import check_staff
+from ui.components import Text, heading, paragraph, status_chip
+from ui.frame import page_frame
+from ui.i18n import _
+from ui.services import Services
+
+STAFF = (StaffRole.ORGANISER, StaffRole.MODERATOR)
+
+
+def register(services: Services) -> None:
+    @ui.page("/moderate")
+    async def assignments() -> Response | None:
+        staff = await check_staff(services, *STAFF)
+        if not isinstance(staff, StaffAccount):
+            return staff
+        now = services.clock.now()
+        plans = await workshops.plans_for_moderator(staff)
+        with page_frame(services, _("My assignments"), staff=staff):
+            heading(_("My assignments"))
+            paragraph(_("The workshops you moderate. Read the script of each step before the day, and meet the "
+                        "team 30 minutes before the start."), muted=True)
+            if not plans:
+                paragraph(_("You are not in the team of any workshop yet."), muted=True)
+            with ui.element("ul").classes("grid gap-4 list-none p-0 mt-4"):
+                for plan in plans:
+                    member = next(m for m in plan.team if m.account_id == staff.id)
+                    session = plan.next_session(now)
+                    with ui.element("li").classes("atelier-card p-5 grid gap-2"):
+                        with ui.row().classes("items-center justify-between w-full"):
+                            with ui.link(target=f"/moderate/{plan.workshop.slug}").classes(
+                                    "atelier-link text-lg font-semibold"):
+                                Text(plan.workshop.title, "span")
+                            status_chip(planning.status(plan, now))
+                        Text(_("Lead moderator") if member.role == TeamRole.LEAD_MODERATOR else _("Co-moderator"),
+                             "span").classes("atelier-muted")
+                        if session is not None:
+                            Text(formatting.session_when(session.starts_at, plan.workshop.duration_minutes,
+                                                         plan.workshop.time_zone) + " · "
+                                 + formatting.zone_name(plan.workshop.time_zone, session.starts_at), "span")
+        return None
+
+    @ui.page("/moderate/{slug}")
+    async def script(slug: str) -> Response | None:
+        staff = await check_staff(services, *STAFF)
+        if not isinstance(staff, StaffAccount):
+            return staff
+        try:
+            plan = await workshops.load_plan(slug)
+        except NotFound:
+            plan = None
+        allowed = plan is not None and (staff.role == StaffRole.ORGANISER
+                                        or any(m.account_id == staff.id for m in plan.team))
+        with page_frame(services, _("Script"), staff=staff):
+            if plan is None or not allowed:
+                heading(_("This workshop is not among your assignments"))
+                ui.link(_("Back to my assignments"), "/moderate").classes("atelier-link")
+                return None
+            heading(plan.workshop.title)
+            paragraph(_("The moderator's script, step by step. Only the team sees it."), muted=True)
+            offsets = planning.step_start_offsets(plan.steps)
+            with ui.element("ol").classes("grid gap-4 list-none p-0 mt-4"):
+                for number, (step, offset) in enumerate(zip(plan.steps, offsets, strict=True), start=1):
+                    with ui.element("li").classes("atelier-card p-5 grid gap-2"):
+                        heading(f"{number}. {step.title}", 2)
+                        Text(_("{duration}, starting at +{start}", duration=formatting.duration(step.minutes),
+                               start=formatting.duration(offset)), "p").classes("atelier-muted")
+                        Text(_("Objective: {objective}", objective=step.objective), "p").classes("font-medium")
+                        paragraph(step.moderator_script)
+        return None

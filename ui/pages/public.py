@@ -1,0 +1,127 @@
+"""`/w/{slug}`: the public page of a workshop, in the visitor's time zone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from fastapi import Response
+from nicegui import context, ui
+
+from domain import planning, timekeeping, workshops
+from domain.errors import NotFound
+from domain.models import StaffRole, StepKind
+from domain.planning import WorkshopPlan
+from ui import formatting
+from ui.auth import signed_in
+from ui.components import Text, heading, paragraph
+from ui.frame import page_frame
+from ui.i18n import _
+from ui.services import Services
+
+
+def register(services: Services) -> None:
+    @ui.page("/w/{slug}")
+    async def public_page(slug: str) -> Response | None:
+        staff = await signed_in(services)
+        plan = await workshops.published_plan(slug)
+        preview = False
+        if plan is None and staff is not None and staff.role == StaffRole.ORGANISER:
+            try:
+                plan, preview = await workshops.load_plan(slug), True
+            except NotFound:
+                plan = None
+        if plan is None:
+            with page_frame(services, _("Not found"), staff=staff, narrow=True):
+                heading(_("This workshop is not available"))
+                paragraph(_("The address may be mistyped, or the workshop is not published yet."), muted=True)
+                ui.link(_("See the workshops coming up"), "/").classes("atelier-link")
+            return context.client.build_response(context.client.request, 404)
+        with page_frame(services, plan.workshop.title, staff=staff):
+            if preview:
+                Text(_("Preview: this workshop is not published, only organisers can see this page."), "p").props(
+                    'role="status"').classes("atelier-chip archived text-sm mb-4")
+            render(services, plan)
+        return None
+
+
+def render(services: Services, plan: WorkshopPlan) -> None:
+    workshop = plan.workshop
+    now = services.clock.now()
+    with ui.element("div").classes("grid gap-8 md:grid-cols-[1fr_20rem]"):
+        with ui.element("article").classes("grid gap-4 content-start"):
+            heading(workshop.title)
+            paragraph(workshop.description)
+            with ui.card().classes("atelier-card p-5 gap-2"):
+                heading(_("Agenda"), 2)
+                agenda(plan)
+        with ui.element("aside").classes("grid gap-4 content-start"):
+            with ui.card().classes("atelier-card p-5 gap-3"):
+                heading(_("When"), 2)
+                upcoming = [s for s in plan.sessions if plan.session_end(s) > now]
+                if not upcoming:
+                    paragraph(_("No session is planned at the moment."), muted=True)
+                zone_lines = []
+                with ui.element("ul").classes("grid gap-3 list-none p-0 m-0"):
+                    for session in upcoming:
+                        with ui.element("li").classes("grid gap-0"):
+                            when = Text("", "span").classes("font-semibold")
+                            zone = Text("", "span").classes("atelier-muted text-sm")
+                            organiser_time = Text("", "span").classes("atelier-muted text-sm")
+                            zone_lines.append(SessionTimes(session.starts_at, when, zone, organiser_time))
+                show_times(plan, zone_lines, workshop.time_zone)
+                if upcoming:
+                    ui.timer(0, lambda: in_visitor_zone(plan, zone_lines), once=True)
+            with ui.card().classes("atelier-card p-5 gap-2"):
+                heading(_("To take part"), 2)
+                with ui.element("ul").classes("grid gap-2 pl-5 list-disc m-0"):
+                    for advice in (
+                        _("A computer (phones and tablets are not supported yet) with a camera and a microphone."),
+                        _("A stable internet connection."),
+                        _("Join 5 minutes early to test your camera and microphone and settle in."),
+                    ):
+                        Text(advice, "li")
+
+
+def agenda(plan: WorkshopPlan) -> None:
+    offsets = planning.step_start_offsets(plan.steps)
+    with ui.element("ol").classes("grid gap-3 list-none p-0 m-0"):
+        for step, offset in zip(plan.steps, offsets, strict=True):
+            with ui.element("li").classes("grid grid-cols-[5rem_1fr] gap-3"):
+                Text(f"+{formatting.duration(offset)}", "span").classes("atelier-muted tabular-nums")
+                with ui.column().classes("gap-0"):
+                    Text(step.title, "span").classes("font-semibold")
+                    details = [formatting.duration(step.minutes)]
+                    if step.kind == StepKind.BREAKOUT:
+                        details.append(_("in small groups"))
+                    Text(" · ".join(details), "span").classes("atelier-muted text-sm")
+                    if step.objective:
+                        Text(step.objective, "span").classes("text-sm")
+
+
+@dataclass(frozen=True)
+class SessionTimes:
+    """The texts that state one session's time, rewritten once the visitor's zone is known."""
+
+    starts_at: datetime
+    when: Text
+    zone: Text
+    organiser_time: Text
+
+
+def show_times(plan: WorkshopPlan, lines: list[SessionTimes], zone: str) -> None:
+    workshop = plan.workshop
+    for line in lines:
+        line.when.text = formatting.session_when(line.starts_at, workshop.duration_minutes, zone)
+        line.zone.text = formatting.zone_name(zone, line.starts_at)
+        line.organiser_time.text = "" if zone == workshop.time_zone else _(
+            "That is {time} where the workshop is organised ({zone}).",
+            time=formatting.clock_time(line.starts_at, workshop.time_zone), zone=workshop.time_zone)
+        line.organiser_time.set_visibility(zone != workshop.time_zone)
+
+
+async def in_visitor_zone(plan: WorkshopPlan, lines: list[SessionTimes]) -> None:
+    """Once connected, restate the times in the browser's own zone."""
+    visitor_zone = str(await ui.run_javascript("Intl.DateTimeFormat().resolvedOptions().timeZone", timeout=5))
+    if timekeeping.is_known_zone(visitor_zone) and visitor_zone != plan.workshop.time_zone:
+        show_times(plan, lines, visitor_zone)

@@ -1,0 +1,68 @@
+"""`/signin` and `/signout` for organisers and moderators."""
+
+from __future__ import annotations
+
+from fastapi import Response
+from fastapi.responses import RedirectResponse
+from nicegui import context, ui
+
+from domain import accounts
+from domain.errors import InvalidCredentials, TooManyAttempts
+from ui.auth import forget_session, local_path, remember_session, signed_in
+from ui.components import Text, heading, paragraph, translated
+from ui.frame import HOME_BY_ROLE, page_frame
+from ui.i18n import _
+from ui.services import Services
+
+
+def register(services: Services) -> None:
+    @ui.page("/signin")
+    async def sign_in_page(next: str = "", signed_out: bool = False) -> Response | None:  # noqa: A002
+        staff = await signed_in(services)
+        if staff is not None:
+            return RedirectResponse(local_path(next, HOME_BY_ROLE[staff.role]), status_code=303)
+        request = context.client.request
+        network_address = request.client.host if request.client else "unknown"
+
+        with page_frame(services, _("Sign in"), narrow=True):
+            with ui.card().classes("atelier-card w-full max-w-md mx-auto p-6 gap-4"):
+                heading(_("Staff sign-in"))
+                paragraph(_("For the municipality's organisers and moderators. Citizens join a workshop "
+                            "from its public page or their invitation, without an account."), muted=True)
+                if signed_out:
+                    Text(_("You are signed out."), "p").props('role="status"').classes("text-positive")
+                alert = Text("", "p").props('role="alert"').classes("text-negative font-medium")
+                alert.set_visibility(False)
+                email = ui.input(_("E-mail address")).props(
+                    'type=email autocomplete=username outlined autofocus').classes("w-full")
+                password = ui.input(_("Password"), password=True, password_toggle_button=True).props(
+                    "autocomplete=current-password outlined").classes("w-full")
+                submit = ui.button(_("Sign in")).props("unelevated").classes("w-full")
+
+            async def attempt() -> None:
+                email.error = None if email.value.strip() else _("Enter your e-mail address.")
+                password.error = None if password.value else _("Enter your password.")
+                if email.error or password.error:
+                    return
+                submit.disable()
+                try:
+                    result = await accounts.sign_in(email.value, password.value, network_address, services.clock)
+                except (InvalidCredentials, TooManyAttempts) as problem:
+                    alert.text = translated(problem)
+                    alert.set_visibility(True)
+                    password.value = ""
+                    return
+                finally:
+                    submit.enable()
+                remember_session(result.session_token)
+                ui.navigate.to(local_path(next, HOME_BY_ROLE[result.account.role]))
+
+            submit.on_click(attempt)
+            email.on("keydown.enter", attempt)
+            password.on("keydown.enter", attempt)
+        return None
+
+    @ui.page("/signout")
+    async def sign_out() -> RedirectResponse:
+        await forget_session()
+        return RedirectResponse("/signin?signed_out=true", status_code=303)

@@ -1,0 +1,103 @@
+"""The preparation wizard: `/organise/new`, then `/organise/{slug}/{part}` for each part.
+
+Parts can be visited in any order; every field saves as it changes, and the advice
+beside each field follows what was just saved.
+"""
+
+from __future__ import annotations
+
+from fastapi import Response
+from fastapi.responses import RedirectResponse
+from nicegui import app, context, ui
+
+from domain import timekeeping, workshops
+from domain.errors import InvalidValue, NotFound
+from domain.i18n import LANGUAGES, language_name
+from domain.models import StaffAccount, StaffRole
+from domain.planning import Part
+from ui.auth import check_staff
+from ui.components import heading, paragraph, translated
+from ui.frame import page_frame
+from ui.i18n import _, current_language
+from ui.pages.wizard import agenda, purpose, review, rooms, team, when
+from ui.pages.wizard.shell import Wizard, part_title
+from ui.services import Services
+
+RENDERERS = {
+    Part.PURPOSE: purpose.render,
+    Part.WHEN: when.render,
+    Part.AGENDA: agenda.render,
+    Part.ROOMS: rooms.render,
+    Part.TEAM: team.render,
+    Part.REVIEW: review.render,
+}
+NEW_DRAFT_KEY = "new_workshop_draft"
+
+
+def register(services: Services) -> None:
+    @ui.page("/organise/new")
+    async def new_workshop() -> Response | None:
+        staff = await check_staff(services, StaffRole.ORGANISER)
+        if not isinstance(staff, StaffAccount):
+            return staff
+        with page_frame(services, _("New workshop"), staff=staff, narrow=True):
+            render_new_workshop_form(staff)
+        return None
+
+    @ui.page("/organise/{slug}")
+    async def open_workshop(slug: str) -> Response:
+        return RedirectResponse(f"/organise/{slug}/{Part.PURPOSE.value}", status_code=303)
+
+    @ui.page("/organise/{slug}/{part}")
+    async def wizard_part(slug: str, part: str) -> Response | None:
+        staff = await check_staff(services, StaffRole.ORGANISER)
+        if not isinstance(staff, StaffAccount):
+            return staff
+        try:
+            plan = await workshops.load_plan(slug)
+            current = Part(part)
+        except (NotFound, ValueError):
+            with page_frame(services, _("Not found"), staff=staff, narrow=True):
+                heading(_("There is no such workshop page"))
+                ui.link(_("Back to the workshops"), "/organise").classes("atelier-link")
+            return context.client.build_response(context.client.request, 404)
+        with page_frame(services, f"{part_title(current)} · {plan.workshop.title}", staff=staff):
+            wizard = Wizard(services, staff, plan, current)
+            await wizard.render(RENDERERS[current])
+        return None
+
+
+def render_new_workshop_form(staff: StaffAccount) -> None:
+    """A working title is all a draft needs; everything else comes part by part."""
+    draft = app.storage.user.setdefault(NEW_DRAFT_KEY, {"title": "", "language": current_language(),
+                                                         "suggested_agenda": True})
+    heading(_("Prepare a new workshop"))
+    paragraph(_("Give it a working title: you can change it at any time. The wizard then walks you through "
+                "the purpose, the date, the agenda, the rooms and the team, saving as you type."), muted=True)
+    with ui.card().classes("atelier-card w-full p-6 gap-4 mt-4"):
+        title = ui.input(_("Working title"), value=draft["title"]).props(
+            "outlined autofocus maxlength=120 counter").classes("w-full")
+        title.on_value_change(lambda e: draft.update(title=e.value))
+        language = ui.select({code: language_name(code) for code in LANGUAGES}, value=draft["language"],
+                             label=_("Language of the workshop")).props("outlined").classes("w-full")
+        language.on_value_change(lambda e: draft.update(language=e.value))
+        suggested = ui.checkbox(_("Start from a suggested agenda (welcome, presentation, discussion, "
+                                  "breakout rooms, conclusion)"), value=draft["suggested_agenda"])
+        suggested.on_value_change(lambda e: draft.update(suggested_agenda=e.value))
+
+        async def create() -> None:
+            browser_zone = await ui.run_javascript("Intl.DateTimeFormat().resolvedOptions().timeZone")
+            try:
+                workshop = await workshops.create_workshop(
+                    title=title.value, created_by=staff, language=language.value,
+                    time_zone=browser_zone if timekeeping.is_known_zone(str(browser_zone)) else "Europe/Paris",
+                    suggested_agenda=suggested.value,
+                )
+            except InvalidValue as problem:
+                title.error = translated(problem)
+                return
+            app.storage.user.pop(NEW_DRAFT_KEY, None)
+            ui.navigate.to(f"/organise/{workshop.slug}/{Part.PURPOSE.value}")
+
+        title.on("keydown.enter", create)
+        ui.button(_("Create the draft"), icon="arrow_forward", on_click=create).props("unelevated")

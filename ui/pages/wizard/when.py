@@ -1,0 +1,145 @@
+"""Part 2, date and time: the time zone, the length of a session, and the sessions themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+
+from nicegui import ui
+
+from domain import timekeeping, workshops
+from domain.errors import InvalidValue
+from domain.i18n import N_
+from domain.models import WorkshopSession
+from ui import formatting
+from ui.components import Text, heading, labelled, paragraph
+from ui.i18n import _
+from ui.pages.wizard.shell import Wizard
+
+DEFAULT_START = time(18, 30)
+
+
+def zone_options(current: str, now: datetime) -> dict[str, str]:
+    zones = dict.fromkeys(timekeeping.selectable_zones())
+    zones.setdefault(current)
+    return {zone: formatting.zone_name(zone, now) for zone in sorted(zones)}
+
+
+async def render(wizard: Wizard) -> None:
+    workshop = wizard.plan.workshop
+    paragraph(_("Fix the date as early as possible, at a time that suits the people you want to reach: after "
+                "children's bedtime for young parents, for instance."), muted=True)
+    with ui.column().classes("w-full gap-5 mt-4"):
+        zone = ui.select(zone_options(workshop.time_zone, wizard.services.clock.now()), value=workshop.time_zone, label=_("Time zone"),
+                         with_input=True).props("outlined").classes("w-full max-w-xl")
+        zone.props["hint"] = _("Dates and times below are in this zone. Visitors see them in their own zone too.")
+
+        async def save_zone(value: str) -> None:
+            await workshops.set_time_zone(wizard.plan.workshop, value)
+            sessions.refresh()
+
+        wizard.field(zone, save_zone)
+        browser_zone_note = ui.row().classes("items-center gap-2 text-sm")
+        ui.timer(0, lambda: _offer_browser_zone(wizard, zone, browser_zone_note), once=True)
+
+        duration = ui.number(_("Length of a session, in minutes"), value=workshop.duration_minutes, min=1,
+                             max=24 * 60, step=5, precision=0).props("outlined").classes("w-full max-w-xs")
+        duration.props["hint"] = _("60 to 90 minutes is typical.")
+
+        async def save_duration(value: float | None) -> None:
+            await workshops.update_workshop(wizard.plan.workshop, "duration_minutes", value)
+
+        wizard.field(duration, save_duration)
+        wizard.advice("duration_minutes")
+
+        heading(_("Sessions"), 3).classes("mt-2")
+        paragraph(_("Each session follows the same agenda. Add one if too many people register for the "
+                    "quality of the discussion."), muted=True)
+        wizard.advice("sessions")
+
+        @ui.refreshable
+        async def sessions() -> None:
+            with ui.column().classes("w-full gap-3"):
+                for number, session in enumerate(wizard.plan.sessions, start=1):
+                    session_row(wizard, session, number, sessions.refresh)
+
+                async def add() -> None:
+                    await workshops.add_session(wizard.plan.workshop, *_next_slot(wizard))
+                    await wizard.changed()
+                    sessions.refresh()
+
+                ui.button(_("Add a session"), icon="add", on_click=add).props("outline")
+
+        await sessions()
+
+
+def _next_slot(wizard: Wizard) -> tuple[date, time]:
+    """A week after the last session, or a fortnight from today, at the same time of day."""
+    zone = wizard.plan.workshop.time_zone
+    if wizard.plan.sessions:
+        last = timekeeping.to_local(wizard.plan.sessions[-1].starts_at, zone)
+        return (last + timedelta(days=7)).date(), last.time()
+    today = timekeeping.to_local(wizard.services.clock.now(), zone).date()
+    return today + timedelta(days=14), DEFAULT_START
+
+
+async def _offer_browser_zone(wizard: Wizard, zone: ui.select, note: ui.row) -> None:
+    """Propose the browser's zone when it differs from the workshop's."""
+    browser_zone = str(await ui.run_javascript("Intl.DateTimeFormat().resolvedOptions().timeZone", timeout=5))
+    if not timekeeping.is_known_zone(browser_zone) or browser_zone == wizard.plan.workshop.time_zone:
+        return
+    with note:
+        Text(_("Your computer is set to {zone}.", zone=browser_zone), "span").classes("atelier-muted")
+        ui.button(_("Use this zone"), on_click=lambda: zone.set_value(browser_zone)).props("flat dense")
+
+
+def session_row(wizard: Wizard, session: WorkshopSession, number: int, refresh: Callable[[], None]) -> None:
+    zone = wizard.plan.workshop.time_zone
+    local = timekeeping.to_local(session.starts_at, zone)
+    with ui.card().classes("atelier-card w-full p-4 gap-2"):
+        with ui.row().classes("w-full items-center justify-between"):
+            heading(_("Session {number}", number=number), 3)
+
+            async def remove() -> None:
+                await workshops.delete_session(session)
+                await wizard.changed()
+                refresh()
+
+            labelled(ui.button(icon="delete", on_click=remove).props("flat round"),
+                     _("Remove session {number}", number=number))
+        with ui.row().classes("w-full items-start gap-4"):
+            day = ui.input(_("Date"), value=local.date().isoformat()).props("type=date outlined stack-label")
+            start = ui.input(_("Start time"), value=local.strftime("%H:%M")).props("type=time outlined stack-label")
+            capacity = ui.number(_("Places (optional)"), value=session.capacity, min=1, precision=0).props(
+                "outlined").classes("w-40")
+        summary = Text("", "p").classes("atelier-muted text-sm")
+
+        def describe() -> None:
+            fresh = next((s for s in wizard.plan.sessions if s.id == session.id), session)
+            summary.text = " · ".join([
+                formatting.session_when(fresh.starts_at, wizard.plan.workshop.duration_minutes, zone),
+                formatting.zone_name(zone, fresh.starts_at),
+            ])
+
+        async def save_moment(_value: object) -> None:
+            try:
+                chosen_day = date.fromisoformat(day.value)
+            except (TypeError, ValueError):
+                raise InvalidValue(N_("Enter a date.")) from None
+            try:
+                chosen_time = time.fromisoformat(start.value)
+            except (TypeError, ValueError):
+                raise InvalidValue(N_("Enter a start time.")) from None
+            await workshops.move_session(session, wizard.plan.workshop, chosen_day, chosen_time)
+
+        wizard.field(day, save_moment)
+        wizard.field(start, save_moment)
+        wizard.field(capacity, lambda value: workshops.set_session_capacity(session, value))
+        wizard.on_change(describe, owner=summary)
+        describe()
+        if timekeeping.is_repeated(local.date(), local.time(), zone):
+            with ui.element("div").classes("atelier-advice"):
+                ui.icon("lightbulb").props('aria-hidden="true"')
+                Text(_("The clocks go back that night: this time happens twice. The first one counts."), "span")
+        wizard.advice("starts_at", session.id)
+        wizard.advice("capacity", session.id)

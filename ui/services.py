@@ -1,0 +1,14 @@
+"""What the pages need from the composition root, handed over once at start-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.clock import Clock
+
+
+@dataclass(frozen=True)
+class Services:
+    clock: Clock
+    version: str
+    public_url: str  # e.g. https://atelier.example.org, for links shown to people
