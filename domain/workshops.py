@@ -39,7 +39,7 @@ from domain.planning import Issue, Severity, WorkshopPlan
 from domain.step_templates import TEMPLATES
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,58})[a-z0-9]$")
-RESERVED_SLUGS = frozenset({"new", "nouveau", "admin", "api", "static"})
+RESERVED_SLUGS = frozenset({"new", "nouveau", "staff", "admin", "api", "static"})
 SUGGESTED_AGENDA = ("welcome", "presentation", "plenary_discussion", "breakout_discussion", "conclusion")
 PLENARY_NAMES = {"fr": "Plénière", "en": "Plenary"}
 BREAKOUT_NAMES = {"fr": "Salle {number}", "en": "Room {number}"}

@@ -13,7 +13,8 @@ def register(services: Services) -> None:
     from ui.pages import dashboard, health, home, language, moderation, public, signin, staff, wizard
 
     theme.install()
-    for module in (health, language, home, signin, dashboard, wizard, staff, moderation, public):
+    # Fixed paths before the wizard's /organise/{slug}, which would otherwise catch them.
+    for module in (health, language, home, signin, dashboard, staff, wizard, moderation, public):
         module.register(services)
 
 

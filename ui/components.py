@@ -69,18 +69,21 @@ class SaveStatus:
     """A polite live region that tells whether everything typed is saved."""
 
     def __init__(self) -> None:
+        # Translated once here: the element that triggers a later save may be gone by then.
+        self.saved_text = _("All changes saved")
+        self.refused_text = _("Not saved: see the message beside the field")
         with ui.row().classes("items-center gap-1 atelier-muted text-sm") as self.row:
             self.icon = ui.icon("cloud_done").props('aria-hidden="true"')
-            self.label = Text(_("All changes saved"), "span")
+            self.label = Text(self.saved_text, "span")
         self.row.props('role="status" aria-live="polite"')
 
     def saved(self) -> None:
         self.icon.name = "cloud_done"
-        self.label.text = _("All changes saved")
+        self.label.text = self.saved_text
 
     def refused(self) -> None:
         self.icon.name = "error_outline"
-        self.label.text = _("Not saved: see the message beside the field")
+        self.label.text = self.refused_text
 
 
 def autosave(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from nicegui import ui
@@ -43,11 +44,11 @@ async def render(wizard: Wizard) -> None:
             with ui.button(_("Add from a template"), icon="library_add").props("outline"):
                 with ui.menu():
                     for template in TEMPLATES.values():
-                        ui.menu_item(
-                            f"{_(template.label)} · {formatting.duration(template.minutes)}",
-                            on_click=lambda key=template.key: restructure(
-                                workshops.add_step(wizard.plan.workshop, template=key)),
-                        )
+                        ui.menu_item(f"{_(template.label)} · {formatting.duration(template.minutes)}",
+                                     on_click=partial(add_template_step, template.key))
+
+    async def add_template_step(key: str) -> None:
+        await restructure(workshops.add_step(wizard.plan.workshop, template=key))
 
     async def restructure(command: Awaitable[Any]) -> None:
         """Run a command that changes the list of steps, then redraw it with the affected step open."""

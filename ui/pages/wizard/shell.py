@@ -128,6 +128,8 @@ class Wizard:
     async def changed(self) -> None:
         self.plan = await workshops.load_plan_by_id(self.plan.workshop.id)
         self.issues = planning.review(self.plan, self.services.clock.now())
+        assert self.save_status is not None
+        self.save_status.saved()
         self.title_heading.text = self.plan.workshop.title
         self._render_chip()
         self._render_nav()
@@ -137,8 +139,6 @@ class Wizard:
             result = listener()
             if result is not None:
                 await result
-        assert self.save_status is not None
-        self.save_status.saved()
 
     def field(self, element: ValidationElement, save: Callable[[Any], Awaitable[Any]]) -> ValidationElement:
         assert self.save_status is not None
