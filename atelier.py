@@ -108,6 +108,12 @@ def _role(text: str) -> str:
     return text
 
 
+def _usage_error(message: str) -> NoReturn:
+    """A wrong value that argparse cannot see (an ATELIER_* variable, two options that go together): status 2."""
+    print(f"atelier: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
 def _from_env(option: str, convert: Callable[[str], Any], default: Any) -> Any:
     """The option's default, read from ATELIER_<OPTION> when that variable is set."""
     variable = ENV_PREFIX + option.upper().replace("-", "_")
@@ -116,7 +122,7 @@ def _from_env(option: str, convert: Callable[[str], Any], default: Any) -> Any:
     try:
         return convert(os.environ[variable])
     except argparse.ArgumentTypeError as problem:
-        raise SystemExit(f"atelier: {variable}: {problem}") from None
+        _usage_error(f"{variable}: {problem}")
 
 
 def _add_server_options(parser: argparse.ArgumentParser) -> None:
@@ -168,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def settings_from(arguments: argparse.Namespace) -> Settings:
     if bool(getattr(arguments, "tls_certificate", None)) != bool(getattr(arguments, "tls_key", None)):
-        raise SystemExit("atelier: --tls-certificate and --tls-key go together (see 'atelier serve --help')")
+        _usage_error("--tls-certificate and --tls-key go together (see 'atelier serve --help')")
     return Settings(
         host=getattr(arguments, "host", "127.0.0.1"),
         port=getattr(arguments, "port", 8080),
@@ -322,8 +328,13 @@ def create_staff(settings: Settings, email: str, role: str, name: str) -> int:
 
     password = os.environ.get(STAFF_PASSWORD_VARIABLE)
     if password is None:
-        password = getpass.getpass("Password: ")
-        if getpass.getpass("Password again: ") != password:
+        try:
+            password = getpass.getpass("Password: ")
+            again = getpass.getpass("Password again: ")
+        except EOFError:  # no terminal and no variable: nothing to read the password from
+            print(f"atelier: no password given: type it, or set {STAFF_PASSWORD_VARIABLE}", file=sys.stderr)
+            return 2
+        if again != password:
             print("atelier: the two passwords differ", file=sys.stderr)
             return 2
 
@@ -364,6 +375,7 @@ def migrate(settings: Settings) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
+    os.umask(0o077)  # the database, secrets and browser storage are for Atelier's own user only
     settings = settings_from(arguments)
     try:
         if arguments.command == "serve":
