@@ -14,6 +14,7 @@ from typing import Any
 
 from slugify import slugify
 from tortoise.expressions import F
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from domain import planning, timekeeping
@@ -153,36 +154,42 @@ async def load_plan_by_id(workshop_id: int) -> WorkshopPlan:
 
 
 async def _plan_of(workshop: Workshop) -> WorkshopPlan:
-    return WorkshopPlan(
-        workshop=workshop,
-        sessions=await WorkshopSession.filter(workshop=workshop).order_by("starts_at", "id"),
-        steps=await Step.filter(workshop=workshop).order_by("position", "id"),
-        rooms=await Room.filter(workshop=workshop).order_by("position", "id"),
-        team=await TeamMember.filter(workshop=workshop).select_related("account").order_by("id"),
-    )
+    return (await _plans_of(Workshop.filter(id=workshop.id)))[0]
+
+
+async def _plans_of(query: QuerySet[Workshop]) -> list[WorkshopPlan]:
+    """Plans for every workshop of the query, in five queries whatever their number."""
+    loaded = await query.prefetch_related("sessions", "steps", "rooms", "team__account")
+    return [
+        WorkshopPlan(
+            workshop=workshop,
+            sessions=sorted(workshop.sessions, key=lambda session: (session.starts_at, session.id)),
+            steps=sorted(workshop.steps, key=lambda step: (step.position, step.id)),
+            rooms=sorted(workshop.rooms, key=lambda room: (room.position, room.id)),
+            team=sorted(workshop.team, key=lambda member: member.id),
+        )
+        for workshop in loaded
+    ]
 
 
 async def published_plan(slug: str) -> WorkshopPlan | None:
-    workshop = await Workshop.get_or_none(slug=slug, published_at__isnull=False, archived_at__isnull=True)
-    return await _plan_of(workshop) if workshop else None
+    plans = await _plans_of(Workshop.filter(slug=slug, published_at__isnull=False, archived_at__isnull=True))
+    return plans[0] if plans else None
 
 
 async def list_plans(*, archived: bool = False) -> list[WorkshopPlan]:
-    workshops = await Workshop.filter(archived_at__isnull=not archived).order_by("-updated_at")
-    return [await _plan_of(workshop) for workshop in workshops]
+    return await _plans_of(Workshop.filter(archived_at__isnull=not archived).order_by("-updated_at"))
 
 
 async def plans_for_moderator(account: StaffAccount) -> list[WorkshopPlan]:
-    workshops = await Workshop.filter(team__account=account, archived_at__isnull=True).distinct()
-    return [await _plan_of(workshop) for workshop in workshops]
+    return await _plans_of(Workshop.filter(team__account=account, archived_at__isnull=True).distinct())
 
 
 async def upcoming_public_plans(now: datetime) -> list[WorkshopPlan]:
-    workshops = await Workshop.filter(published_at__isnull=False, archived_at__isnull=True)
-    plans = [await _plan_of(workshop) for workshop in workshops]
-    upcoming = [(plan.next_session(now), plan) for plan in plans]
-    return [plan for session, plan in sorted(
-        ((s, p) for s, p in upcoming if s is not None), key=lambda pair: pair[0].starts_at)]
+    """Published workshops with a session to come, soonest first."""
+    plans = await _plans_of(Workshop.filter(published_at__isnull=False, archived_at__isnull=True))
+    upcoming = [(session, plan) for plan in plans if (session := plan.next_session(now)) is not None]
+    return [plan for _, plan in sorted(upcoming, key=lambda pair: pair[0].starts_at)]
 
 
 # ---------------------------------------------------------------- creating
