@@ -12,7 +12,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 run: install  ## Start Atelier with its demo workshop on http://localhost:8080
 	$(BIN)/atelier demo --port $(PORT)
 
-test: install-test system-packages  ## Run the whole test suite
+test: install-test system-packages  ## Lint, then run the whole test suite
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 $(BIN)/python:
@@ -59,7 +60,7 @@ check-binary: binary install-test  ## Start dist/atelier on a free port and expe
 messages: install-test  ## Extract translatable text and merge it into the catalogs
 	mkdir -p build
 	$(BIN)/pybabel extract -k N_ -k ngettext:1,2 --no-location --sort-output -o build/messages.pot domain ui atelier.py
-	$(BIN)/pybabel update -i build/messages.pot -d domain/locales -D messages --no-location --no-fuzzy-matching --width 100
+	$(BIN)/pybabel update -i build/messages.pot -d domain/locales -D messages --ignore-obsolete --no-fuzzy-matching --width 100
 
 screenshots: install-test system-packages  ## Refresh docs/screenshots/
 	$(BIN)/python docs/screenshots.py

@@ -130,7 +130,8 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
                         help="address to listen on (default 127.0.0.1; env ATELIER_HOST)")
     parser.add_argument("--port", type=_port, default=_from_env("port", _port, 8080),
                         help="port to listen on (default 8080; env ATELIER_PORT)")
-    parser.add_argument("--tls-certificate", type=_existing_file, default=_from_env("tls-certificate", _existing_file, None),
+    parser.add_argument("--tls-certificate", type=_existing_file,
+                        default=_from_env("tls-certificate", _existing_file, None),
                         help="PEM certificate to serve HTTPS, needed for cameras outside localhost "
                              "(env ATELIER_TLS_CERTIFICATE)")
     parser.add_argument("--tls-key", type=_existing_file, default=_from_env("tls-key", _existing_file, None),

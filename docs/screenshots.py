@@ -54,7 +54,8 @@ def main(output: Path, language: str = "fr") -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     data_dir = Path(tempfile.mkdtemp(prefix="atelier-shots-"))
-    server = subprocess.Popen([sys.executable, "-m", "atelier", "demo", "--port", str(port), "--data-dir", str(data_dir)],
+    command = [sys.executable, "-m", "atelier", "demo", "--port", str(port), "--data-dir", str(data_dir)]
+    server = subprocess.Popen(command,
                               stdout=subprocess.DEVNULL)
     try:
         wait_until_healthy(base)

@@ -12,8 +12,8 @@ from domain.models import (
     Audience,
     Interactivity,
     Room,
-    RoomKind,
     RoomAssignment,
+    RoomKind,
     StaffAccount,
     StaffRole,
     Step,
@@ -143,7 +143,8 @@ async def ensure_demo_workshop(clock: Clock) -> Workshop:
         )
     await Room.create(workshop=workshop, kind=RoomKind.PLENARY, position=0, name=workshops.PLENARY_NAMES["fr"])
     for position, (name, topic) in enumerate(ROOMS, start=1):
-        await Room.create(workshop=workshop, kind=RoomKind.BREAKOUT, position=position, name=name, topic=topic, capacity=8)
+        await Room.create(workshop=workshop, kind=RoomKind.BREAKOUT, position=position, name=name, topic=topic,
+                          capacity=8)
     await TeamMember.create(workshop=workshop, account=moderator, role=TeamRole.LEAD_MODERATOR)
     await TeamMember.create(workshop=workshop, account=organiser, role=TeamRole.CO_MODERATOR)
     workshop.published_at = clock.now()

@@ -110,7 +110,7 @@ WORKSHOP_FIELDS: dict[str, Callable[[str, Any], Any]] = {
     "audience_details": _text(MAX_TEXT),
     "aim": _choice(Aim),
     "language": _language,
-    "duration_minutes": _whole_number(1, 24 * 60),
+    "duration_minutes": _whole_number(planning.MIN_DURATION_MINUTES, planning.MAX_DURATION_MINUTES),
     "expected_participants": _whole_number(1, MAX_PEOPLE, optional=True),
     "room_assignment": _choice(RoomAssignment),
 }
@@ -119,7 +119,7 @@ STEP_FIELDS: dict[str, Callable[[str, Any], Any]] = {
     "title": _text(120),
     "objective": _text(300),
     "kind": _choice(StepKind),
-    "minutes": _whole_number(0, 24 * 60),
+    "minutes": _whole_number(planning.MIN_STEP_MINUTES, planning.MAX_STEP_MINUTES),
     "context_info": _text(MAX_TEXT),
     "expected_of_participants": _text(MAX_TEXT),
     "moderator_script": _text(2 * MAX_TEXT),
@@ -128,7 +128,7 @@ STEP_FIELDS: dict[str, Callable[[str, Any], Any]] = {
 ROOM_FIELDS: dict[str, Callable[[str, Any], Any]] = {
     "name": _text(80),
     "topic": _text(300),
-    "capacity": _whole_number(0, MAX_PEOPLE, optional=True),
+    "capacity": _whole_number(2, MAX_PEOPLE, optional=True),
 }
 
 

@@ -63,21 +63,22 @@ def page_frame(
     _set_page_language(language)
     ui.page_title(f"{title} · Atelier")
     theme.apply()
-    ui.link(_("Skip to main content"), "#main").classes("skip-link")
     with ui.header(elevated=False).classes("atelier-header px-5 py-2 items-center justify-between gap-4"):
+        ui.link(_("Skip to main content"), "#main").classes("skip-link")  # the first thing Tab reaches
         brand_target = HOME_BY_ROLE[staff.role] if staff else "/"
         with ui.link(target=brand_target).classes("atelier-brand") as brand:
-            ui.image("/static/favicon.svg").classes("w-7 h-7").props('alt=""')
+            ui.element("img").props('src="/static/favicon.svg" alt=""').classes("w-7 h-7")
             Text("Atelier", "span")
         labelled(brand, _("Atelier, home"))
         with ui.row().classes("items-center gap-6"):
             if staff is not None:
                 _staff_navigation(staff)
             _language_switch()
-    with ui.element("main").props('id="main" tabindex="-1"').classes(
+    # Quasar's page is the <main> landmark already: this is where the skip link lands.
+    with ui.element("div").props('id="main" tabindex="-1"').classes(
         "atelier-main" + (" narrow" if narrow else "")
     ) as main:
         yield main
-    with ui.element("footer").classes("atelier-footer w-full"):
+    with ui.footer(fixed=False, elevated=False).classes("atelier-footer"):
         Text(_("Atelier {version} · live civic workshops, self-hosted by your municipality",
                version=services.version), "span")

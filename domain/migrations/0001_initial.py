@@ -1,8 +1,9 @@
-from tortoise import migrations
-from tortoise.migrations import operations as ops
-from domain.models import Aim, Audience, Interactivity, RoomAssignment, RoomKind, StaffRole, StepKind, TeamRole
+from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
-from tortoise import fields
+from tortoise.migrations import operations as ops
+
+from domain.models import Aim, Audience, Interactivity, RoomAssignment, RoomKind, StaffRole, StepKind, TeamRole
+
 
 class Migration(migrations.Migration):
     initial = True

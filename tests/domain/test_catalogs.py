@@ -30,7 +30,7 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-def french_catalog():  # noqa: ANN201 - a babel Catalog
+def french_catalog():
     with i18n.catalog_path("fr").open("rb") as po_file:
         return read_po(po_file, locale="fr")
 

@@ -112,7 +112,7 @@ async def test_values_that_cannot_be_saved_get_a_message_beside_the_field(organi
     workshop = await create_draft(user, "Budget participatif")
     await user.open(f"/organise/{workshop.slug}/when")
     user.find("Durée d’une session, en minutes").clear().type("0")
-    await user.should_see("Indiquez un nombre entre 1 et 1440.", retries=50)
+    await user.should_see("Indiquez un nombre entre 15 et 480.", retries=50)
     await user.should_see("Non enregistré : voyez le message à côté du champ")
     assert (await stored(workshop)).duration_minutes == 90
 

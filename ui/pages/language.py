@@ -12,6 +12,6 @@ from ui.services import Services
 
 def register(services: Services) -> None:
     @app.get("/language/{code}", include_in_schema=False)
-    def switch_language(code: str, next: str = "/") -> RedirectResponse:  # noqa: A002 - the query's name
+    def switch_language(code: str, next: str = "/") -> RedirectResponse:
         choose_language(code)
         return RedirectResponse(local_path(next), status_code=303)

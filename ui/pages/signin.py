@@ -17,7 +17,7 @@ from ui.services import Services
 
 def register(services: Services) -> None:
     @ui.page("/signin")
-    async def sign_in_page(next: str = "", signed_out: bool = False) -> Response | None:  # noqa: A002
+    async def sign_in_page(next: str = "", signed_out: bool = False) -> Response | None:
         staff = await signed_in(services)
         if staff is not None:
             return RedirectResponse(local_path(next, HOME_BY_ROLE[staff.role]), status_code=303)

@@ -41,11 +41,11 @@ async def render(wizard: Wizard) -> None:
         with ui.row().classes("gap-3 mt-4"):
             ui.button(_("Add a blank step"), icon="add", on_click=lambda: restructure(
                 workshops.add_step(wizard.plan.workshop))).props("outline")
-            with ui.button(_("Add from a template"), icon="library_add").props("outline"):
-                with ui.menu():
-                    for template in TEMPLATES.values():
-                        ui.menu_item(f"{_(template.label)} · {formatting.duration(template.minutes)}",
-                                     on_click=partial(add_template_step, template.key))
+            templates = ui.button(_("Add from a template"), icon="library_add").props('outline aria-haspopup="menu"')
+            with templates, ui.menu().props('role="menu"'):
+                for template in TEMPLATES.values():
+                    ui.menu_item(f"{_(template.label)} · {formatting.duration(template.minutes)}",
+                                 on_click=partial(add_template_step, template.key)).props('role="menuitem"')
 
     async def add_template_step(key: str) -> None:
         await restructure(workshops.add_step(wizard.plan.workshop, template=key))
@@ -103,39 +103,39 @@ def step_card(
     restructure: Callable[[Awaitable[Any]], Awaitable[None]],
 ) -> None:
     count = len(wizard.plan.steps)
-    with ui.card().classes("atelier-card w-full p-0 gap-0"):
-        with ui.expansion(value=opened).classes("w-full") as expansion:
-            with expansion.add_slot("header"), ui.row().classes("w-full items-center gap-3 no-wrap py-1"):
-                Text(str(index + 1), "span").classes("step-number font-bold text-lg w-6 text-center")
-                with ui.column().classes("gap-0 grow min-w-0"):
-                    header_title = Text(step.title or _("Untitled step"), "span").classes("font-semibold")
-                    header_detail = Text("", "span").classes("atelier-muted text-sm")
-                chip = Text(kind_label(step.kind), "span").classes(f"atelier-chip {step.kind.value}")
+    with ui.card().classes("atelier-card w-full p-0 gap-0"), ui.expansion(value=opened).classes("w-full") as expansion:
+        with expansion.add_slot("header"), ui.row().classes("w-full items-center gap-3 no-wrap py-1"):
+            Text(str(index + 1), "span").classes("step-number font-bold text-lg w-6 text-center")
+            with ui.column().classes("gap-0 grow min-w-0"):
+                header_title = Text(step.title or _("Untitled step"), "span").classes("font-semibold")
+                header_detail = Text("", "span").classes("atelier-muted text-sm")
+            chip = Text(kind_label(step.kind), "span").classes(f"atelier-chip {step.kind.value}")
 
-            def refresh_header() -> None:
-                fresh = next((s for s in wizard.plan.steps if s.id == step.id), step)
-                offsets = planning.step_start_offsets(wizard.plan.steps)
-                start = offsets[wizard.plan.steps.index(fresh)] if fresh in wizard.plan.steps else offset
-                header_title.text = fresh.title or _("Untitled step")
-                header_detail.text = step_timing(wizard, start, fresh.minutes)
-                chip.text = kind_label(fresh.kind)
-                chip.classes(replace=f"atelier-chip {fresh.kind.value}")
+        def refresh_header() -> None:
+            fresh = next((s for s in wizard.plan.steps if s.id == step.id), step)
+            offsets = planning.step_start_offsets(wizard.plan.steps)
+            start = offsets[wizard.plan.steps.index(fresh)] if fresh in wizard.plan.steps else offset
+            header_title.text = fresh.title or _("Untitled step")
+            expansion.props["toggle-aria-label"] = _("Show or hide the step “{title}”", title=header_title.text)
+            header_detail.text = step_timing(wizard, start, fresh.minutes)
+            chip.text = kind_label(fresh.kind)
+            chip.classes(replace=f"atelier-chip {fresh.kind.value}")
 
-            refresh_header()
-            wizard.on_change(refresh_header, owner=header_title)
-            step_fields(wizard, step)
-            with ui.row().classes("w-full justify-end gap-1 px-4 pb-3"):
-                title = step.title or _("Untitled step")
-                if index > 0:
-                    labelled(ui.button(icon="arrow_upward", on_click=lambda: restructure(_moved(step, -1))).props(
-                        "flat round"), _("Move “{title}” up", title=title))
-                if index < count - 1:
-                    labelled(ui.button(icon="arrow_downward", on_click=lambda: restructure(_moved(step, 1))).props(
-                        "flat round"), _("Move “{title}” down", title=title))
-                labelled(ui.button(icon="content_copy", on_click=lambda: restructure(workshops.duplicate_step(step)))
-                         .props("flat round"), _("Duplicate “{title}”", title=title))
-                labelled(ui.button(icon="delete", on_click=lambda: confirm_delete(step, restructure)).props(
-                    "flat round"), _("Delete “{title}”", title=title))
+        refresh_header()
+        wizard.on_change(refresh_header, owner=header_title)
+        step_fields(wizard, step)
+        with ui.row().classes("w-full justify-end gap-1 px-4 pb-3"):
+            title = step.title or _("Untitled step")
+            if index > 0:
+                labelled(ui.button(icon="arrow_upward", on_click=lambda: restructure(_moved(step, -1))).props(
+                    "flat round"), _("Move “{title}” up", title=title))
+            if index < count - 1:
+                labelled(ui.button(icon="arrow_downward", on_click=lambda: restructure(_moved(step, 1))).props(
+                    "flat round"), _("Move “{title}” down", title=title))
+            labelled(ui.button(icon="content_copy", on_click=lambda: restructure(workshops.duplicate_step(step)))
+                     .props("flat round"), _("Duplicate “{title}”", title=title))
+            labelled(ui.button(icon="delete", on_click=lambda: confirm_delete(step, restructure)).props(
+                "flat round"), _("Delete “{title}”", title=title))
 
 
 def step_timing(wizard: Wizard, start: int, minutes: int) -> str:
@@ -144,7 +144,8 @@ def step_timing(wizard: Wizard, start: int, minutes: int) -> str:
         return _("{duration} · from +{start}", duration=formatting.duration(minutes), start=formatting.duration(start))
     first, zone = wizard.plan.sessions[0].starts_at, wizard.plan.workshop.time_zone
     return _("{duration} · {start}–{end}", duration=formatting.duration(minutes),
-             start=formatting.offset_clock(first, start, zone), end=formatting.offset_clock(first, start + minutes, zone))
+             start=formatting.offset_clock(first, start, zone),
+             end=formatting.offset_clock(first, start + minutes, zone))
 
 
 async def _moved(step: Step, offset: int) -> Step:
@@ -161,7 +162,7 @@ def step_fields(wizard: Wizard, step: Step) -> None:
             title = ui.input(_("Title of the step"), value=step.title).props(
                 "outlined debounce=300 maxlength=120").classes("grow min-w-[14rem]")
             wizard.field(title, saver("title"))
-            minutes = ui.number(_("Minutes"), value=step.minutes, min=1, max=240, step=5, precision=0).props(
+            minutes = ui.number(_("Minutes"), value=step.minutes, step=5).props(
                 "outlined").classes("w-32")
             wizard.field(minutes, saver("minutes"))
             kind = ui.select({StepKind.PLENARY.value: _("Plenary"), StepKind.BREAKOUT.value: _("Breakout rooms")},

@@ -20,7 +20,8 @@ def saver(wizard: Wizard, name: str) -> Any:
     return save
 
 
-def text_field(wizard: Wizard, name: str, label: str, hint: str, *, long: bool = False, limit: int | None = None) -> None:
+def text_field(wizard: Wizard, name: str, label: str, hint: str, *, long: bool = False,
+               limit: int | None = None) -> None:
     value = getattr(wizard.plan.workshop, name)
     element = (ui.textarea if long else ui.input)(label, value=value).props("outlined debounce=300").classes("w-full")
     element.props["hint"] = hint

@@ -9,7 +9,7 @@ from domain.errors import InvalidValue
 from domain.models import Aim, Audience, Interactivity, RoomAssignment
 from domain.planning import Part, Severity
 from ui import formatting
-from ui.components import Text, heading, issue_line, labelled, paragraph, translated
+from ui.components import Text, heading, issue_line, labelled, translated
 from ui.i18n import _, ngettext
 from ui.pages.wizard.agenda import kind_label
 from ui.pages.wizard.shell import Wizard, part_path, part_title
@@ -163,7 +163,8 @@ def section(wizard: Wizard, part: Part) -> ui.card:
     card = ui.card().classes("atelier-card w-full p-5 gap-2")
     with card, ui.row().classes("w-full items-center justify-between"):
         heading(part_title(part), 3)
-        ui.link(_("Edit"), part_path(wizard.plan, part)).classes("atelier-link text-sm")
+        labelled(ui.link(_("Edit"), part_path(wizard.plan, part)).classes("atelier-link text-sm"),
+                 _("Edit {title}", title=part_title(part)))
     return card
 
 

@@ -27,8 +27,9 @@ async def render(wizard: Wizard) -> None:
             wizard.advice("name", plenary.id)
 
         heading(_("Breakout rooms"), 3)
-        expected = ui.number(_("Participants expected per session"), value=wizard.plan.workshop.expected_participants,
-                             min=1, precision=0).props("outlined").classes("w-full max-w-xs")
+        expected = ui.number(_("Participants expected per session"),
+                             value=wizard.plan.workshop.expected_participants).props("outlined").classes(
+            "w-full max-w-xs")
         expected.props["hint"] = _("Used to suggest how many breakout rooms to open.")
         wizard.field(expected, lambda value: workshops.update_workshop(
             wizard.plan.workshop, "expected_participants", value))
@@ -89,7 +90,8 @@ async def render(wizard: Wizard) -> None:
         await room_list()
 
 
-def room_card(wizard: Wizard, room: Room, number: int, restructure: Callable[[Awaitable[Any]], Awaitable[None]]) -> None:
+def room_card(wizard: Wizard, room: Room, number: int,
+              restructure: Callable[[Awaitable[Any]], Awaitable[None]]) -> None:
     def saver(name: str) -> Callable[[Any], Awaitable[Any]]:
         return lambda value: workshops.update_room(room, name, value)
 
@@ -102,7 +104,7 @@ def room_card(wizard: Wizard, room: Room, number: int, restructure: Callable[[Aw
             name = ui.input(_("Name"), value=room.name).props("outlined debounce=300 maxlength=80").classes(
                 "grow min-w-[12rem]")
             wizard.field(name, saver("name"))
-            capacity = ui.number(_("Capacity (optional)"), value=room.capacity, min=2, precision=0).props(
+            capacity = ui.number(_("Capacity (optional)"), value=room.capacity).props(
                 "outlined").classes("w-44")
             wizard.field(capacity, saver("capacity"))
         topic = ui.input(_("Topic"), value=room.topic).props("outlined debounce=300 maxlength=300").classes("w-full")

@@ -30,8 +30,8 @@ async def render(wizard: Wizard) -> None:
     paragraph(_("Fix the date as early as possible, at a time that suits the people you want to reach: after "
                 "children's bedtime for young parents, for instance."), muted=True)
     with ui.column().classes("w-full gap-5 mt-4"):
-        zone = ui.select(zone_options(workshop.time_zone, wizard.services.clock.now()), value=workshop.time_zone, label=_("Time zone"),
-                         with_input=True).props("outlined").classes("w-full max-w-xl")
+        zone = ui.select(zone_options(workshop.time_zone, wizard.services.clock.now()), value=workshop.time_zone,
+                         label=_("Time zone"), with_input=True).props("outlined").classes("w-full max-w-xl")
         zone.props["hint"] = _("Dates and times below are in this zone. Visitors see them in their own zone too.")
 
         async def save_zone(value: str) -> None:
@@ -42,9 +42,9 @@ async def render(wizard: Wizard) -> None:
         browser_zone_note = ui.row().classes("items-center gap-2 text-sm")
         ui.timer(0, lambda: _offer_browser_zone(wizard, zone, browser_zone_note), once=True)
 
-        duration = ui.number(_("Length of a session, in minutes"), value=workshop.duration_minutes, min=1,
-                             max=24 * 60, step=5, precision=0).props("outlined").classes("w-full max-w-xs")
-        duration.props["hint"] = _("60 to 90 minutes is typical.")
+        duration = ui.number(_("Length of a session, in minutes"), value=workshop.duration_minutes,
+                             step=5).props("outlined").classes("w-full max-w-xs")
+        duration.props["hint"] = _("The whole session, from the welcome to the conclusion.")
 
         async def save_duration(value: float | None) -> None:
             await workshops.update_workshop(wizard.plan.workshop, "duration_minutes", value)
@@ -110,7 +110,7 @@ def session_row(wizard: Wizard, session: WorkshopSession, number: int, refresh: 
         with ui.row().classes("w-full items-start gap-4"):
             day = ui.input(_("Date"), value=local.date().isoformat()).props("type=date outlined stack-label")
             start = ui.input(_("Start time"), value=local.strftime("%H:%M")).props("type=time outlined stack-label")
-            capacity = ui.number(_("Places (optional)"), value=session.capacity, min=1, precision=0).props(
+            capacity = ui.number(_("Places (optional)"), value=session.capacity).props(
                 "outlined").classes("w-40")
         summary = Text("", "p").classes("atelier-muted text-sm")
 

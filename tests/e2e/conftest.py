@@ -1,0 +1,243 @@
+"""Browser tests: `atelier demo` in a subprocess, driven by Debian's Chromium through Playwright.
+
+One server and one browser serve the whole session; every test gets fresh browser
+contexts (French, Paris time unless it asks otherwise), so no cookie or storage leaks
+from one test to the next. The demo workshop (`/w/demo`) is only read, never changed:
+tests that edit something create their own draft.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-gpu"]
+LOCALE = "fr-FR"
+ORGANISER_ZONE = "Europe/Paris"
+DEMO_PASSWORD = "atelier-demo"
+ORGANISER = "organisatrice@atelier.example"
+MODERATOR = "moderateur@atelier.example"
+STARTUP_TIMEOUT = 60.0
+
+# NiceGUI answers over a websocket after the page loads: give it a little more than Playwright's 5 s.
+expect.set_options(timeout=10_000)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """Keep each phase's report on the test, so fixtures can tell whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+# ------------------------------------------------------------------ the server
+
+
+@dataclass
+class Server:
+    url: str
+    log: Path
+    process: subprocess.Popen[bytes]
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no server log)"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def _start(data_dir: Path, log: Path) -> Server:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    # The developer's ATELIER_* settings (a PostgreSQL URL, a public address...) must not reach the test server,
+    # nor pytest's variables: NiceGUI's ui.run() takes PYTEST_CURRENT_TEST as "run inside NiceGUI's own tests".
+    environment = {name: value for name, value in os.environ.items()
+                   if not name.startswith(("ATELIER_", "PYTEST_", "NICEGUI_"))}
+    with log.open("ab") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "atelier", "demo", "--host", "127.0.0.1", "--port", str(port),
+             "--data-dir", str(data_dir)],
+            cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT,
+        )
+    server = Server(url, log, process)
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"atelier demo exited with status {process.returncode}:\n{server.log_tail()}")
+        if _healthy(url):
+            return server
+        time.sleep(0.1)
+    _stop(process)
+    raise RuntimeError(f"atelier demo did not answer /healthz within {STARTUP_TIMEOUT:.0f} s:\n{server.log_tail()}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+@pytest.fixture(scope="package")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`atelier demo` on a free port with a throw-away data directory, shared by the browser tests."""
+    folder = tmp_path_factory.mktemp("atelier-e2e")
+    try:
+        started = _start(folder / "data", folder / "server.log")
+    except RuntimeError as problem:
+        if "already in use" not in str(problem):
+            raise
+        started = _start(folder / "data", folder / "server.log")  # another program took the free port first
+    yield started
+    _stop(started.process)
+
+
+@pytest.fixture(scope="package")
+def base_url(server: Server) -> str:
+    return server.url
+
+
+# ------------------------------------------------------------------ the browser
+
+
+@pytest.fixture(scope="package")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="package")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.fail("Debian's chromium is not installed: `make test` installs it")
+    launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+    yield launched
+    launched.close()
+
+
+@dataclass
+class Contexts:
+    """Opens browser contexts for one test and closes them all afterwards."""
+
+    browser: Browser
+    base_url: str
+    opened: list[BrowserContext] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def new(self, *, timezone_id: str = ORGANISER_ZONE, storage_state: dict | None = None) -> BrowserContext:
+        context = self.browser.new_context(
+            base_url=self.base_url, locale=LOCALE, timezone_id=timezone_id,
+            viewport={"width": 1280, "height": 900}, storage_state=storage_state,
+        )
+        context.on("weberror", lambda error: self.page_errors.append(str(error.error)))
+        self.opened.append(context)
+        return context
+
+    def new_page(self, **options: object) -> Page:
+        return self.new(**options).new_page()  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def contexts(browser: Browser, base_url: str, request: pytest.FixtureRequest,
+             tmp_path: Path, server: Server) -> Iterator[Contexts]:
+    opened = Contexts(browser, base_url)
+    yield opened
+    failed = any(getattr(getattr(request.node, f"report_{phase}", None), "failed", False)
+                 for phase in ("setup", "call"))
+    if failed:  # what the browser showed and what the server said, to understand the failure
+        for number, context in enumerate(opened.opened):
+            for page_number, page in enumerate(context.pages):
+                shot = tmp_path / f"failure-{number}-{page_number}.png"
+                try:
+                    page.screenshot(path=str(shot), full_page=True)
+                    print(f"screenshot of {page.url}: {shot}")
+                except Exception as problem:  # a crashed page must not hide the real failure
+                    print(f"no screenshot of {page.url}: {problem}")
+        if opened.page_errors:
+            print("JavaScript errors:\n" + "\n".join(opened.page_errors))
+        print(f"server log ({server.log}):\n{server.log_tail()}")
+    for context in opened.opened:
+        context.close()
+
+
+@pytest.fixture
+def page(contexts: Contexts) -> Page:
+    """A fresh anonymous visitor: French browser, Paris time."""
+    return contexts.new_page()
+
+
+# ------------------------------------------------------------------ signing in
+
+
+def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD, *, landing: str | re.Pattern[str]) -> None:
+    """Sign in at /signin as a person would, and wait for the page it leads to."""
+    page.goto("/signin")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe", exact=True).fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(landing)
+
+
+@pytest.fixture(scope="package")
+def organiser_state(browser: Browser, base_url: str) -> dict:
+    """Cookies of a signed-in organiser, made once: most tests need not sign in again."""
+    context = browser.new_context(base_url=base_url, locale=LOCALE, timezone_id=ORGANISER_ZONE)
+    try:
+        page = context.new_page()
+        sign_in(page, ORGANISER, landing=f"{base_url}/organise")
+        return context.storage_state()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def organiser_page(contexts: Contexts, organiser_state: dict) -> Page:
+    """A page of the demo organiser, already signed in (French, Paris time)."""
+    return contexts.new_page(storage_state=organiser_state)
+
+
+@pytest.fixture
+def new_draft(organiser_page: Page) -> Callable[[str], str]:
+    """Create a draft workshop through /organise/new; returns its slug, the page left on its purpose part."""
+
+    def create(title: str) -> str:
+        organiser_page.goto("/organise/new")
+        organiser_page.get_by_role("textbox", name="Titre provisoire").fill(title)
+        organiser_page.get_by_role("button", name="Créer le brouillon").click()
+        organiser_page.wait_for_url(re.compile(r"/organise/[a-z0-9-]+/purpose$"))
+        return organiser_page.url.rstrip("/").split("/")[-2]
+
+    return create
