@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.context import TortoiseContext
+from tortoise.migrations.autodetector import MigrationAutodetector
 
 from domain import database, workshops
 from domain.models import Workshop, WorkshopSession
@@ -65,3 +67,10 @@ def test_urls_are_redacted_and_their_scheme_read() -> None:
     assert database.redact("postgresql://u:p@h/db") == "postgresql://u:***@h/db"
     assert database.redact("sqlite:///data/atelier.sqlite3") == "sqlite:///data/atelier.sqlite3"
     assert database.url_scheme("POSTGRES://h/db") == "postgres"
+
+
+async def test_every_model_change_has_its_migration() -> None:
+    async with TortoiseContext() as context:
+        await context.init(config=database.MIGRATIONS_CONFIG)
+        pending = await MigrationAutodetector(context.apps, database.MIGRATIONS_CONFIG["apps"]).changes()
+    assert not pending, "the models changed without a migration: run `.venv/bin/tortoise makemigrations`"
