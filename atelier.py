@@ -14,15 +14,17 @@ import os
 import secrets
 import socket
 import sys
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 from urllib.parse import urlsplit
 
 __version__ = "0.1.0"
 
+T = TypeVar("T")
 ENV_PREFIX = "ATELIER_"
 STAFF_PASSWORD_VARIABLE = "ATELIER_STAFF_PASSWORD"
 SECRETS_FILE_NAME = "secrets.json"
@@ -225,19 +227,26 @@ def check_port_free(host: str, port: int) -> None:
             raise StartupError(f"cannot listen on {host}:{port}: {reason}; choose another with --port") from None
 
 
-async def _prepare_database(settings: Settings, with_demo: bool) -> None:
-    from domain import database, demo
-    from domain.clock import SystemClock
+def with_database(settings: Settings, work: Callable[[], Awaitable[T]] | None = None) -> T | None:
+    """Migrate the database, run `work` on it, close it: the start of every command.
 
-    try:
-        await database.open_database(settings.database)
-    except database.DatabaseUnavailable as problem:
-        raise StartupError(f"cannot open the database {problem}") from None
-    try:
-        if with_demo:
-            await demo.ensure_demo_workshop(SystemClock())
-    finally:
-        await database.close_database()
+    Run before the web server starts, so that a database that cannot open stops
+    Atelier with a message instead of a server answering errors.
+    """
+    from domain import database
+
+    async def run() -> T | None:
+        try:
+            await database.open_database(settings.database)
+        except database.DatabaseUnavailable as problem:
+            raise StartupError(f"cannot open the database {problem}") from None
+        try:
+            return await work() if work else None
+        finally:
+            await database.close_database()
+
+    prepare_data_dir(settings.data_dir)
+    return asyncio.run(run())
 
 
 # ------------------------------------------------------------------ wiring
@@ -301,9 +310,11 @@ def run_server(settings: Settings, storage_secret: str) -> None:
 # ------------------------------------------------------------------ commands
 
 def serve(settings: Settings, *, with_demo: bool = False) -> int:
-    prepare_data_dir(settings.data_dir)
+    from domain import demo
+    from domain.clock import SystemClock
+
+    with_database(settings, partial(demo.ensure_demo_workshop, SystemClock()) if with_demo else None)
     storage_secret = load_secrets(settings.data_dir)["storage_secret"]
-    asyncio.run(_prepare_database(settings, with_demo))
     check_port_free(settings.host, settings.port)
     if with_demo:
         _print_demo_accounts(settings)
@@ -323,7 +334,7 @@ def _print_demo_accounts(settings: Settings) -> None:
 
 
 def create_staff(settings: Settings, email: str, role: str, name: str) -> int:
-    from domain import accounts, database
+    from domain import accounts
     from domain.errors import InvalidValue
     from domain.models import StaffRole
 
@@ -339,18 +350,8 @@ def create_staff(settings: Settings, email: str, role: str, name: str) -> int:
             print("atelier: the two passwords differ", file=sys.stderr)
             return 2
 
-    async def create() -> None:
-        await database.open_database(settings.database)
-        try:
-            await accounts.create_staff(email, name, StaffRole(role), password)
-        finally:
-            await database.close_database()
-
-    prepare_data_dir(settings.data_dir)
     try:
-        asyncio.run(create())
-    except database.DatabaseUnavailable as problem:
-        raise StartupError(f"cannot open the database {problem}") from None
+        with_database(settings, partial(accounts.create_staff, email, name, StaffRole(role), password))
     except InvalidValue as problem:
         print(f"atelier: {problem}", file=sys.stderr)
         return 2
@@ -361,15 +362,7 @@ def create_staff(settings: Settings, email: str, role: str, name: str) -> int:
 def migrate(settings: Settings) -> int:
     from domain import database
 
-    async def apply() -> None:
-        await database.open_database(settings.database)
-        await database.close_database()
-
-    prepare_data_dir(settings.data_dir)
-    try:
-        asyncio.run(apply())
-    except database.DatabaseUnavailable as problem:
-        raise StartupError(f"cannot open the database {problem}") from None
+    with_database(settings)
     print(f"The database is up to date: {database.redact(settings.database)}")
     return 0
 
