@@ -44,7 +44,7 @@ $(VENV)/.installed-binary: pyproject.toml | $(BIN)/python
 # PyInstaller does not see what is loaded by name: NiceGUI's assets, the database drivers,
 # the migrations, the catalogs and stylesheet, Babel's locale data and the time zone database.
 binary: $(VENV)/.installed-binary  ## Build dist/atelier, one executable
-	$(BIN)/python -m PyInstaller --noconfirm --clean --onefile --name atelier \
+	$(BIN)/python -m PyInstaller --noconfirm --clean --onefile --log-level WARN --name atelier \
 		--distpath dist --workpath build/pyinstaller --specpath build \
 		--add-data "$$($(BIN)/python -c 'import nicegui, os; print(os.path.dirname(nicegui.__file__))'):nicegui" \
 		--add-data "$(CURDIR)/domain/locales:domain/locales" \
