@@ -116,63 +116,87 @@ def _usage_error(message: str) -> NoReturn:
     raise SystemExit(2)
 
 
-def _from_env(option: str, convert: Callable[[str], Any], default: Any) -> Any:
-    """The option's default, read from ATELIER_<OPTION> when that variable is set."""
-    variable = ENV_PREFIX + option.upper().replace("-", "_")
-    if variable not in os.environ:
-        return default
-    try:
-        return convert(os.environ[variable])
-    except argparse.ArgumentTypeError as problem:
-        _usage_error(f"{variable}: {problem}")
+@dataclass(frozen=True)
+class Option:
+    """A command-line option that an ATELIER_<NAME> environment variable can also give."""
+
+    flag: str
+    convert: Callable[[str], Any]
+    default: Any
+    help: str
+    required: bool = False
+
+    @property
+    def dest(self) -> str:
+        return self.flag.removeprefix("--").replace("-", "_")
+
+    @property
+    def variable(self) -> str:
+        return ENV_PREFIX + self.dest.upper()
+
+    def add_to(self, parser: argparse.ArgumentParser) -> None:
+        shown_default = "" if self.default in (None, "") else f"default {self.default}; "
+        parser.add_argument(self.flag, type=self.convert, default=None,
+                            help=f"{self.help} ({shown_default}env {self.variable})")
+
+    def resolve(self, arguments: argparse.Namespace) -> None:
+        """Command line first, then the environment variable, then the default."""
+        if getattr(arguments, self.dest) is not None:
+            return
+        if self.variable in os.environ:
+            try:
+                setattr(arguments, self.dest, self.convert(os.environ[self.variable]))
+            except argparse.ArgumentTypeError as problem:
+                _usage_error(f"{self.variable}: {problem}")
+        elif self.required:
+            _usage_error(f"{self.flag} is required (or set {self.variable})")
+        else:
+            setattr(arguments, self.dest, self.default)
 
 
-def _add_server_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default=_from_env("host", str, "127.0.0.1"),
-                        help="address to listen on (default 127.0.0.1; env ATELIER_HOST)")
-    parser.add_argument("--port", type=_port, default=_from_env("port", _port, 8080),
-                        help="port to listen on (default 8080; env ATELIER_PORT)")
-    parser.add_argument("--tls-certificate", type=_existing_file,
-                        default=_from_env("tls-certificate", _existing_file, None),
-                        help="PEM certificate to serve HTTPS, needed for cameras outside localhost "
-                             "(env ATELIER_TLS_CERTIFICATE)")
-    parser.add_argument("--tls-key", type=_existing_file, default=_from_env("tls-key", _existing_file, None),
-                        help="PEM private key matching --tls-certificate (env ATELIER_TLS_KEY)")
-    parser.add_argument("--public-url", type=_public_url, default=_from_env("public-url", _public_url, None),
-                        help="address people use to reach Atelier, when it sits behind a reverse proxy "
-                             "(env ATELIER_PUBLIC_URL)")
-
-
-def _add_storage_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", type=Path, default=_from_env("data-dir", Path, Path("data")),
-                        help="where the SQLite database, secrets and browser storage live "
-                             "(default ./data; env ATELIER_DATA_DIR)")
-    parser.add_argument("--database-url", type=_database_url, default=_from_env("database-url", _database_url, None),
-                        help="sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/NAME instead of the SQLite file "
-                             "in the data directory (env ATELIER_DATABASE_URL)")
+SERVER_OPTIONS = (
+    Option("--host", str, "127.0.0.1", "address to listen on"),
+    Option("--port", _port, 8080, "port to listen on"),
+    Option("--tls-certificate", _existing_file, None,
+           "PEM certificate to serve HTTPS, needed for cameras outside localhost"),
+    Option("--tls-key", _existing_file, None, "PEM private key matching --tls-certificate"),
+    Option("--public-url", _public_url, None, "address people use to reach Atelier, behind a reverse proxy"),
+)
+STORAGE_OPTIONS = (
+    Option("--data-dir", Path, Path("data"), "where the SQLite database, secrets and browser storage live"),
+    Option("--database-url", _database_url, None,
+           "sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/NAME instead of the SQLite file in the data directory"),
+)
+STAFF_OPTIONS = (
+    Option("--email", str, None, "the person's e-mail address", required=True),
+    Option("--role", _role, None, "organiser or moderator", required=True),
+    Option("--name", str, "", "display name, the e-mail's local part if not given"),
+)
+COMMANDS = {
+    "serve": ("run Atelier", SERVER_OPTIONS + STORAGE_OPTIONS),
+    "demo": ("run Atelier with a demo workshop and demo staff accounts", SERVER_OPTIONS + STORAGE_OPTIONS),
+    "create-staff": (f"create a staff account (password prompted, or read from {STAFF_PASSWORD_VARIABLE})",
+                     STAFF_OPTIONS + STORAGE_OPTIONS),
+    "migrate": ("apply database migrations and exit", STORAGE_OPTIONS),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="atelier", description="Live online civic workshops, self-hosted.")
     parser.add_argument("--version", action="version", version=f"atelier {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    serve = commands.add_parser("serve", help="run Atelier")
-    demo = commands.add_parser("demo", help="run Atelier with a demo workshop and demo staff accounts")
-    for command in (serve, demo):
-        _add_server_options(command)
-        _add_storage_options(command)
-
-    create_staff = commands.add_parser(
-        "create-staff", help=f"create a staff account (password prompted, or read from {STAFF_PASSWORD_VARIABLE})")
-    create_staff.add_argument("--email", required=True)
-    create_staff.add_argument("--role", required=True, type=_role, help="organiser or moderator")
-    create_staff.add_argument("--name", default="", help="display name (default: the e-mail's local part)")
-    _add_storage_options(create_staff)
-
-    migrate = commands.add_parser("migrate", help="apply database migrations and exit")
-    _add_storage_options(migrate)
+    for name, (description, options) in COMMANDS.items():
+        command = commands.add_parser(name, help=description)
+        for option in options:
+            option.add_to(command)
     return parser
+
+
+def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    arguments = build_parser().parse_args(argv)
+    for option in COMMANDS[arguments.command][1]:
+        option.resolve(arguments)
+    return arguments
 
 
 def settings_from(arguments: argparse.Namespace) -> Settings:
@@ -368,7 +392,7 @@ def migrate(settings: Settings) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = build_parser().parse_args(argv)
+    arguments = parse_arguments(argv)
     os.umask(0o077)  # the database, secrets and browser storage are for Atelier's own user only
     settings = settings_from(arguments)
     try:

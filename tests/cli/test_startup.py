@@ -336,3 +336,20 @@ def test_migrate_creates_the_database_and_can_run_twice(tmp_path: Path) -> None:
         assert "up to date" in finished.stdout
         assert "Traceback" not in finished.stderr, finished.stderr
     assert (data_dir / "atelier.sqlite3").is_file()
+
+
+def test_create_staff_from_environment_variables_only_concerns_that_command(tmp_path: Path) -> None:
+    env = clean_env(ATELIER_EMAIL="ana@ville.example", ATELIER_ROLE="moderator", ATELIER_STAFF_PASSWORD=PASSWORD,
+                    ATELIER_DATA_DIR=str(tmp_path / "data"))
+    created = run(["create-staff"], cwd=tmp_path, env=env)
+    assert created.returncode == 0, created
+    assert "ana@ville.example" in created.stdout
+
+    wrong_role = {**env, "ATELIER_ROLE": "mayor"}
+    refused = run(["create-staff"], cwd=tmp_path, env=wrong_role)
+    assert refused.returncode == 2 and "ATELIER_ROLE" in refused.error_line
+    migrated = run(["migrate"], cwd=tmp_path, env=wrong_role)  # other commands ignore create-staff's variables
+    assert migrated.returncode == 0, migrated
+
+    missing = run(["create-staff", "--data-dir", str(tmp_path / "data")], cwd=tmp_path)
+    assert missing.returncode == 2 and "--email is required (or set ATELIER_EMAIL)" in missing.error_line
