@@ -23,6 +23,10 @@ class NotFound(DomainError):
     pass
 
 
+class NotAllowed(DomainError):
+    """A command that the current state does not allow (the next step after the last one...)."""
+
+
 class InvalidCredentials(DomainError):
     pass
 

@@ -1,5 +1,8 @@
 """Tortoise records of the workshop world. Every instant is stored in UTC.
 
+Never put a semicolon in a model's docstring: Tortoise stores it as the table's comment
+and splits migration SQL on semicolons.
+
 Changing a model means a new migration: `tortoise makemigrations` (docs/development.md).
 """
 
@@ -52,6 +55,15 @@ class RoomAssignment(StrEnum):
 class TeamRole(StrEnum):
     LEAD_MODERATOR = "lead_moderator"
     CO_MODERATOR = "co_moderator"
+
+
+class RunPhase(StrEnum):
+    """Where a live run stands: staff only, doors open, under way, over."""
+
+    BACKSTAGE = "backstage"
+    OPEN = "open"
+    RUNNING = "running"
+    ENDED = "ended"
 
 
 class StaffAccount(Model):
@@ -110,6 +122,13 @@ class Workshop(Model):
     # When
     time_zone = fields.CharField(max_length=64, default="Europe/Paris")
     duration_minutes = fields.IntField(default=90)
+    # Welcome and closing
+    ask_email = fields.BooleanField(default=False)
+    arrival_question = fields.CharField(max_length=300, default="")
+    rules_of_conduct = fields.TextField(default="")
+    thank_you_message = fields.TextField(default="")
+    next_dates = fields.TextField(default="")
+    feedback_url = fields.CharField(max_length=500, default="")
     # Rooms
     expected_participants = fields.IntField(null=True)
     room_assignment = fields.CharEnumField(
@@ -196,3 +215,57 @@ class TeamMember(Model):
     class Meta:
         table = "team_member"
         unique_together = (("workshop", "account"),)
+
+
+class LiveRun(Model):
+    """One live running of a session: the real one, or a rehearsal that counts for nothing.
+
+    Its history is the ordered `RunEvent` log, and `phase` repeats the log's latest phase so that
+    the runs still under way can be found with a query at start-up.
+    """
+
+    id = fields.IntField(primary_key=True)
+    session: fields.ForeignKeyRelation[WorkshopSession] = fields.ForeignKeyField(
+        f"{APP_LABEL}.WorkshopSession", related_name="runs", on_delete=fields.CASCADE
+    )
+    rehearsal = fields.BooleanField(default=False)
+    join_code = fields.CharField(max_length=64, unique=True)
+    phase = fields.CharEnumField(RunPhase, max_length=20, default=RunPhase.BACKSTAGE)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "live_run"
+
+
+class Participant(Model):
+    """Someone who joined a run. Their browser holds the token, and only its hash is stored."""
+
+    id = fields.IntField(primary_key=True)
+    run: fields.ForeignKeyRelation[LiveRun] = fields.ForeignKeyField(
+        f"{APP_LABEL}.LiveRun", related_name="participants", on_delete=fields.CASCADE
+    )
+    display_name = fields.CharField(max_length=80)
+    email = fields.CharField(max_length=254, null=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "participant"
+
+
+class RunEvent(Model):
+    """One thing that happened in a run, in order: replaying them rebuilds the live state."""
+
+    id = fields.IntField(primary_key=True)
+    run: fields.ForeignKeyRelation[LiveRun] = fields.ForeignKeyField(
+        f"{APP_LABEL}.LiveRun", related_name="events", on_delete=fields.CASCADE
+    )
+    sequence = fields.IntField()
+    at = fields.DatetimeField()
+    kind = fields.CharField(max_length=40)
+    data = fields.JSONField(default=dict)
+
+    class Meta:
+        table = "run_event"
+        unique_together = (("run", "sequence"),)
+        ordering = ["sequence"]

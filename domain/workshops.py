@@ -45,6 +45,18 @@ SUGGESTED_AGENDA = ("welcome", "presentation", "plenary_discussion", "breakout_d
 PLENARY_NAMES = {"fr": "Plénière", "en": "Plenary"}
 BREAKOUT_NAMES = {"fr": "Salle {number}", "en": "Room {number}"}
 MAX_TEXT = 10_000
+WEB_ADDRESS = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+ARRIVAL_QUESTIONS = {"fr": "Qu’est-ce qui vous amène à cet atelier ?", "en": "What brings you to this workshop?"}
+RULES_OF_CONDUCT = {
+    "fr": "- La première fois que vous prenez la parole, dites votre prénom et ce qui vous amène.\n"
+          "- Coupez votre micro quand vous ne parlez pas.\n"
+          "- Levez la main virtuelle pour demander la parole.\n"
+          "- Écoutez avec respect : chaque avis compte, et personne ne monopolise la parole.",
+    "en": "- The first time you speak, say your first name and what brings you here.\n"
+          "- Mute your microphone when you are not speaking.\n"
+          "- Raise your virtual hand to ask for the floor.\n"
+          "- Listen with respect: every view counts, and nobody keeps the floor to themselves.",
+}
 MAX_PEOPLE = 10_000
 
 
@@ -94,6 +106,19 @@ def _choice(enum: type) -> Callable[[str, Any], Any]:
     return check
 
 
+def _flag(field: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidValue(N_("Choose one of the options."), field=field)
+    return value
+
+
+def _web_address(field: str, value: Any) -> str:
+    text = _text(500)(field, value)
+    if text and not WEB_ADDRESS.match(text):
+        raise InvalidValue(N_("Enter a web address starting with https:// or http://."), field=field)
+    return text
+
+
 def _language(field: str, value: Any) -> str:
     if value not in LANGUAGES:
         raise InvalidValue(N_("Choose one of the options."), field=field)
@@ -110,6 +135,12 @@ WORKSHOP_FIELDS: dict[str, Callable[[str, Any], Any]] = {
     "audience_details": _text(MAX_TEXT),
     "aim": _choice(Aim),
     "language": _language,
+    "ask_email": _flag,
+    "arrival_question": _text(300),
+    "rules_of_conduct": _text(MAX_TEXT),
+    "thank_you_message": _text(MAX_TEXT),
+    "next_dates": _text(MAX_TEXT),
+    "feedback_url": _web_address,
     "duration_minutes": _whole_number(planning.MIN_DURATION_MINUTES, planning.MAX_DURATION_MINUTES),
     "expected_participants": _whole_number(1, MAX_PEOPLE, optional=True),
     "room_assignment": _choice(RoomAssignment),
@@ -224,7 +255,8 @@ async def create_workshop(
     async with in_transaction():
         workshop = await Workshop.create(
             slug=await unique_slug(title), title=title, language=language, time_zone=time_zone,
-            created_by=created_by,
+            created_by=created_by, arrival_question=ARRIVAL_QUESTIONS[language],
+            rules_of_conduct=RULES_OF_CONDUCT[language],
         )
         await Room.create(workshop=workshop, kind=RoomKind.PLENARY, position=0, name=PLENARY_NAMES[language])
         if suggested_agenda:

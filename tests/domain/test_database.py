@@ -14,6 +14,9 @@ from domain import database, workshops
 from domain.models import Workshop, WorkshopSession
 
 
+MIGRATIONS = sorted(path.stem for path in (Path(database.__file__).parent / "migrations").glob("0*.py"))
+
+
 def connection() -> BaseDBAsyncClient:
     return Workshop._meta.db
 
@@ -26,16 +29,20 @@ async def applied_migrations() -> list[str]:
 async def test_sqlite_from_empty_then_reopened_keeps_data_and_migrates_nothing_twice(tmp_path: Path) -> None:
     url = database.sqlite_url(tmp_path)
     await database.open_database(url)
-    assert await applied_migrations() == ["0001_initial"]
-    _, rows = await connection().execute_query("PRAGMA journal_mode")
-    assert rows[0]["journal_mode"] == "wal"
-    workshop = await workshops.create_workshop(title="Budget participatif", created_by=None)
-    await database.close_database()
+    try:
+        assert await applied_migrations() == MIGRATIONS
+        _, rows = await connection().execute_query("PRAGMA journal_mode")
+        assert rows[0]["journal_mode"] == "wal"
+        workshop = await workshops.create_workshop(title="Budget participatif", created_by=None)
+    finally:
+        await database.close_database()
 
     await database.open_database(url)
-    assert await applied_migrations() == ["0001_initial"]
-    assert (await Workshop.get(id=workshop.id)).title == "Budget participatif"
-    await database.close_database()
+    try:
+        assert await applied_migrations() == MIGRATIONS
+        assert (await Workshop.get(id=workshop.id)).title == "Budget participatif"
+    finally:
+        await database.close_database()
     assert (tmp_path / database.SQLITE_FILE_NAME).exists()
 
 
@@ -49,7 +56,7 @@ async def test_postgresql_from_empty_then_reopened(postgres_url: str) -> None:
         await database.close_database()
     await database.open_database(postgres_url)
     try:
-        assert await applied_migrations() == ["0001_initial"]
+        assert await applied_migrations() == MIGRATIONS
         session = await WorkshopSession.get(workshop_id=workshop.id)
         assert session.starts_at.isoformat() == "2026-10-25T00:30:00+00:00"
     finally:
