@@ -13,7 +13,6 @@ from tortoise.migrations.autodetector import MigrationAutodetector
 from domain import database, workshops
 from domain.models import Workshop, WorkshopSession
 
-
 MIGRATIONS = sorted(path.stem for path in (Path(database.__file__).parent / "migrations").glob("0*.py"))
 
 

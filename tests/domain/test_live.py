@@ -331,7 +331,7 @@ async def test_a_restart_restores_step_countdown_hands_rooms_and_speaking_times(
     assert after.notices == before.notices
     # The restored session goes on writing after the stored events.
     await restored.resume()
-    assert await RunEvent.filter(run_id=live.run.id).count() == restored._sequence  # noqa: SLF001
+    assert await RunEvent.filter(run_id=live.run.id).count() == restored._sequence
 
 
 async def test_a_rehearsal_counts_for_nothing_and_can_be_reset(setup: Setup) -> None:
