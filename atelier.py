@@ -19,8 +19,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from domain.live.registry import LiveRegistry
 
 __version__ = "0.1.0"
 
@@ -280,29 +283,38 @@ def build_app(settings: Settings) -> None:
     from nicegui import app
 
     from domain.clock import SystemClock
+    from domain.live.registry import LiveRegistry
     from ui import Services, register
 
     global _nicegui_lifespan
     if _nicegui_lifespan is None:  # wrap NiceGUI's own lifespan, never a previous wrapper
         _nicegui_lifespan = app.router.lifespan_context
-    app.router.lifespan_context = _with_database(settings.database, _nicegui_lifespan)
-    register(Services(clock=SystemClock(), version=__version__, public_url=settings.public_url))
+    clock = SystemClock()
+    live = LiveRegistry(clock)
+    app.router.lifespan_context = _with_database(settings.database, live, _nicegui_lifespan)
+    register(Services(clock=clock, version=__version__, public_url=settings.public_url, live=live))
 
 
 _nicegui_lifespan: Callable[[Any], Any] | None = None
 
 
-def _with_database(url: str, inner: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """Open the database before NiceGUI starts serving, close it after: never serve without one."""
+def _with_database(url: str, live: LiveRegistry, inner: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Before NiceGUI serves: open the database and bring back the live runs under way.
+
+    After it stops: stop the live clock and close the database. Never serve without them.
+    """
     from domain import database
 
     @asynccontextmanager
     async def lifespan(application: Any) -> AsyncIterator[None]:
         await database.open_database(url)
+        await live.restore()
+        clock_task = asyncio.create_task(live.keep_time(), name="live clock")
         try:
             async with inner(application):
                 yield
         finally:
+            clock_task.cancel()
             await database.close_database()
 
     return lifespan

@@ -30,6 +30,7 @@ class Part(StrEnum):
     PURPOSE = "purpose"
     WHEN = "when"
     AGENDA = "agenda"
+    WELCOME = "welcome"
     ROOMS = "rooms"
     TEAM = "team"
     REVIEW = "review"

@@ -10,11 +10,25 @@ from ui.services import Services
 def register(services: Services) -> None:
     """Register every route once per app (and again in each test's fresh app)."""
     from ui import theme
-    from ui.pages import dashboard, health, home, language, moderation, public, signin, staff, wizard
+    from ui.pages import (
+        board,
+        dashboard,
+        health,
+        home,
+        language,
+        lobby,
+        moderation,
+        public,
+        signin,
+        staff,
+        stage,
+        wizard,
+    )
 
     theme.install()
     # Fixed paths before the wizard's /organise/{slug}, which would otherwise catch them.
-    for module in (health, language, home, signin, dashboard, staff, wizard, moderation, public):
+    for module in (health, language, home, signin, dashboard, staff, wizard, moderation, public, lobby, stage,
+                   board):
         module.register(services)
 
 

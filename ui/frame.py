@@ -57,7 +57,7 @@ def _staff_navigation(staff: StaffAccount) -> None:
 
 @contextmanager
 def page_frame(
-    services: Services, title: str, *, staff: StaffAccount | None = None, narrow: bool = False
+    services: Services, title: str, *, staff: StaffAccount | None = None, narrow: bool = False, wide: bool = False
 ) -> Iterator[ui.element]:
     language = current_language()
     _set_page_language(language)
@@ -76,7 +76,7 @@ def page_frame(
             _language_switch()
     # Quasar's page is the <main> landmark already: this is where the skip link lands.
     with ui.element("div").props('id="main" tabindex="-1"').classes(
-        "atelier-main" + (" narrow" if narrow else "")
+        "atelier-main" + (" narrow" if narrow else "") + (" wide" if wide else "")
     ) as main:
         yield main
     with ui.footer(fixed=False, elevated=False).classes("atelier-footer"):

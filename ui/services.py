@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.clock import Clock
+from domain.live.registry import LiveRegistry
 
 
 @dataclass(frozen=True)
@@ -12,3 +13,4 @@ class Services:
     clock: Clock
     version: str
     public_url: str  # e.g. https://atelier.example.org, for links shown to people
+    live: LiveRegistry

@@ -84,7 +84,7 @@ class LiveSession:
         self.state: LiveState = replay(list(history))
         self.events: EventStream[LiveEvent] = EventStream()
         self._sequence = len(history)
-        self._tokens = tokens  # participant id -> hash of their browser's token
+        self._people_by_token = {digest: participant_id for participant_id, digest in tokens.items()}
         self._lock = asyncio.Lock()
         # Runtime only: which browser pages each participant has, and whether each is connected.
         self._pages: dict[int, dict[str, bool]] = {}
@@ -113,9 +113,9 @@ class LiveSession:
         return Presence.RECONNECTING if pages else Presence.GONE
 
     def person_for_token(self, token: str | None) -> Person | None:
-        if not token:
-            return None
-        return next((p for p in self.state.people.values() if self._tokens.get(p.id) == token_hash(token)), None)
+        """Who holds this token (removed people included), or None for a token of no one."""
+        participant_id = self._people_by_token.get(token_hash(token)) if token else None
+        return self.state.people.get(participant_id) if participant_id is not None else None
 
     # ------------------------------------------------------------ storing and announcing
 
@@ -169,7 +169,7 @@ class LiveSession:
             token = secrets.token_urlsafe(24)
             participant = await Participant.create(run_id=self.run.id, display_name=name, email=email,
                                                    token_hash=token_hash(token))
-            self._tokens[participant.id] = participant.token_hash
+            self._people_by_token[participant.token_hash] = participant.id
             now = self.clock.now()
             events: list[LiveEvent] = [ParticipantJoined(at=now, participant_id=participant.id, name=name)]
             if answer:

@@ -18,7 +18,7 @@ from tests.e2e.conftest import MODERATOR, ORGANISER, ORGANISER_ZONE, Contexts, s
 
 pytestmark = pytest.mark.e2e
 
-PARTS = ("purpose", "when", "agenda", "rooms", "team", "review")
+PARTS = ("purpose", "when", "agenda", "welcome", "rooms", "team", "review")
 VISITOR_ZONE = "America/Montreal"
 VISITOR_ZONE_REPORTED = "America/Toronto"  # Chromium (ICU) canonicalises Montreal to Toronto
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -99,19 +99,31 @@ def test_organiser_prepares_and_publishes_a_workshop(contexts: Contexts, base_ur
     expect(page.get_by_text(balance)).to_be_visible()
     move_up.click()
     expect(page.get_by_role("button", name=f"Descendre « {vote} »")).to_be_visible()  # no longer the last step
+    page.get_by_role("button", name="Suivant : Accueil et clôture").click()
+
+    # 4. Welcome and closing: the suggested welcome question is there; add the feedback survey.
+    page.wait_for_url(f"**/organise/{slug}/welcome")
+    expect(page.get_by_role("textbox", name="Question d’accueil")).to_have_value(
+        "Qu’est-ce qui vous amène à cet atelier ?")
+    survey = page.get_by_role("textbox", name="Lien vers le questionnaire de satisfaction")
+    survey.fill("pas une adresse")
+    expect(field_of(survey).get_by_role("alert")).to_have_text(
+        "Indiquez une adresse web commençant par https:// ou http://.")
+    survey.fill("https://questionnaire.ville.example/budget")
+    expect(field_of(survey).get_by_role("alert")).to_have_count(0)
     page.get_by_role("button", name="Suivant : Salles").click()
 
-    # 4. Rooms: 24 people expected, the suggested breakout rooms created.
+    # 5. Rooms: 24 people expected, the suggested breakout rooms created.
     page.wait_for_url(f"**/organise/{slug}/rooms")
-    expect(nav.get_by_role("link", name="4 Salles 1 point à corriger")).to_be_visible()
+    expect(nav.get_by_role("link", name="5 Salles 1 point à corriger")).to_be_visible()
     page.get_by_role("spinbutton", name="Participant·es attendu·es par session").fill("24")
     expect(page.get_by_text("Suggestion pour 24 participant·es : 3 à 4 sous-groupes.")).to_be_visible()
     page.get_by_role("button", name=re.compile(r"^Créer \d+ salles?$")).click()
     expect(page.get_by_role("heading", name="Salle de sous-groupe 3")).to_be_visible()
-    expect(nav.get_by_role("link", name="4 Salles complet")).to_be_visible()
+    expect(nav.get_by_role("link", name="5 Salles complet")).to_be_visible()
     page.get_by_role("button", name="Suivant : Équipe").click()
 
-    # 5. Team: the demo moderator leads.
+    # 6. Team: the demo moderator leads.
     page.wait_for_url(f"**/organise/{slug}/team")
     page.get_by_role("combobox", name="Compte de l’équipe").click()
     page.get_by_role("option", name=re.compile(r"^Karim Benali")).click()
@@ -119,10 +131,10 @@ def test_organiser_prepares_and_publishes_a_workshop(contexts: Contexts, base_ur
     page.get_by_role("option", name="Animateur·rice principal·e").click()
     page.get_by_role("button", name="Ajouter", exact=True).click()
     expect(page.get_by_text("moderateur@atelier.example")).to_be_visible()
-    expect(nav.get_by_role("link", name="5 Équipe complet")).to_be_visible()
+    expect(nav.get_by_role("link", name="6 Équipe complet")).to_be_visible()
     page.get_by_role("button", name="Suivant : Relire et publier").click()
 
-    # 6. Review and publish.
+    # 7. Review and publish.
     page.wait_for_url(f"**/organise/{slug}/review")
     review = page.get_by_role("region", name="Relire et publier")
     expect(review.get_by_text("Prêt à publier.")).to_be_visible()

@@ -75,6 +75,10 @@ async def test_the_whole_wizard_prepares_a_publishable_workshop(organiser_user: 
         "Vote sur les priorités"
 
     # 4. Rooms: the breakout step needs rooms; the suggestion creates them
+    user.find("Suivant : Accueil et clôture").click()
+    await user.should_see("Question d’accueil", retries=50)
+    user.find("Lien vers le questionnaire de satisfaction").type("https://questionnaire.ville.example/b")
+    await until(saved(workshop, feedback_url="https://questionnaire.ville.example/b"))
     user.find("Suivant : Salles").click()
     await user.should_see("L’ordre du jour comprend une étape en sous-groupes", retries=50)
     user.find("Participant·es attendu·es par session").type("24")

@@ -47,6 +47,10 @@ def register(services: Services) -> None:
                             status_chip(planning.status(plan, now))
                         Text(_("Lead moderator") if member.role == TeamRole.LEAD_MODERATOR else _("Co-moderator"),
                              "span").classes("atelier-muted")
+                        with ui.row().classes("gap-4"):
+                            ui.link(_("Read the script"), f"/moderate/{plan.workshop.slug}").classes("atelier-link")
+                            ui.link(_("Open the moderator board"), f"/w/{plan.workshop.slug}/moderate").classes(
+                                "atelier-link")
                         if session is not None:
                             Text(formatting.session_when(session.starts_at, plan.workshop.duration_minutes,
                                                          plan.workshop.time_zone) + " · "
@@ -71,6 +75,7 @@ def register(services: Services) -> None:
                 return None
             heading(plan.workshop.title)
             paragraph(_("The moderator's script, step by step. Only the team sees it."), muted=True)
+            ui.link(_("Open the moderator board"), f"/w/{plan.workshop.slug}/moderate").classes("atelier-link")
             offsets = planning.step_start_offsets(plan.steps)
             with ui.element("ol").classes("grid gap-4 list-none p-0 mt-4"):
                 for number, (step, offset) in enumerate(zip(plan.steps, offsets, strict=True), start=1):

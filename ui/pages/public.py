@@ -8,15 +8,17 @@ from datetime import datetime
 from fastapi import Response
 from nicegui import context, ui
 
-from domain import planning, timekeeping, workshops
+from domain import timekeeping, workshops
 from domain.errors import NotFound
-from domain.models import StaffRole, StepKind
+from domain.models import StaffAccount, StaffRole
 from domain.planning import WorkshopPlan
 from ui import formatting
 from ui.auth import signed_in
 from ui.components import Text, heading, paragraph
 from ui.frame import page_frame
 from ui.i18n import _
+from ui.live import panels
+from ui.live.context import may_moderate
 from ui.services import Services
 
 
@@ -41,11 +43,11 @@ def register(services: Services) -> None:
             if preview:
                 Text(_("Preview: this workshop is not published, only organisers can see this page."), "p").props(
                     'role="status"').classes("atelier-chip archived text-sm mb-4")
-            render(services, plan)
+            render(services, plan, staff)
         return None
 
 
-def render(services: Services, plan: WorkshopPlan) -> None:
+def render(services: Services, plan: WorkshopPlan, staff: StaffAccount | None) -> None:
     workshop = plan.workshop
     now = services.clock.now()
     with ui.element("div").classes("grid gap-8 md:grid-cols-[1fr_20rem]"):
@@ -54,8 +56,17 @@ def render(services: Services, plan: WorkshopPlan) -> None:
             paragraph(workshop.description)
             with ui.card().classes("atelier-card p-5 gap-2"):
                 heading(_("Agenda"), 2)
-                agenda(plan)
+                next_session = plan.next_session(now)
+                panels.agenda_list(plan, next_session.starts_at if next_session else None, show_objectives=True)
         with ui.element("aside").classes("grid gap-4 content-start"):
+            if plan.next_session(now) is not None and workshop.published_at is not None:
+                with ui.card().classes("atelier-card p-5 gap-3"):
+                    heading(_("Take part"), 2)
+                    paragraph(_("Join the lobby from your computer a few minutes before the start."), muted=True)
+                    ui.button(_("Join the workshop"), icon="login",
+                              on_click=lambda: ui.navigate.to(f"/w/{workshop.slug}/lobby")).props("unelevated")
+            if staff is not None and may_moderate(staff, plan):
+                ui.link(_("Open the moderator board"), f"/w/{workshop.slug}/moderate").classes("atelier-link")
             with ui.card().classes("atelier-card p-5 gap-3"):
                 heading(_("When"), 2)
                 upcoming = [s for s in plan.sessions if plan.session_end(s) > now]
@@ -81,22 +92,6 @@ def render(services: Services, plan: WorkshopPlan) -> None:
                         _("Join 5 minutes early to test your camera and microphone and settle in."),
                     ):
                         Text(advice, "li")
-
-
-def agenda(plan: WorkshopPlan) -> None:
-    offsets = planning.step_start_offsets(plan.steps)
-    with ui.element("ol").classes("grid gap-3 list-none p-0 m-0"):
-        for step, offset in zip(plan.steps, offsets, strict=True):
-            with ui.element("li").classes("grid grid-cols-[5rem_1fr] gap-3"):
-                Text(f"+{formatting.duration(offset)}", "span").classes("atelier-muted tabular-nums")
-                with ui.column().classes("gap-0"):
-                    Text(step.title, "span").classes("font-semibold")
-                    details = [formatting.duration(step.minutes)]
-                    if step.kind == StepKind.BREAKOUT:
-                        details.append(_("in small groups"))
-                    Text(" · ".join(details), "span").classes("atelier-muted text-sm")
-                    if step.objective:
-                        Text(step.objective, "span").classes("text-sm")
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from ui.auth import check_staff
 from ui.components import heading, paragraph, translated
 from ui.frame import page_frame
 from ui.i18n import _, current_language
-from ui.pages.wizard import agenda, purpose, review, rooms, team, when
+from ui.pages.wizard import agenda, purpose, review, rooms, team, welcome, when
 from ui.pages.wizard.shell import Wizard, part_title
 from ui.services import Services
 
@@ -27,6 +27,7 @@ RENDERERS = {
     Part.PURPOSE: purpose.render,
     Part.WHEN: when.render,
     Part.AGENDA: agenda.render,
+    Part.WELCOME: welcome.render,
     Part.ROOMS: rooms.render,
     Part.TEAM: team.render,
     Part.REVIEW: review.render,

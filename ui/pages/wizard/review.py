@@ -141,6 +141,15 @@ def summary(wizard: Wizard) -> None:
                         untitled = _("Untitled step")
                         Text(" · ".join([step.title or untitled, formatting.duration(step.minutes),
                                          kind_label(step.kind)]), "span")
+        with section(wizard, Part.WELCOME):
+            facts({
+                _("E-mail asked when joining"): _("Yes") if workshop.ask_email else _("No"),
+                _("Welcome question"): workshop.arrival_question,
+                _("Rules of the workshop"): workshop.rules_of_conduct,
+                _("Thank-you message"): workshop.thank_you_message,
+                _("Next dates of the consultation"): workshop.next_dates,
+                _("Link to the feedback survey"): workshop.feedback_url,
+            })
         with section(wizard, Part.ROOMS):
             facts({
                 _("Plenary"): plan.plenary_room.name if plan.plenary_room else "",

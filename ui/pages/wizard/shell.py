@@ -23,6 +23,7 @@ def part_title(part: Part) -> str:
         Part.PURPOSE: _("Purpose"),
         Part.WHEN: _("Date and time"),
         Part.AGENDA: _("Agenda"),
+        Part.WELCOME: _("Welcome and closing"),
         Part.ROOMS: _("Rooms"),
         Part.TEAM: _("Team"),
         Part.REVIEW: _("Review and publish"),
@@ -127,6 +128,7 @@ class Wizard:
 
     async def changed(self) -> None:
         self.plan = await workshops.load_plan_by_id(self.plan.workshop.id)
+        await self.services.live.plan_changed(self.plan.workshop.id)  # edits reach a running session at once
         self.issues = planning.review(self.plan, self.services.clock.now())
         assert self.save_status is not None
         self.save_status.saved()

@@ -1,0 +1,1 @@
+"""Building blocks of the live pages: the run a page belongs to, its events, the countdown."""

@@ -1,0 +1,168 @@
+"""`/w/{slug}/lobby`: join with a name, read the agenda and the rules, wait for the doors to open."""
+
+from __future__ import annotations
+
+from fastapi import Response
+from fastapi.responses import RedirectResponse
+from nicegui import context, ui
+
+from domain.errors import DomainError
+from domain.live.events import Aspect, LiveEvent, RunReset
+from domain.live.state import Person
+from domain.models import RunPhase
+from ui import formatting
+from ui.components import Text, heading, paragraph, translated
+from ui.frame import page_frame
+from ui.i18n import _
+from ui.live import panels
+from ui.live.bridge import page_events
+from ui.live.context import LiveContext, is_handheld, participant_here, remember_participant, resolve
+from ui.services import Services
+
+
+def register(services: Services) -> None:
+    @ui.page("/w/{slug}/lobby")
+    async def lobby(slug: str) -> Response | None:
+        return await lobby_page(services, slug)
+
+    @ui.page("/w/{slug}/rehearsal/{code}/lobby")
+    async def rehearsal_lobby(slug: str, code: str) -> Response | None:
+        return await lobby_page(services, slug, code)
+
+
+async def lobby_page(services: Services, slug: str, code: str | None = None) -> Response | None:
+    found = await resolve(services, slug, code)
+    if found is None:
+        with page_frame(services, _("Not found"), narrow=True):
+            heading(_("This workshop is not available"))
+            paragraph(_("The address may be mistyped, or the workshop is not published yet."), muted=True)
+        return context.client.build_response(context.client.request, 404)
+    person = participant_here(found)
+    if person is not None and not person.removed and found.live.state.under_way:
+        return RedirectResponse(found.path("live"), status_code=303)
+    workshop = found.plan.workshop
+    with page_frame(services, _("Lobby · {title}", title=workshop.title)):
+        if found.run.rehearsal:
+            Text(_("Rehearsal: nothing here counts."), "p").classes("atelier-chip archived mb-3")
+        heading(workshop.title)
+        Text(formatting.session_when(found.session.starts_at, workshop.duration_minutes, workshop.time_zone)
+             + " · " + formatting.zone_name(workshop.time_zone, found.session.starts_at), "p").classes(
+            "atelier-muted")
+        with ui.element("div").classes("grid gap-6 md:grid-cols-[1fr_22rem] mt-4"):
+            with ui.element("section").classes("grid gap-4 content-start min-w-0"):
+                Lobby(services, found, person).render()
+            with ui.element("aside").classes("grid gap-4 content-start min-w-0"):
+                with ui.card().classes("atelier-card p-5 gap-2"):
+                    panels.rules_of_conduct(workshop)
+                with ui.card().classes("atelier-card p-5 gap-2"):
+                    heading(_("Agenda"), 2)
+                    panels.agenda_list(found.plan, found.session.starts_at)
+    return None
+
+
+class Lobby:
+    """The lobby's main column: the way in, then the wait until the doors open."""
+
+    def __init__(self, services: Services, found: LiveContext, person: Person | None) -> None:
+        self.services = services
+        self.found = found
+        self.person = person
+        self.area = ui.element("div").classes("grid gap-4")
+        page_events(found.live).subscribe(self.on_event)
+
+    def render(self) -> None:
+        self.area.clear()
+        state = self.found.live.state
+        with self.area:
+            if self.person is not None and self.person.removed:
+                heading(_("You are no longer in this session"), 2)
+                paragraph(_("The moderators removed you from the session. If you think it is a mistake, "
+                            "contact the municipality."), muted=True)
+            elif state.phase == RunPhase.ENDED:
+                with ui.card().classes("atelier-card p-6 gap-3"):
+                    panels.closing(self.found.plan.workshop)
+            elif is_handheld():
+                self.computer_needed()
+            elif self.person is None:
+                self.join_form()
+            else:
+                self.waiting_room()
+
+    def computer_needed(self) -> None:
+        with ui.card().classes("atelier-card p-6 gap-3").props('role="alert"'):
+            heading(_("This workshop needs a computer"), 2)
+            paragraph(_("Online workshops do not work on phones and tablets yet. Join from a computer with a "
+                        "camera, a microphone and a stable connection, using the same address."))
+
+    def join_form(self) -> None:
+        workshop = self.found.plan.workshop
+        with ui.card().classes("atelier-card p-6 gap-4"):
+            heading(_("Join the workshop"), 2)
+            paragraph(_("Others will see the name you give. Your first name is enough."), muted=True)
+            name = ui.input(_("Your name")).props("outlined autofocus maxlength=80 autocomplete=given-name").classes(
+                "w-full")
+            email = None
+            if workshop.ask_email:
+                email = ui.input(_("Your e-mail address")).props("type=email outlined autocomplete=email").classes(
+                    "w-full")
+                email.props["hint"] = _("The organisers ask for it to send you the follow-up of the workshop.")
+            answer = None
+            if workshop.arrival_question:
+                answer = ui.textarea(workshop.arrival_question).props("outlined autogrow maxlength=500").classes(
+                    "w-full")
+                answer.props["hint"] = _("Optional: your answer is shown to everyone during the welcome.")
+
+            async def join() -> None:
+                name.error = None
+                if email is not None:
+                    email.error = None
+                try:
+                    person, token = await self.found.live.join(
+                        name.value, email=email.value if email else None, arrival_answer=answer.value if answer else "")
+                except DomainError as problem:
+                    target = email if problem.field == "email" and email is not None else name
+                    target.error = translated(problem)
+                    return
+                remember_participant(self.found.run, token)
+                if self.found.live.state.under_way:
+                    ui.navigate.to(self.found.path("live"))
+                    return
+                self.person = person
+                self.render()
+
+            name.on("keydown.enter", join)
+            ui.button(_("Enter the lobby"), icon="login", on_click=join).props("unelevated").classes("self-start")
+
+    def waiting_room(self) -> None:
+        assert self.person is not None
+        with ui.card().classes("atelier-card p-6 gap-3"):
+            heading(_("Welcome, {name}!", name=self.person.name), 2)
+            Text(_("The doors are not open yet. This page takes you into the workshop by itself as soon as the "
+                   "moderators open them: keep it open."), "p").props('role="status"')
+            paragraph(_("Settle in, check that your camera and microphone work, and read the agenda and the "
+                        "rules of the workshop meanwhile."), muted=True)
+        question = self.found.plan.workshop.arrival_question
+        if question:
+            with ui.card().classes("atelier-card p-6 gap-3"):
+                answer = ui.textarea(question, value=self.person.arrival_answer).props(
+                    "outlined autogrow maxlength=500").classes("w-full")
+                answer.props["hint"] = _("Your answer is shown to everyone during the welcome.")
+
+                async def save() -> None:
+                    assert self.person is not None
+                    await self.found.live.answer_arrival_question(self.person.id, answer.value or "")
+                    ui.notify(_("Your answer is saved."))
+
+                ui.button(_("Save my answer"), on_click=save).props("outline").classes("self-start")
+
+    def on_event(self, event: LiveEvent) -> None:
+        if isinstance(event, RunReset):
+            self.area.clear()
+            with self.area:
+                heading(_("This rehearsal was reset"), 2)
+                paragraph(_("Ask the moderators for the link of the new rehearsal."), muted=True)
+        elif Aspect.PHASE in event.aspects:
+            if self.person is not None and not self.person.removed and self.found.live.state.under_way:
+                ui.navigate.to(self.found.path("live"))
+            else:
+                self.render()

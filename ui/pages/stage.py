@@ -1,0 +1,344 @@
+"""`/w/{slug}/live`: the participant's stage. Agenda on top, the stage and the room on the left,
+the step's information on the right, the countdown always in sight.
+
+Every part redraws only when what it shows has changed, so that one event sends little to
+each of hundreds of pages, and a running countdown sends nothing at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from datetime import timedelta
+
+from fastapi import Response
+from fastapi.responses import RedirectResponse
+from nicegui import app, context, ui
+
+from domain.errors import DomainError
+from domain.live.events import Aspect, LiveEvent, MessageBroadcast, RunReset
+from domain.live.state import Notice, NoticeAudience, Person
+from domain.models import RoomAssignment, RunPhase, StaffAccount, StepKind
+from ui.auth import signed_in
+from ui.components import Text, heading, labelled, paragraph, translated
+from ui.frame import page_frame
+from ui.i18n import _
+from ui.live import panels
+from ui.live.bridge import page_events
+from ui.live.context import LiveContext, may_moderate, participant_here, resolve
+from ui.live.countdown import Timer
+from ui.services import Services
+
+# How long a page may lose its connection and come back as it was (then it is rebuilt from the state).
+LIVE_RECONNECT_SECONDS = 30.0
+RECENT_NOTICE = timedelta(minutes=10)
+DISMISSED_KEY = "dismissed_notices"
+
+
+def register(services: Services) -> None:
+    @ui.page("/w/{slug}/live", reconnect_timeout=LIVE_RECONNECT_SECONDS)
+    async def stage(slug: str, room: int | None = None) -> Response | None:
+        return await stage_page(services, slug, None, room)
+
+    @ui.page("/w/{slug}/rehearsal/{code}/live", reconnect_timeout=LIVE_RECONNECT_SECONDS)
+    async def rehearsal_stage(slug: str, code: str, room: int | None = None) -> Response | None:
+        return await stage_page(services, slug, code, room)
+
+
+async def stage_page(services: Services, slug: str, code: str | None, room: int | None) -> Response | None:
+    staff = await signed_in(services)
+    found = await resolve(services, slug, code, staff=staff is not None)
+    if found is None:
+        return RedirectResponse(f"/w/{slug}", status_code=303)
+    person = participant_here(found)
+    observer = staff if staff is not None and may_moderate(staff, found.plan) else None
+    if observer is None and (person is None or person.removed or found.live.state.phase == RunPhase.BACKSTAGE):
+        return RedirectResponse(found.path("lobby"), status_code=303)
+    with page_frame(services, found.plan.workshop.title, staff=staff, wide=True):
+        Stage(services, found, person if observer is None else None, observer, room).build()
+    return None
+
+
+class Stage:
+    def __init__(self, services: Services, found: LiveContext, person: Person | None,
+                 observer: StaffAccount | None, visited_room: int | None) -> None:
+        self.services = services
+        self.found = found
+        self.live = found.live
+        self.person = person
+        self.observer = observer
+        self.visited_room = visited_room
+        self._drawn: dict[str, Hashable] = {}
+
+    # ------------------------------------------------------------ layout
+
+    def build(self) -> None:
+        workshop = self.found.plan.workshop
+        with ui.row().classes("w-full items-center justify-between gap-3"):
+            with ui.column().classes("gap-0 min-w-0"):
+                heading(workshop.title)
+                if self.found.run.rehearsal:
+                    Text(_("Rehearsal: nothing here counts."), "span").classes("atelier-chip archived self-start")
+            if self.observer is not None:
+                ui.link(_("Back to the moderator board"), self.found.path("moderate")).classes("atelier-link")
+        self.notices = labelled(ui.element("div").classes("grid gap-2 w-full"), _("Messages from the moderators"))
+        self.notices.props('role="region" aria-live="assertive"')
+        self.agenda = ui.element("div").classes("w-full")
+        with ui.element("div").classes("w-full grid gap-6 lg:grid-cols-[1fr_24rem] mt-2"):
+            with labelled(ui.element("section"), _("Stage")).classes("grid gap-3 content-start min-w-0"):
+                with ui.row().classes("w-full items-end justify-between gap-3"):
+                    self.location = Text("", "h2").classes("atelier-section")
+                    with ui.column().classes("items-end gap-0"):
+                        Text(_("Time left for this step"), "span").classes("atelier-muted text-sm")
+                        self.timer = Timer(self.services.clock).classes("big")
+                self.stage = ui.element("div").classes("stage-area grid gap-3 content-start")
+                self.controls = ui.row().classes("w-full items-center gap-3")
+                self.chooser = ui.element("div").classes("w-full")
+            self.info = labelled(ui.element("aside"), _("The current step")).classes(
+                "atelier-card bg-white p-5 grid gap-3 content-start")
+        self.build_controls()
+        self.redraw_all()
+        self.show_recent_notices()
+        page_events(self.live).subscribe(self.on_event)
+        if self.person is not None:
+            self.follow_presence(self.person.id)
+
+    def follow_presence(self, participant_id: int) -> None:
+        """Tell the live session when this page connects, drops and goes for good."""
+        client = context.client
+        page_id = client.id
+        client.on_connect(lambda: self.live.page_connected(participant_id, page_id))
+        client.on_disconnect(lambda: self.live.page_disconnected(participant_id, page_id))
+        client.on_delete(lambda: self.live.page_closed(participant_id, page_id))
+
+    def redraw_all(self) -> None:
+        self.draw_agenda()
+        self.draw_location_and_stage()
+        self.draw_info()
+        self.update_controls()
+        self.draw_chooser()
+        self.timer.show_countdown(self.live.state.countdown)
+
+    def _changed(self, part: str, signature: Hashable) -> bool:
+        """Whether `part` must be redrawn: only when what it shows differs from what is on screen."""
+        if self._drawn.get(part) == signature:
+            return False
+        self._drawn[part] = signature
+        return True
+
+    # ------------------------------------------------------------ who is where
+
+    @property
+    def my_room_id(self) -> int | None:
+        if self.observer is not None:
+            return self.visited_room if self.live.state.rooms_open else None
+        return self.live.state.room_of(self.person.id) if self.person is not None else None
+
+    def room_name(self, room_id: int) -> str:
+        room = next((r for r in self.found.plan.rooms if r.id == room_id), None)
+        return room.name if room is not None else ""
+
+    # ------------------------------------------------------------ parts
+
+    def draw_agenda(self) -> None:
+        state = self.live.state
+        signature = (state.step_index, tuple((s.title, s.minutes) for s in self.live.steps))
+        if not self._changed("agenda", signature):
+            return
+        self.agenda.clear()
+        with self.agenda:
+            panels.agenda_bar(self.found.plan, state, self.found.session.starts_at)
+
+    def draw_location_and_stage(self) -> None:
+        state = self.live.state
+        room_id = self.my_room_id
+        floor = state.people.get(state.floor_holder) if state.floor_holder is not None else None
+        members = tuple(p.name for p in state.members(room_id)) if room_id is not None else ()
+        team = tuple(member.account.display_name for member in self.found.plan.team)
+        signature = (state.phase, room_id, floor.name if floor else None, members, team)
+        if not self._changed("stage", signature):
+            return
+        self.stage.clear()
+        with self.stage:
+            if state.phase == RunPhase.ENDED:
+                self.location.text = _("The workshop has ended")
+                Text(_("Thank you! The moderators have closed the workshop."), "p")
+            elif room_id is not None:
+                room = next(r for r in self.found.plan.rooms if r.id == room_id)
+                self.location.text = _("Room: {name}", name=room.name)
+                if room.topic:
+                    Text(room.topic, "p").classes("muted-note")
+                with ui.element("div").classes("grid gap-3 grid-cols-2 md:grid-cols-3"):
+                    for name in members:
+                        Text(name, "div").classes("tile")
+            else:
+                self.location.text = self.room_name(self.found.plan.plenary_room.id) if self.found.plan.plenary_room \
+                    else _("Plenary")
+                if floor is not None:
+                    Text(_("{name} has the floor.", name=floor.name), "p").classes("text-lg font-semibold")
+                elif state.phase == RunPhase.OPEN:
+                    Text(_("The workshop starts soon."), "p").classes("text-lg font-semibold")
+                else:
+                    Text(_("The moderators have the floor."), "p").classes("text-lg font-semibold")
+                with ui.element("div").classes("grid gap-3 grid-cols-2 md:grid-cols-3"):
+                    for name in team:
+                        Text(name, "div").classes("tile")
+                    if floor is not None:
+                        Text(floor.name, "div").classes("tile speaking")
+
+    def draw_info(self) -> None:
+        state = self.live.state
+        step = self.live.current_step
+        welcome = state.phase == RunPhase.OPEN or state.step_index == 0
+        answers = tuple((p.name, p.arrival_answer) for p in state.active_people() if p.arrival_answer) \
+            if welcome else ()
+        last = state.phase == RunPhase.ENDED or (step is not None and state.step_index == len(self.live.steps) - 1)
+        texts = (step.title, step.objective, step.context_info, step.expected_of_participants) if step else None
+        if not self._changed("info", (state.phase, state.step_index, texts, answers, last)):
+            return
+        self.info.clear()
+        workshop = self.found.plan.workshop
+        with self.info:
+            if state.phase == RunPhase.OPEN:
+                heading(_("Welcome!"), 2)
+                paragraph(_("The moderators will start in a moment. Meanwhile, answer the welcome question."),
+                          muted=True)
+                panels.rules_of_conduct(workshop)
+            elif state.phase == RunPhase.RUNNING:
+                panels.step_information(step)
+            if welcome:
+                panels.arrival_answers(workshop, state)
+            if last:
+                panels.closing(workshop)
+
+    # ------------------------------------------------------------ the participant's own controls
+
+    def build_controls(self) -> None:
+        with self.controls:
+            if self.person is not None:
+                self.hand = ui.button(on_click=self.toggle_hand).props("unelevated size=lg")
+                self.place = Text("", "span").props('role="status"').classes("font-medium")
+                self.call = ui.button(_("Call a moderator"), icon="support_agent", on_click=self.call_moderator).props(
+                    "outline")
+            self.floor_note = Text("", "p").props('role="status"').classes("font-semibold text-positive")
+
+    def update_controls(self) -> None:
+        state = self.live.state
+        if self.person is None:
+            return
+        me = state.people[self.person.id]
+        raised = me.hand_raised_at is not None
+        has_floor = state.floor_holder == me.id
+        self.hand.text = _("Lower my hand") if raised else _("Raise my hand")
+        self.hand.props["icon"] = "do_not_touch" if raised else "back_hand"
+        self.hand.props["aria-pressed"] = "true" if raised else "false"
+        self.hand.set_enabled(state.under_way and not has_floor and not me.removed)
+        position = state.queue_position(me.id)
+        self.place.text = _("You are number {position} in the queue.", position=position) if position else ""
+        self.call.set_visibility(self.my_room_id is not None)
+        if self.my_room_id is not None and self.my_room_id in state.calls:
+            self.call.text = _("A moderator is on the way")
+            self.call.disable()
+        else:
+            self.call.text = _("Call a moderator")
+            self.call.enable()
+        self.floor_note.text = _("You have the floor: you can speak.") if has_floor else ""
+
+    async def toggle_hand(self) -> None:
+        assert self.person is not None
+        raised = self.live.state.people[self.person.id].hand_raised_at is not None
+        await self.act(self.live.lower_hand(self.person.id) if raised else self.live.raise_hand(self.person.id))
+
+    async def call_moderator(self) -> None:
+        assert self.person is not None
+        await self.act(self.live.call_moderator(self.person.id))
+
+    async def act(self, command: object) -> None:
+        try:
+            await command  # type: ignore[misc]
+        except DomainError as problem:
+            ui.notify(translated(problem), type="warning")
+
+    def draw_chooser(self) -> None:
+        """While rooms are closed, a breakout step coming lets people choose their room."""
+        state = self.live.state
+        plan = self.found.plan
+        choosing = (self.person is not None and plan.workshop.room_assignment == RoomAssignment.PARTICIPANTS_CHOOSE
+                    and plan.breakout_rooms and not state.rooms_open and state.phase != RunPhase.ENDED
+                    and any(step.kind == StepKind.BREAKOUT for step in self.live.steps[max(state.step_index, 0):]))
+        counts = tuple((room.id, len(state.members(room.id))) for room in plan.breakout_rooms) if choosing else ()
+        mine = state.people[self.person.id].room_id if self.person is not None else None
+        if not self._changed("chooser", (choosing, counts, mine)):
+            return
+        self.chooser.clear()
+        if not choosing:
+            return
+        with self.chooser, ui.card().classes("atelier-card p-4 gap-2"):
+            heading(_("Choose your breakout room"), 3)
+            options = {}
+            for room in plan.breakout_rooms:
+                taken = len(state.members(room.id))
+                places = _("{taken} of {capacity} places taken", taken=taken, capacity=room.capacity) \
+                    if room.capacity else _("{taken} people", taken=taken)
+                options[room.id] = f"{room.name} · {room.topic} ({places})" if room.topic else f"{room.name} ({places})"
+            choice = ui.radio(options, value=mine)
+            choice.props["aria-label"] = _("Choose your breakout room")
+
+            async def choose(event: object) -> None:
+                assert self.person is not None
+                await self.act(self.live.choose_room(self.person.id, choice.value))
+
+            choice.on_value_change(choose)
+
+    # ------------------------------------------------------------ messages
+
+    def show_recent_notices(self) -> None:
+        now = self.services.clock.now()
+        dismissed = set(app.storage.user.get(DISMISSED_KEY, {}).get(str(self.found.run.id), []))
+        for notice in self.live.state.notices:
+            if now - notice.at < RECENT_NOTICE and notice.id not in dismissed:
+                self.show_notice(notice)
+
+    def show_notice(self, notice: Notice) -> None:
+        if notice.audience == NoticeAudience.ROOMS and self.my_room_id is None and self.observer is None:
+            return
+        with self.notices, ui.row().classes("notice w-full items-center justify-between no-wrap") as card:
+            with ui.row().classes("items-center gap-2 no-wrap"):
+                ui.icon("campaign").props('aria-hidden="true"').classes("text-xl")
+                Text(notice.text, "p").classes("atelier-text")
+
+            def dismiss() -> None:
+                card.delete()
+                by_run = dict(app.storage.user.get(DISMISSED_KEY, {}))
+                by_run[str(self.found.run.id)] = [*by_run.get(str(self.found.run.id), []), notice.id]
+                app.storage.user[DISMISSED_KEY] = by_run
+
+            labelled(ui.button(icon="close", on_click=dismiss).props("flat round dense"), _("Dismiss this message"))
+
+    # ------------------------------------------------------------ following the run
+
+    def on_event(self, event: LiveEvent) -> None:
+        if isinstance(event, RunReset):
+            ui.navigate.to(f"/w/{self.found.slug}")
+            return
+        if isinstance(event, MessageBroadcast):
+            self.show_notice(self.live.state.notices[-1])
+            return
+        if self.person is not None and self.person.removed:
+            ui.navigate.to(self.found.path("lobby"))
+            return
+        handlers: dict[Aspect, tuple[Callable[[], None], ...]] = {
+            Aspect.PHASE: (self.draw_agenda, self.draw_location_and_stage, self.draw_info, self.update_controls),
+            Aspect.STEP: (self.draw_agenda, self.draw_info, self.draw_chooser),
+            Aspect.COUNTDOWN: (lambda: self.timer.show_countdown(self.live.state.countdown),),
+            Aspect.HANDS: (self.update_controls,),
+            Aspect.FLOOR: (self.draw_location_and_stage, self.update_controls),
+            Aspect.ROOMS: (self.draw_location_and_stage, self.update_controls, self.draw_chooser),
+            Aspect.PEOPLE: (self.draw_location_and_stage, self.draw_info),
+            Aspect.ANSWERS: (self.draw_info,),
+        }
+        done: set[Callable[[], None]] = set()
+        for aspect in event.aspects:
+            for handler in handlers.get(aspect, ()):
+                if handler not in done:
+                    done.add(handler)
+                    handler()
