@@ -40,19 +40,19 @@ MODERATOR = DemoAccount("moderateur@atelier.example", "Karim Benali", StaffRole.
 
 AGENDA = [
     (StepKind.PLENARY, 10, "Accueil et règles du jeu",
-     "Mettre chacun·e à l'aise et présenter le déroulé.",
-     "Bienvenue à l'atelier sur l'avenir de la place du Marché. Nous commençons par un tour de l'ordre du jour.",
-     "Répondez à la question d'accueil : « Qu'est-ce qui vous amène ce soir ? ». Coupez votre micro quand "
+     "Mettre chacun·e à l’aise et présenter le déroulé.",
+     "Bienvenue à l’atelier sur l’avenir de la place du Marché. Nous commençons par un tour de l’ordre du jour.",
+     "Répondez à la question d’accueil : « Qu’est-ce qui vous amène ce soir ? ». Coupez votre micro quand "
      "vous ne parlez pas et levez la main pour prendre la parole.",
      "- Accueillir, présenter Karim (animation) et Claire (service urbanisme).\n"
-     "- Présenter l'ordre du jour et la durée : 1 h 30.\n"
+     "- Présenter l’ordre du jour et la durée : 1 h 30.\n"
      "- Règles : micro coupé, main levée, se présenter en prenant la parole.\n"
      "- Montrer le bouton « lever la main » et le plein écran."),
     (StepKind.PLENARY, 15, "Le projet en quelques images",
      "Donner à tou·tes les mêmes informations de départ.",
      "La place du Marché sera réaménagée en 2027. Le budget, le calendrier et le maintien du marché du "
-     "samedi sont décidés ; l'usage des espaces, la végétalisation et la circulation restent ouverts.",
-     "Écoutez la présentation et notez vos questions pour le temps d'échange qui suit.",
+     "samedi sont décidés ; l’usage des espaces, la végétalisation et la circulation restent ouverts.",
+     "Écoutez la présentation et notez vos questions pour le temps d’échange qui suit.",
      "- Claire présente le diagnostic (10 min) en partageant son écran.\n"
      "- Dire clairement ce qui est décidé et ce qui est ouvert à la discussion.\n"
      "- Annoncer comment les propositions seront utilisées par le conseil municipal."),
@@ -60,7 +60,7 @@ AGENDA = [
      "Répondre aux questions de compréhension.",
      "Un temps pour poser vos questions sur le projet avant de travailler en petits groupes.",
      "Levez la main pour poser une question. Une question par personne pour commencer.",
-     "- Donner la parole dans l'ordre des mains levées, en favorisant celles et ceux qui n'ont pas parlé.\n"
+     "- Donner la parole dans l’ordre des mains levées, en favorisant celles et ceux qui n’ont pas parlé.\n"
      "- Noter les questions sans réponse pour le compte rendu."),
     (StepKind.BREAKOUT, 25, "Ateliers en petits groupes",
      "Formuler deux ou trois propositions par thème.",
@@ -68,7 +68,7 @@ AGENDA = [
      "nature et jeux.",
      "Partagez votre point de vue, écoutez les autres et choisissez ensemble deux ou trois propositions. "
      "Désignez une personne pour les présenter au retour.",
-     "- Rappeler la consigne et la durée avant d'ouvrir les salles.\n"
+     "- Rappeler la consigne et la durée avant d’ouvrir les salles.\n"
      "- Passer dans chaque salle au bout de 10 minutes.\n"
      "- Prévenir une minute avant la fermeture."),
     (StepKind.PLENARY, 10, "Restitution",
@@ -81,7 +81,7 @@ AGENDA = [
      "Merci ! Les propositions seront présentées au conseil municipal du 2 février. Une exposition des "
      "projets aura lieu en mars à la médiathèque.",
      "Répondez au questionnaire de satisfaction : trois minutes qui nous aident beaucoup.",
-     "- Remercier chaleureusement.\n- Annoncer le conseil municipal du 2 février et l'exposition de mars.\n"
+     "- Remercier chaleureusement.\n- Annoncer le conseil municipal du 2 février et l’exposition de mars.\n"
      "- Partager le lien du questionnaire."),
 ]
 
@@ -112,7 +112,7 @@ async def ensure_demo_workshop(clock: Clock) -> Workshop:
         slug=DEMO_SLUG,
         title="Réinventons la place du Marché",
         description="La ville réaménage la place du Marché en 2027. Venez dire comment vous la vivez "
-        "aujourd'hui et ce que vous en attendez : circulation, commerces, nature et jeux. Vos propositions "
+        "aujourd’hui et ce que vous en attendez : circulation, commerces, nature et jeux. Vos propositions "
         "seront présentées au conseil municipal.",
         objectives="Recueillir les usages actuels de la place et au moins six propositions concrètes, "
         "classées par priorité, pour le cahier des charges des architectes.",

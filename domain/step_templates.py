@@ -25,7 +25,7 @@ class StepText:
 @dataclass(frozen=True)
 class StepTemplate:
     key: str
-    label: str  # shown in the organiser's language, through the translation function
+    label: str  # shown in the organiser’s language, through the translation function
     kind: StepKind
     minutes: int
     texts: dict[str, StepText]
@@ -42,17 +42,17 @@ WELCOME = StepTemplate(
     texts={
         "fr": StepText(
             title="Accueil",
-            objective="Mettre chacun·e à l'aise et présenter le déroulé de l'atelier.",
-            context_info="Bienvenue ! Nous allons présenter l'ordre du jour, les objectifs de la séance "
-            "et les règles de l'atelier en ligne.",
-            expected_of_participants="Répondez à la question d'accueil. Coupez votre micro quand vous ne "
+            objective="Mettre chacun·e à l’aise et présenter le déroulé de l’atelier.",
+            context_info="Bienvenue ! Nous allons présenter l’ordre du jour, les objectifs de la séance "
+            "et les règles de l’atelier en ligne.",
+            expected_of_participants="Répondez à la question d’accueil. Coupez votre micro quand vous ne "
             "parlez pas et levez la main virtuelle pour prendre la parole. La première fois que vous "
             "parlez, dites votre prénom et ce qui vous amène.",
-            moderator_script="- Souhaiter la bienvenue, se présenter et présenter l'équipe.\n"
-            "- Présenter l'ordre du jour, la portée et les objectifs de la séance.\n"
+            moderator_script="- Souhaiter la bienvenue, se présenter et présenter l’équipe.\n"
+            "- Présenter l’ordre du jour, la portée et les objectifs de la séance.\n"
             "- Rappeler les règles : micro coupé, main levée, se présenter en prenant la parole.\n"
             "- Montrer où sont le bouton « lever la main » et le plein écran.\n"
-            "- Lancer la question d'accueil et aider celles et ceux qui ont un souci technique.",
+            "- Lancer la question d’accueil et aider celles et ceux qui ont un souci technique.",
         ),
         "en": StepText(
             title="Welcome",
@@ -82,16 +82,16 @@ PRESENTATION = StepTemplate(
             objective="Donner à tou·tes les mêmes informations de départ sur le sujet.",
             context_info="Présentation du contexte du projet, de ce qui est déjà décidé et de ce qui reste "
             "ouvert à la discussion.",
-            expected_of_participants="Écoutez la présentation. Notez vos questions : un temps d'échange suit.",
+            expected_of_participants="Écoutez la présentation. Notez vos questions : un temps d’échange suit.",
             moderator_script="- Rappeler pourquoi la ville consulte et comment les contributions seront "
             "utilisées.\n- Présenter le projet en termes simples, sans jargon.\n"
             "- Dire clairement ce qui est décidé et ce qui est ouvert.\n"
-            "- Partager l'écran si des plans ou images aident.",
+            "- Partager l’écran si des plans ou images aident.",
         ),
         "en": StepText(
             title="Project presentation",
             objective="Give everyone the same starting information on the subject.",
-            context_info="A presentation of the project's background, what is already decided and what "
+            context_info="A presentation of the project’s background, what is already decided and what "
             "remains open for discussion.",
             expected_of_participants="Listen to the presentation. Write down your questions: time for them "
             "follows.",
@@ -112,12 +112,12 @@ PLENARY_DISCUSSION = StepTemplate(
         "fr": StepText(
             title="Questions et échanges en plénière",
             objective="Répondre aux questions et recueillir les premières réactions.",
-            context_info="Un temps d'échange avec tout le groupe.",
+            context_info="Un temps d’échange avec tout le groupe.",
             expected_of_participants="Levez la main pour poser une question ou réagir. Soyez bref·ve pour "
             "laisser la parole à chacun·e.",
-            moderator_script="- Donner la parole dans l'ordre des mains levées, en favorisant celles et "
-            "ceux qui n'ont pas encore parlé.\n- Reformuler les questions avant d'y répondre.\n"
-            "- Recadrer avec bienveillance si la discussion s'éloigne du sujet.",
+            moderator_script="- Donner la parole dans l’ordre des mains levées, en favorisant celles et "
+            "ceux qui n’ont pas encore parlé.\n- Reformuler les questions avant d’y répondre.\n"
+            "- Recadrer avec bienveillance si la discussion s’éloigne du sujet.",
         ),
         "en": StepText(
             title="Questions and plenary discussion",
@@ -141,11 +141,11 @@ BREAKOUT_DISCUSSION = StepTemplate(
         "fr": StepText(
             title="Discussion en sous-groupes",
             objective="Approfondir un thème en petit groupe et formuler des propositions.",
-            context_info="Vous rejoignez une salle de 5 à 8 personnes autour d'un thème.",
+            context_info="Vous rejoignez une salle de 5 à 8 personnes autour d’un thème.",
             expected_of_participants="Partagez votre point de vue, écoutez celui des autres et notez ensemble "
             "deux ou trois propositions. Choisissez une personne qui les présentera au retour en plénière.",
-            moderator_script="- Expliquer la consigne avant d'ouvrir les salles.\n"
-            "- Rappeler la durée et qu'un compte à rebours est visible dans chaque salle.\n"
+            moderator_script="- Expliquer la consigne avant d’ouvrir les salles.\n"
+            "- Rappeler la durée et qu’un compte à rebours est visible dans chaque salle.\n"
             "- Passer dans les salles pour relancer si besoin.\n"
             "- Annoncer la fermeture des salles une minute avant.",
         ),
@@ -175,12 +175,12 @@ VOTE = StepTemplate(
             context_info="Les propositions issues des sous-groupes sont soumises au vote de tou·tes.",
             expected_of_participants="Votez pour les propositions qui comptent le plus pour vous.",
             moderator_script="- Relire les propositions une à une.\n- Expliquer comment voter et combien "
-            "de temps le vote dure.\n- Annoncer les résultats et ce qu'ils deviendront.",
+            "de temps le vote dure.\n- Annoncer les résultats et ce qu’ils deviendront.",
         ),
         "en": StepText(
             title="Vote on priorities",
             objective="Bring out the proposals the group considers priorities.",
-            context_info="The proposals from the breakout rooms are put to everyone's vote.",
+            context_info="The proposals from the breakout rooms are put to everyone’s vote.",
             expected_of_participants="Vote for the proposals that matter most to you.",
             moderator_script="- Read the proposals out one by one.\n- Explain how to vote and how long the "
             "vote lasts.\n- Announce the results and what will happen with them.",
@@ -198,7 +198,7 @@ CONCLUSION = StepTemplate(
             title="Conclusion",
             objective="Remercier, dire ce que deviendront les contributions et annoncer la suite.",
             context_info="Merci pour votre participation ! Voici les prochaines étapes de la concertation.",
-            expected_of_participants="Donnez-nous votre avis sur l'atelier grâce au questionnaire : il nous "
+            expected_of_participants="Donnez-nous votre avis sur l’atelier grâce au questionnaire : il nous "
             "aide à améliorer les prochains.",
             moderator_script="- Remercier chaleureusement les participant·es.\n"
             "- Résumer ce qui a été dit et comment ce sera utilisé.\n"

@@ -8,7 +8,9 @@ import re
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+import httpx
 import pytest
+from nicegui import core
 from nicegui.testing.general_fixtures import get_path_to_main_file
 from nicegui.testing.user import User
 from nicegui.testing.user_simulation import user_simulation
@@ -31,6 +33,20 @@ async def user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.L
         errors = [record for record in caplog.get_records("call") if record.levelname == "ERROR"]
         if errors:
             pytest.fail(f"unexpected errors logged: {[record.getMessage() for record in errors]}", pytrace=False)
+
+
+@pytest.fixture
+def create_user(user: User) -> Callable[[], User]:
+    """More simulated browsers on the same app (NiceGUI's own fixture would start the app a second time).
+
+    Note: in the simulation, a navigation triggered by someone else's action goes to the last
+    browser that acted; tests re-open pages instead of relying on it (the browser tests cover it).
+    """
+    def make() -> User:
+        other = User(httpx.AsyncClient(transport=httpx.ASGITransport(core.app), base_url="http://test"))
+        other.javascript_rules[BROWSER_ZONE] = lambda _: "Europe/Paris"
+        return other
+    return make
 
 
 async def until(condition: Callable[[], object], timeout: float = 5.0) -> None:

@@ -1,0 +1,136 @@
+"""A moderator and participants, each in their own simulated browser, see each other's actions live."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, time
+
+from nicegui import ui
+from nicegui.testing.user import User
+
+from domain import accounts, workshops
+from domain.clock import SystemClock
+from domain.models import LiveRun, RunPhase, StaffRole, TeamRole, Workshop
+from tests.conftest import PASSWORD
+from tests.ui.conftest import sign_in, until
+
+PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
+
+
+async def published_workshop() -> Workshop:
+    moderator = await accounts.create_staff("karim@ville.example", "Karim Benali", StaffRole.MODERATOR, PASSWORD)
+    workshop = await workshops.create_workshop(title="Plan vélo", created_by=None)
+    await workshops.update_workshop(workshop, "description", "Où rouler en sécurité ?")
+    await workshops.add_session(workshop, date(2030, 5, 14), time(18, 30))
+    await workshops.add_breakout_room(workshop)
+    await workshops.add_team_member(workshop, moderator.id, TeamRole.LEAD_MODERATOR)
+    await workshops.publish(workshop, SystemClock())
+    return workshop
+
+
+async def join(participant: User, slug: str, name: str, answer: str = "") -> None:
+    await participant.open(f"/w/{slug}/lobby")
+    participant.find("Votre nom").type(name)
+    if answer:
+        participant.find("Qu’est-ce qui vous amène à cet atelier ?").type(answer)
+    participant.find("Entrer dans la salle d’attente").click()
+    await participant.should_see(f"Bienvenue, {name} !", retries=50)
+
+
+async def test_participants_and_moderator_follow_each_other(user: User, create_user: Callable[[], User]) -> None:
+    workshop = await published_workshop()
+    moderator = user
+    amina, bruno = create_user(), create_user()
+    await join(amina, workshop.slug, "Amina", "Je vais au travail à vélo.")
+    await join(bruno, workshop.slug, "Bruno")
+    await amina.should_see("Les portes ne sont pas encore ouvertes", retries=5)
+    for participant in (amina, bruno):
+        # A lobby follows the doors by navigating, which the simulation would send to whoever acted last:
+        # close the lobbies here (the browser tests check the move from lobby to stage).
+        participant.client.delete()
+
+    await sign_in(moderator, "karim@ville.example")
+    await moderator.should_see("Mes missions", retries=50)
+    await moderator.open(f"/w/{workshop.slug}/moderate")
+    await moderator.should_see("En coulisses : les participant·es attendent dans la salle d’attente.")
+    moderator.find("Ouvrir les portes").click()
+    await moderator.should_see("Portes ouvertes", retries=50)
+
+    for participant in (amina, bruno):
+        await participant.open(f"/w/{workshop.slug}/live")
+        await participant.should_see("L’atelier commence bientôt.")
+    await bruno.should_see("Je vais au travail à vélo.")  # Amina's answer to the welcome question
+
+    moderator.find(kind=ui.button, content="Commencer l’atelier").click()
+    await amina.should_see("Répondez à la question d’accueil", retries=50)  # the welcome step's information
+    await bruno.should_see("Accueil", retries=50)
+
+    amina.find("Lever la main").click()
+    await amina.should_see("Vous êtes n° 1 dans la file.", retries=50)
+    bruno.find("Lever la main").click()
+    await bruno.should_see("Vous êtes n° 2 dans la file.", retries=50)
+    await moderator.should_see("Parole (2)", retries=50)
+    moderator.find(kind=ui.button, content="Donner la parole").click()  # the first in the queue: Amina
+    await amina.should_see("Vous avez la parole : vous pouvez parler.", retries=50)
+    await bruno.should_see("Amina a la parole.", retries=50)
+    await bruno.should_see("Vous êtes n° 1 dans la file.", retries=50)
+
+    moderator.find(kind=ui.button, content="Suivante : Présentation du projet").click()
+    await bruno.should_see("Objectif : Donner à tou·tes les mêmes informations de départ sur le sujet.", retries=50)
+
+    moderator.find(kind=ui.button, content="Envoyer").click()
+    await moderator.should_see("Écrivez d’abord le message.", retries=50)
+    moderator.find(kind=ui.textarea, content="Message").type("Pause de cinq minutes à 19 h.")
+    moderator.find(kind=ui.button, content="Envoyer").click()
+    await amina.should_see("Pause de cinq minutes à 19 h.", retries=50)
+
+
+async def test_a_phone_is_told_a_computer_is_needed(user: User) -> None:
+    workshop = await published_workshop()
+    page = await user.http_client.get(f"/w/{workshop.slug}/lobby", headers={"User-Agent": PHONE})
+    assert page.status_code == 200
+    assert "Cet atelier nécessite un ordinateur" in page.text
+    assert "Votre nom" not in page.text
+    assert "Règles de l" in page.text  # the practical details are still there
+
+
+async def test_a_reload_brings_a_participant_back_without_asking_again(user: User) -> None:
+    workshop = await published_workshop()
+    await join(user, workshop.slug, "Amina")
+    await user.open(f"/w/{workshop.slug}/lobby")
+    await user.should_see("Bienvenue, Amina !")
+    await user.should_not_see("Votre nom")
+    response = await user.http_client.get(f"/w/{workshop.slug}/live")
+    assert response.status_code == 303  # the doors are still closed: back to the lobby
+
+
+async def test_staff_and_strangers_on_the_board(user: User) -> None:
+    workshop = await published_workshop()
+    response = await user.http_client.get(f"/w/{workshop.slug}/moderate")
+    assert response.status_code == 303 and "/signin" in response.headers["location"]
+    await accounts.create_staff("eve@ville.example", "Ève", StaffRole.MODERATOR, PASSWORD)
+    await sign_in(user, "eve@ville.example")
+    await user.should_see("Mes missions", retries=50)
+    response = await user.http_client.get(f"/w/{workshop.slug}/moderate")
+    assert response.status_code == 404  # a moderator outside this workshop's team
+
+
+async def test_a_rehearsal_runs_apart_from_the_real_session(user: User, create_user: Callable[[], User]) -> None:
+    workshop = await published_workshop()
+    await sign_in(user, "karim@ville.example")
+    await user.should_see("Mes missions", retries=50)
+    await user.open(f"/w/{workshop.slug}/moderate")
+    user.find("Répéter cet atelier").click()
+    await user.should_see("Vos collègues rejoignent cette répétition avec ce lien", retries=50)
+    colleague = create_user()
+    link = next(e.text for e in user.find("/rehearsal/").elements)
+    await colleague.open(link.split("http://localhost:8080")[-1])
+    colleague.find("Votre nom").type("Collègue")
+    colleague.find("Entrer dans la salle d’attente").click()
+    await colleague.should_see("Bienvenue, Collègue !", retries=50)
+    colleague.client.delete()  # see the first test: the lobby's move to the stage is for the browser tests
+    user.find(kind=ui.button, content="Commencer l’atelier").click()
+    await user.should_see("L’atelier est en cours.", retries=50)
+    real = await LiveRun.get(session__workshop_id=workshop.id, rehearsal=False)
+    assert real.phase == RunPhase.BACKSTAGE
+    await until(LiveRun.filter(session__workshop_id=workshop.id, rehearsal=True, phase=RunPhase.RUNNING).exists)
