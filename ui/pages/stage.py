@@ -167,6 +167,8 @@ class Stage:
                 self.location.text = _("Room: {name}", name=room.name)
                 if room.topic:
                     Text(room.topic, "p").classes("muted-note")
+                Text(_("Everyone returns to the plenary when the countdown reaches zero."), "p").classes(
+                    "muted-note text-sm")
                 with ui.element("div").classes("grid gap-3 grid-cols-2 md:grid-cols-3"):
                     for name in members:
                         Text(name, "div").classes("tile")
