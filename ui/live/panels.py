@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from nicegui import ui
@@ -15,31 +16,46 @@ from ui.components import Text, heading, labelled, paragraph
 from ui.i18n import _
 
 
-def agenda_bar(plan: WorkshopPlan, state: LiveState, session_start: datetime) -> None:
-    """The steps side by side with their planned times, the current one marked."""
+def agenda_bar(plan: WorkshopPlan, session_start: datetime) -> list[ui.element]:
+    """The steps side by side with their planned times; `mark_current_step` marks where the run is."""
     offsets = planning.step_start_offsets(plan.steps)
     zone = plan.workshop.time_zone
+    items = []
     with labelled(ui.element("nav"), _("Agenda")), ui.element("ol").classes("agenda-steps"):
-        for index, (step, offset) in enumerate(zip(plan.steps, offsets, strict=True)):
+        for step, offset in zip(plan.steps, offsets, strict=True):
             with ui.element("li") as item:
-                if index == state.step_index:
-                    item.props('aria-current="step"')
-                elif index < state.step_index:
-                    item.classes("done")
                 Text(formatting.offset_clock(session_start, offset, zone), "span").classes("when mr-2")
                 Text(step.title, "span")
+            items.append(item)
+    return items
 
 
-def agenda_list(plan: WorkshopPlan, session_start: datetime | None, *, show_objectives: bool = False) -> None:
+def mark_current_step(items: list[ui.element], index: int) -> None:
+    """Mark the current step and those done, changing only the items whose mark changes."""
+    for position, item in enumerate(items):
+        current = position == index
+        if (item.props.get("aria-current") == "step") != current:
+            if current:
+                item.props["aria-current"] = "step"
+            else:
+                del item.props["aria-current"]
+        done = position < index
+        if ("done" in item.classes) != done:
+            if done:
+                item.classes(add="done")
+            else:
+                item.classes(remove="done")
+
+
+def agenda_list(plan: WorkshopPlan, session_start: datetime | None, *,
+                show_objectives: bool = False) -> AgendaTimes:
     """The steps one under the other, with their start times (or offsets, with no date yet)."""
     offsets = planning.step_start_offsets(plan.steps)
-    zone = plan.workshop.time_zone
+    labels = []
     with ui.element("ol").classes("grid gap-2 list-none p-0 m-0"):
-        for step, offset in zip(plan.steps, offsets, strict=True):
+        for step in plan.steps:
             with ui.element("li").classes("grid grid-cols-[3.5rem_1fr] gap-2"):
-                when = formatting.offset_clock(session_start, offset, zone) if session_start \
-                    else f"+{formatting.duration(offset)}"
-                Text(when, "span").classes("atelier-muted tabular-nums")
+                labels.append(Text("", "span").classes("atelier-muted tabular-nums"))
                 with ui.column().classes("gap-0"):
                     Text(step.title, "span").classes("font-medium")
                     details = [formatting.duration(step.minutes)]
@@ -48,23 +64,55 @@ def agenda_list(plan: WorkshopPlan, session_start: datetime | None, *, show_obje
                     Text(" · ".join(details), "span").classes("atelier-muted text-sm")
                     if show_objectives and step.objective:
                         Text(step.objective, "span").classes("text-sm")
+    times = AgendaTimes(session_start, offsets, labels)
+    times.show_in(plan.workshop.time_zone)
+    return times
 
 
-def step_information(step: Step | None) -> None:
-    """What participants need at this step: its objective, the context, what is expected of them."""
-    if step is None:
-        return
-    heading(step.title, 2)
-    if step.kind == StepKind.BREAKOUT:
-        Text(_("In small groups"), "span").classes("atelier-chip breakout self-start")
-    if step.objective:
-        Text(_("Objective: {objective}", objective=step.objective), "p").classes("font-medium")
-    if step.context_info:
-        heading(_("Context"), 3)
-        paragraph(step.context_info)
-    if step.expected_of_participants:
-        heading(_("What is expected of you"), 3)
-        paragraph(step.expected_of_participants)
+@dataclass(frozen=True)
+class AgendaTimes:
+    """The start time beside each step of an agenda list, restated in another zone on demand."""
+
+    session_start: datetime | None
+    offsets: list[int]
+    labels: list[Text]
+
+    def show_in(self, zone: str) -> None:
+        for offset, label in zip(self.offsets, self.labels, strict=True):
+            label.text = formatting.offset_clock(self.session_start, offset, zone) if self.session_start \
+                else f"+{formatting.duration(offset)}"
+
+
+class StepInformation:
+    """What participants need at this step: its objective, the context, what is expected of them.
+
+    Built once per page and updated in place when the step changes, so that a new step sends a
+    few changed texts to each of hundreds of pages instead of a freshly built panel.
+    """
+
+    def __init__(self) -> None:
+        self.title = heading("", 2)
+        self.breakout = Text(_("In small groups"), "span").classes("atelier-chip breakout self-start")
+        self.objective = Text("", "p").classes("font-medium")
+        self.context_heading = heading(_("Context"), 3)
+        self.context = paragraph("")
+        self.expected_heading = heading(_("What is expected of you"), 3)
+        self.expected = paragraph("")
+        self.show(None)
+
+    def show(self, step: Step | None) -> None:
+        self.title.text = step.title if step else ""
+        self.title.set_visibility(step is not None)
+        self.breakout.set_visibility(step is not None and step.kind == StepKind.BREAKOUT)
+        objective = step.objective if step else ""
+        self.objective.text = _("Objective: {objective}", objective=objective) if objective else ""
+        self.objective.set_visibility(bool(objective))
+        for title, text, value in ((self.context_heading, self.context, step.context_info if step else ""),
+                                   (self.expected_heading, self.expected,
+                                    step.expected_of_participants if step else "")):
+            text.text = value
+            title.set_visibility(bool(value))
+            text.set_visibility(bool(value))
 
 
 def rules_of_conduct(workshop: Workshop) -> None:
