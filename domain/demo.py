@@ -128,8 +128,8 @@ async def ensure_demo_workshop(clock: Clock) -> Workshop:
         expected_participants=24,
         arrival_question="Qu’est-ce qui vous amène ce soir ? Comment vivez-vous la place du Marché aujourd’hui ?",
         rules_of_conduct=workshops.RULES_OF_CONDUCT["fr"],
-        thank_you_message="Merci pour votre participation ! Vos propositions seront présentées au conseil municipal "
-        "du 2 février, puis exposées à la médiathèque en mars.",
+        thank_you_message="Vos propositions seront présentées au conseil municipal du 2 février, puis exposées à "
+        "la médiathèque en mars. Une synthèse de l’atelier vous sera envoyée.",
         next_dates="- 2 février : présentation des propositions au conseil municipal\n"
         "- Mars : exposition des projets à la médiathèque\n"
         "- Avril : second atelier sur le projet retenu",

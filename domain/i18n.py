@@ -9,7 +9,7 @@ Placeholders use `str.format` names: `translate("{count} steps", "fr", count=3)`
 from __future__ import annotations
 
 import gettext
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -59,8 +59,9 @@ def supported(language: str | None) -> str:
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
+@lru_cache(maxsize=1024)
 def negotiate(accept_language: str | None) -> str:
-    """The best of our languages for an HTTP Accept-Language header."""
+    """The best of our languages for an HTTP Accept-Language header (asked at every translated text)."""
     if not accept_language:
         return DEFAULT_LANGUAGE
     preferred = []

@@ -16,11 +16,20 @@ QUASAR_LANGUAGES = {"fr": "fr", "en": "en-GB"}
 
 
 def current_language() -> str:
-    chosen = app.storage.user.get(LANGUAGE_KEY)
-    if chosen in LANGUAGES:
-        return chosen
-    request = context.client.request
-    return negotiate(request.headers.get("accept-language") if request else None)
+    """The language of the page being built or updated.
+
+    It is settled once per page, when the page is built, and kept with the page's client: an
+    update caused by someone else's action must not read that person's browser storage.
+    """
+    client = context.client
+    language = client.storage.get(LANGUAGE_KEY)
+    if language is None:
+        chosen = app.storage.user.get(LANGUAGE_KEY)
+        request = client.request
+        language = chosen if chosen in LANGUAGES else negotiate(
+            request.headers.get("accept-language") if request else None)
+        client.storage[LANGUAGE_KEY] = language
+    return language
 
 
 def choose_language(language: str) -> None:

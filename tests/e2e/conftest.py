@@ -19,6 +19,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
@@ -53,6 +54,7 @@ class Server:
     url: str
     log: Path
     process: subprocess.Popen[bytes]
+    data_dir: Path | None = None
 
     def log_tail(self, lines: int = 40) -> str:
         try:
@@ -75,8 +77,8 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def _start(data_dir: Path, log: Path) -> Server:
-    port = free_port()
+def _start(data_dir: Path, log: Path, port: int | None = None) -> Server:
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     # The developer's ATELIER_* settings (a PostgreSQL URL, a public address...) must not reach the test server,
     # nor pytest's variables: NiceGUI's ui.run() takes PYTEST_CURRENT_TEST as "run inside NiceGUI's own tests".
@@ -88,7 +90,7 @@ def _start(data_dir: Path, log: Path) -> Server:
              "--data-dir", str(data_dir)],
             cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT,
         )
-    server = Server(url, log, process)
+    server = Server(url, log, process, data_dir)
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -110,16 +112,28 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=5)
 
 
-@pytest.fixture(scope="package")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`atelier demo` on a free port with a throw-away data directory, shared by the browser tests."""
-    folder = tmp_path_factory.mktemp("atelier-e2e")
+def start_demo(folder: Path) -> Server:
+    """`atelier demo` on a free port, with its data directory and log in `folder`."""
     try:
-        started = _start(folder / "data", folder / "server.log")
+        return _start(folder / "data", folder / "server.log")
     except RuntimeError as problem:
         if "already in use" not in str(problem):
             raise
-        started = _start(folder / "data", folder / "server.log")  # another program took the free port first
+        return _start(folder / "data", folder / "server.log")  # another program took the free port first
+
+
+def restart(server: Server) -> None:
+    """Stop the server's process and start it again on the same port and data directory."""
+    assert server.data_dir is not None
+    _stop(server.process)
+    port = int(server.url.rsplit(":", 1)[1])
+    server.process = _start(server.data_dir, server.log, port).process
+
+
+@pytest.fixture(scope="package")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`atelier demo` on a free port with a throw-away data directory, shared by the browser tests."""
+    started = start_demo(tmp_path_factory.mktemp("atelier-e2e"))
     yield started
     _stop(started.process)
 
@@ -157,10 +171,12 @@ class Contexts:
     opened: list[BrowserContext] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
 
-    def new(self, *, timezone_id: str = ORGANISER_ZONE, storage_state: dict | None = None) -> BrowserContext:
+    def new(self, *, timezone_id: str = ORGANISER_ZONE, storage_state: dict | None = None,
+            **options: Any) -> BrowserContext:
+        """A French browser context; `options` (a phone's `user_agent`, a `viewport`...) go to Playwright."""
+        settings: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}, **options}
         context = self.browser.new_context(
-            base_url=self.base_url, locale=LOCALE, timezone_id=timezone_id,
-            viewport={"width": 1280, "height": 900}, storage_state=storage_state,
+            base_url=self.base_url, locale=LOCALE, timezone_id=timezone_id, storage_state=storage_state, **settings,
         )
         context.on("weberror", lambda error: self.page_errors.append(str(error.error)))
         self.opened.append(context)
@@ -175,6 +191,11 @@ def contexts(browser: Browser, base_url: str, request: pytest.FixtureRequest,
              tmp_path: Path, server: Server) -> Iterator[Contexts]:
     opened = Contexts(browser, base_url)
     yield opened
+    close_contexts(opened, request, tmp_path, server)
+
+
+def close_contexts(opened: Contexts, request: pytest.FixtureRequest, tmp_path: Path, server: Server) -> None:
+    """Close a test's contexts; when the test failed, first keep what the pages showed and the server said."""
     failed = any(getattr(getattr(request.node, f"report_{phase}", None), "failed", False)
                  for phase in ("setup", "call"))
     if failed:  # what the browser showed and what the server said, to understand the failure

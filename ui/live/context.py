@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import MutableMapping
 from dataclasses import dataclass
+from typing import Any
 
-from nicegui import app, context
+from nicegui import app, background_tasks, context
 from starlette.requests import Request
 
 from domain import workshops
@@ -73,10 +75,19 @@ async def _published(slug: str) -> WorkshopPlan:
     return plan
 
 
-def remember_participant(run: LiveRun, token: str) -> None:
-    participations = dict(app.storage.user.get(PARTICIPATIONS_KEY, {}))
+def browser_storage() -> MutableMapping[str, Any]:
+    """This browser's server-side storage, to keep while the page is built.
+
+    Handlers that run because of someone else's action see that person's request, so pages
+    take their own storage at build time and use it in their handlers.
+    """
+    return app.storage.user
+
+
+def remember_participant(storage: MutableMapping[str, Any], run: LiveRun, token: str) -> None:
+    participations = dict(storage.get(PARTICIPATIONS_KEY, {}))
     participations[str(run.id)] = token
-    app.storage.user[PARTICIPATIONS_KEY] = participations
+    storage[PARTICIPATIONS_KEY] = participations
 
 
 def participant_here(live_context: LiveContext) -> Person | None:
@@ -93,3 +104,14 @@ def is_handheld(request: Request | None = None) -> bool:
 def may_moderate(staff: StaffAccount, plan: WorkshopPlan) -> bool:
     """Organisers may run any workshop; moderators those whose team they are in."""
     return staff.role == StaffRole.ORGANISER or any(member.account_id == staff.id for member in plan.team)
+
+
+def follow_presence(live: LiveSession, participant_id: int) -> None:
+    """Tell the live session when this page connects, drops and goes for good."""
+    client = context.client
+    page_id = client.id
+    client.on_connect(lambda: live.page_connected(participant_id, page_id))
+    client.on_disconnect(lambda: live.page_disconnected(participant_id, page_id))
+    client.on_delete(lambda: live.page_closed(participant_id, page_id))
+    if client.has_socket_connection:  # joined from this page: it is connected already
+        background_tasks.create(live.page_connected(participant_id, page_id), name="presence")

@@ -6,7 +6,7 @@ in tabs: the script, the floor (hands and speaking balance), the people, the roo
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -17,7 +17,7 @@ from domain.errors import DomainError
 from domain.live.events import Aspect, LiveEvent, RunReset
 from domain.live.session import Presence
 from domain.live.state import NoticeAudience, Person
-from domain.models import RunPhase, StaffAccount, StaffRole, StepKind, TeamRole
+from domain.models import Room, RunPhase, StaffAccount, StaffRole, StepKind, TeamRole
 from ui import formatting
 from ui.auth import check_staff
 from ui.components import Text, heading, labelled, paragraph, translated
@@ -61,6 +61,39 @@ def clock_minutes(duration: timedelta) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+class KeyedRows:
+    """The rows of a list, one per key, each redrawn only when what it shows has changed.
+
+    The board lists everyone (people, speaking balance, rooms). Redrawing a whole list for
+    each arrival cost hundreds of elements per event with 300 participants, and stalled the
+    server while a room filled up; now an arrival adds one row and moves it into place.
+    """
+
+    def __init__(self, container: ui.element) -> None:
+        self.container = container
+        self._rows: dict[Hashable, tuple[Hashable, ui.element]] = {}
+
+    def show(self, rows: Iterable[tuple[Hashable, Hashable, Callable[[], ui.element]]]) -> None:
+        """Show these rows in this order: (key, what the row shows, a function drawing it and returning it)."""
+        order: list[ui.element] = []
+        for key, signature, draw in rows:
+            drawn = self._rows.get(key)
+            if drawn is None or drawn[0] != signature:
+                if drawn is not None:
+                    drawn[1].delete()
+                with self.container:
+                    drawn = self._rows[key] = (signature, draw())
+            order.append(drawn[1])
+        if len(order) != len(self._rows):
+            shown = {id(element) for element in order}
+            for key in [key for key, (_, element) in self._rows.items() if id(element) not in shown]:
+                self._rows.pop(key)[1].delete()
+        children = self.container.default_slot.children
+        for index, element in enumerate(order):
+            if children[index] is not element:
+                element.move(target_index=index)
+
+
 class Board:
     def __init__(self, services: Services, found: LiveContext, staff: StaffAccount) -> None:
         self.services = services
@@ -68,6 +101,9 @@ class Board:
         self.live = found.live
         self.staff = staff
         self.least_spoken_first = False
+        self.client = context.client  # handlers may outlive the element that started them
+        self._commands_shown: Hashable = None
+        self.command_timer: Timer | None = None
 
     @property
     def now(self) -> datetime:
@@ -78,10 +114,12 @@ class Board:
         try:
             await command
         except DomainError as problem:
-            ui.notify(translated(problem), type="warning")
+            with self.client:
+                ui.notify(translated(problem), type="warning")
             return
         if done:
-            ui.notify(done)
+            with self.client:
+                ui.notify(done)
 
     # ------------------------------------------------------------ layout
 
@@ -106,11 +144,14 @@ class Board:
                     self.script = ui.element("div").classes("grid gap-3")
                 with ui.tab_panel("floor").classes("p-0 grid gap-3"):
                     self.floor = ui.element("div").classes("grid gap-3")
-                    self.balance = ui.element("div").classes("grid gap-2")
-                with ui.tab_panel("people").classes("p-0"):
-                    self.people = ui.element("div").classes("grid gap-3")
-                with ui.tab_panel("rooms").classes("p-0"):
-                    self.rooms = ui.element("div").classes("grid gap-3")
+                    with ui.element("div").classes("grid gap-2"):
+                        self.speaking_balance()
+                with ui.tab_panel("people").classes("p-0"), ui.element("div").classes("grid gap-3"):
+                    self.nobody_joined = paragraph(_("Nobody has joined yet. Participants join from the public "
+                                                     "page of the workshop."), muted=True)
+                    self.people = KeyedRows(ui.element("ul").classes("grid gap-2 list-none p-0 m-0"))
+                with ui.tab_panel("rooms").classes("p-0"), ui.element("div").classes("grid gap-3"):
+                    self.room_lists()
                 with ui.tab_panel("message").classes("p-0"):
                     self.message_form()
         self.draw_commands()
@@ -153,8 +194,27 @@ class Board:
 
     # ------------------------------------------------------------ always in sight
 
-    def draw_commands(self) -> None:
+    def commands_signature(self) -> Hashable:
+        """What the command bar shows, apart from the countdown (a timer updated in place)."""
         state = self.live.state
+        countdown = state.countdown
+        following = self.live.next_step_after
+        current = self.live.current_step
+        return (state.phase, state.step_index, current.title if current else None,
+                current.kind if current else None, following.title if following else None,
+                countdown is not None and countdown.paused, state.rooms_open,
+                len(state.active_people()) if state.phase == RunPhase.ENDED else None)
+
+    def draw_commands(self) -> None:
+        """Redraw the command bar only when its buttons change: a click crossing a redraw would be lost."""
+        state = self.live.state
+        signature = self.commands_signature()
+        if signature == self._commands_shown:
+            if self.command_timer is not None:
+                self.command_timer.show_countdown(state.countdown)
+            return
+        self._commands_shown = signature
+        self.command_timer = None
         self.command_bar.clear()
         with self.command_bar:
             phase_text = {
@@ -188,8 +248,8 @@ class Board:
                 Text(_("Step {number} of {total}", number=index + 1, total=len(self.live.steps)), "span").classes(
                     "atelier-muted text-sm")
                 Text(step.title if step else "", "span").classes("text-lg font-semibold")
-            timer = Timer(self.services.clock).classes("big")
-            timer.show_countdown(state.countdown)
+            self.command_timer = Timer(self.services.clock).classes("big")
+            self.command_timer.show_countdown(state.countdown)
         countdown = state.countdown
         with ui.row().classes("gap-2 items-center"):
             if countdown is not None and countdown.paused:
@@ -383,29 +443,36 @@ class Board:
         return ngettext("{count} turn, {time}", "{count} turns, {time}", person.turns,
                         time=clock_minutes(self.live.state.speaking_time(person, self.now)))
 
-    def draw_balance(self) -> None:
-        self.balance.clear()
-        with self.balance:
-            self.speaking_balance()
-
     def speaking_balance(self) -> None:
-        state = self.live.state
         heading(_("Speaking balance"), 3)
-        people = sorted(state.active_people(), key=lambda p: (state.speaking_time(p, self.now), p.name))
-        if not people:
-            paragraph(_("Nobody has joined yet."), muted=True)
-            return
-        with ui.element("table").classes("w-full text-sm"):
+        self.nobody_balance = paragraph(_("Nobody has joined yet."), muted=True)
+        with ui.element("table").classes("w-full text-sm") as self.balance_table:
             with ui.element("thead"), ui.element("tr"):
                 for title in (_("Participant"), _("Turns"), _("Time with the floor")):
                     Text(title, "th").classes("text-left font-semibold")
-            with ui.element("tbody"):
-                for person in people:
-                    with ui.element("tr"):
-                        name = person.name + ("" if person.has_spoken else " · " + _("not yet"))
-                        Text(name, "td").classes("" if person.has_spoken else "font-semibold text-warning")
-                        Text(str(person.turns), "td")
-                        Text(clock_minutes(state.speaking_time(person, self.now)), "td")
+            self.balance = KeyedRows(ui.element("tbody"))
+
+    def draw_balance(self) -> None:
+        state = self.live.state
+        now = self.now
+        people = sorted(state.active_people(), key=lambda p: (state.speaking_time(p, now), p.name))
+        self.nobody_balance.set_visibility(not people)
+        self.balance_table.set_visibility(bool(people))
+        not_yet = " · " + _("not yet")
+        rows = []
+        for person in people:
+            cells = (person.name + ("" if person.has_spoken else not_yet), person.has_spoken, str(person.turns),
+                     clock_minutes(state.speaking_time(person, now)))
+            rows.append((person.id, cells, partial(self.balance_row, *cells)))
+        self.balance.show(rows)
+
+    @staticmethod
+    def balance_row(name: str, has_spoken: bool, turns: str, time_with_floor: str) -> ui.element:
+        with ui.element("tr") as row:
+            Text(name, "td").classes("" if has_spoken else "font-semibold text-warning")
+            Text(turns, "td")
+            Text(time_with_floor, "td")
+        return row
 
     # ------------------------------------------------------------ people
 
@@ -413,31 +480,33 @@ class Board:
         state = self.live.state
         presence_labels = {Presence.ONLINE: _("online"), Presence.RECONNECTING: _("reconnecting"),
                            Presence.GONE: _("gone")}
-        self.people.clear()
-        with self.people:
-            people = state.active_people()
-            if not people:
-                paragraph(_("Nobody has joined yet. Participants join from the public page of the workshop."),
-                          muted=True)
-            with ui.element("ul").classes("grid gap-2 list-none p-0 m-0"):
-                for person in sorted(people, key=lambda p: p.name.lower()):
-                    presence = self.live.presence(person.id)
-                    with ui.element("li").classes("atelier-card p-3 flex items-center gap-3"):
-                        with ui.column().classes("gap-0 grow min-w-0"):
-                            Text(person.name, "span").classes("font-semibold")
-                            details = [presence_labels[presence]]
-                            room_id = state.room_of(person.id)
-                            if room_id is not None:
-                                details.append(self.room_name(room_id))
-                            if person.hand_raised_at is not None:
-                                details.append(_("hand raised"))
-                            if state.floor_holder == person.id:
-                                details.append(_("has the floor"))
-                            Text(" · ".join(details), "span").classes(f"text-sm presence-{presence.value}")
-                            if person.arrival_answer:
-                                Text(person.arrival_answer, "span").classes("atelier-muted text-sm atelier-text")
-                        labelled(ui.button(icon="person_remove", on_click=partial(self.confirm_remove, person))
-                                 .props("flat dense round"), _("Remove {name} from the session", name=person.name))
+        people = sorted(state.active_people(), key=lambda p: p.name.lower())
+        self.nobody_joined.set_visibility(not people)
+        rows = []
+        for person in people:
+            presence = self.live.presence(person.id)
+            details = [presence_labels[presence]]
+            room_id = state.room_of(person.id)
+            if room_id is not None:
+                details.append(self.room_name(room_id))
+            if person.hand_raised_at is not None:
+                details.append(_("hand raised"))
+            if state.floor_holder == person.id:
+                details.append(_("has the floor"))
+            shown = (person.name, " · ".join(details), presence.value, person.arrival_answer)
+            rows.append((person.id, shown, partial(self.person_row, person, *shown)))
+        self.people.show(rows)
+
+    def person_row(self, person: Person, name: str, details: str, presence: str, answer: str) -> ui.element:
+        with ui.element("li").classes("atelier-card p-3 flex items-center gap-3") as row:
+            with ui.column().classes("gap-0 grow min-w-0"):
+                Text(name, "span").classes("font-semibold")
+                Text(details, "span").classes(f"text-sm presence-{presence}")
+                if answer:
+                    Text(answer, "span").classes("atelier-muted text-sm atelier-text")
+            labelled(ui.button(icon="person_remove", on_click=partial(self.confirm_remove, person))
+                     .props("flat dense round"), _("Remove {name} from the session", name=name))
+        return row
 
     def confirm_remove(self, person: Person) -> None:
         with ui.dialog() as dialog, ui.card().classes("p-6 gap-4"):
@@ -458,53 +527,77 @@ class Board:
     def room_name(self, room_id: int) -> str:
         return next((room.name for room in self.found.plan.rooms if room.id == room_id), "")
 
+    def room_lists(self) -> None:
+        """What the Rooms tab keeps from one event to the next; `draw_rooms` fills it."""
+        self.rooms_note = Text("", "p").classes("atelier-muted")
+        self.room_cards = KeyedRows(ui.element("div").classes("grid gap-3"))
+        self.room_members: dict[int, tuple[ui.element, KeyedRows]] = {}
+        self.unplaced_heading = heading(_("Not placed yet"), 3)
+        self.unplaced_note = paragraph(_("They are placed to balance the rooms when the rooms open."), muted=True)
+        self.unplaced = KeyedRows(ui.element("div").classes("grid gap-3"))
+        if not self.found.plan.breakout_rooms:
+            self.rooms_note.text = _("This workshop has no breakout room.")
+            self.rooms_note.classes(add="atelier-text")
+            self.unplaced_heading.set_visibility(False)
+            self.unplaced_note.set_visibility(False)
+
     def draw_rooms(self) -> None:
         state = self.live.state
         plan = self.found.plan
-        self.rooms.clear()
-        with self.rooms:
-            if not plan.breakout_rooms:
-                paragraph(_("This workshop has no breakout room."), muted=True)
-                return
-            Text(_("The rooms are open.") if state.rooms_open else _("Everyone is in the plenary. Rooms open "
-                 "during a breakout step; participants shown here go to the room they chose or were given."),
-                 "p").classes("atelier-muted")
-            options = {room.id: room.name for room in plan.breakout_rooms}
-            for room in plan.breakout_rooms:
-                call = state.calls.get(room.id)
-                highlight = " border-2 border-amber-500" if call else ""
-                with ui.card().classes("atelier-card w-full p-4 gap-2" + highlight):
-                    with ui.row().classes("w-full items-center justify-between"):
-                        heading(room.name, 3)
-                        if state.rooms_open:
-                            ui.button(_("Visit"), icon="login", on_click=partial(self.visit, room.id)).props(
-                                "outline dense")
-                    if call is not None:
-                        caller = state.people.get(call.participant_id)
-                        Text(_("{name} is calling a moderator.", name=caller.name if caller else "?"), "p").props(
-                            'role="alert"').classes("font-semibold text-warning")
-                    if room.topic:
-                        Text(room.topic, "p").classes("atelier-muted text-sm")
-                    members = state.members(room.id)
-                    if not members:
-                        paragraph(_("Nobody in this room."), muted=True)
-                    for person in members:
-                        with ui.row().classes("w-full items-center justify-between gap-2"):
-                            Text(person.name, "span")
-                            mover = ui.select(options, value=room.id, label=_("Move to")).props(
-                                "dense outlined").classes("w-44")
-                            mover.props["aria-label"] = _("Move {name} to another room", name=person.name)
-                            mover.on_value_change(self.mover(person.id))
-            unplaced = [p for p in state.active_people() if p.room_id is None]
-            if unplaced and not state.rooms_open:
-                heading(_("Not placed yet"), 3)
-                paragraph(_("They are placed to balance the rooms when the rooms open."), muted=True)
-                for person in unplaced:
-                    with ui.row().classes("w-full items-center justify-between gap-2"):
-                        Text(person.name, "span")
-                        mover = ui.select(options, label=_("Place in")).props("dense outlined").classes("w-44")
-                        mover.props["aria-label"] = _("Place {name} in a room", name=person.name)
-                        mover.on_value_change(self.mover(person.id))
+        if not plan.breakout_rooms:
+            return
+        self.rooms_note.text = _("The rooms are open.") if state.rooms_open else _(
+            "Everyone is in the plenary. Rooms open during a breakout step; participants shown here go to the room "
+            "they chose or were given.")
+        options = {room.id: room.name for room in plan.breakout_rooms}
+        cards = []
+        for room in plan.breakout_rooms:
+            call = state.calls.get(room.id)
+            caller = None
+            if call is not None:
+                person = state.people.get(call.participant_id)
+                caller = person.name if person else "?"
+            shown = (state.rooms_open, call is not None, caller)
+            cards.append((room.id, shown, partial(self.room_card, room, *shown)))
+        self.room_cards.show(cards)
+        for room in plan.breakout_rooms:
+            members = state.members(room.id)
+            nobody, rows = self.room_members[room.id]
+            nobody.set_visibility(not members)
+            rows.show((person.id, person.name, partial(self.room_member_row, person, room.id, options, _("Move to"),
+                                                       _("Move {name} to another room", name=person.name)))
+                      for person in members)
+        unplaced = [p for p in state.active_people() if p.room_id is None] if not state.rooms_open else []
+        self.unplaced_heading.set_visibility(bool(unplaced))
+        self.unplaced_note.set_visibility(bool(unplaced))
+        self.unplaced.show((person.id, person.name, partial(self.room_member_row, person, None, options, _("Place in"),
+                                                            _("Place {name} in a room", name=person.name)))
+                           for person in unplaced)
+
+    def room_card(self, room: Room, rooms_open: bool, called: bool, caller: str | None) -> ui.element:
+        highlight = " border-2 border-amber-500" if called else ""
+        with ui.card().classes("atelier-card w-full p-4 gap-2" + highlight) as card:
+            with ui.row().classes("w-full items-center justify-between"):
+                heading(room.name, 3)
+                if rooms_open:
+                    ui.button(_("Visit"), icon="login", on_click=partial(self.visit, room.id)).props("outline dense")
+            if caller is not None:
+                Text(_("{name} is calling a moderator.", name=caller), "p").props('role="alert"').classes(
+                    "font-semibold text-warning")
+            if room.topic:
+                Text(room.topic, "p").classes("atelier-muted text-sm")
+            nobody = paragraph(_("Nobody in this room."), muted=True)
+            self.room_members[room.id] = (nobody, KeyedRows(ui.element("div").classes("grid gap-2 w-full")))
+        return card
+
+    def room_member_row(self, person: Person, room_id: int | None, options: dict[int, str], label: str,
+                        aria_label: str) -> ui.element:
+        with ui.row().classes("w-full items-center justify-between gap-2") as row:
+            Text(person.name, "span")
+            mover = ui.select(options, value=room_id, label=label).props("dense outlined").classes("w-44")
+            mover.props["aria-label"] = aria_label
+            mover.on_value_change(self.mover(person.id))
+        return row
 
     async def visit(self, room_id: int) -> None:
         """Open the room's stage in a new tab; a call from that room is answered by going."""

@@ -16,7 +16,15 @@ from ui.frame import page_frame
 from ui.i18n import _
 from ui.live import panels
 from ui.live.bridge import page_events
-from ui.live.context import LiveContext, is_handheld, participant_here, remember_participant, resolve
+from ui.live.context import (
+    LiveContext,
+    browser_storage,
+    follow_presence,
+    is_handheld,
+    participant_here,
+    remember_participant,
+    resolve,
+)
 from ui.services import Services
 
 
@@ -67,10 +75,27 @@ class Lobby:
         self.services = services
         self.found = found
         self.person = person
+        self.storage = browser_storage()
+        self._shown: object = None  # what the main column shows, to redraw only when it changes
         self.area = ui.element("div").classes("grid gap-4")
         page_events(found.live).subscribe(self.on_event)
+        if person is not None and not person.removed:
+            follow_presence(found.live, person.id)
+
+    def view(self) -> object:
+        state = self.found.live.state
+        if self.person is not None and self.person.removed:
+            return "removed"
+        if state.phase == RunPhase.ENDED:
+            return "ended"
+        return "computer" if is_handheld() else "join" if self.person is None else "waiting"
 
     def render(self) -> None:
+        """Draw the main column again, only if what it shows changes: never under someone's typing."""
+        shown = self.view()
+        if shown == self._shown:
+            return
+        self._shown = shown
         self.area.clear()
         state = self.found.live.state
         with self.area:
@@ -123,7 +148,8 @@ class Lobby:
                     target = email if problem.field == "email" and email is not None else name
                     target.error = translated(problem)
                     return
-                remember_participant(self.found.run, token)
+                remember_participant(self.storage, self.found.run, token)
+                follow_presence(self.found.live, person.id)
                 if self.found.live.state.under_way:
                     ui.navigate.to(self.found.path("live"))
                     return

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from datetime import timedelta
+from typing import Any
 
 from fastapi import Response
 from fastapi.responses import RedirectResponse
-from nicegui import app, context, ui
+from nicegui import context, ui
 
 from domain.errors import DomainError
 from domain.live.events import Aspect, LiveEvent, MessageBroadcast, RunReset
@@ -24,22 +25,36 @@ from ui.frame import page_frame
 from ui.i18n import _
 from ui.live import panels
 from ui.live.bridge import page_events
-from ui.live.context import LiveContext, may_moderate, participant_here, resolve
+from ui.live.context import (
+    LiveContext,
+    browser_storage,
+    follow_presence,
+    may_moderate,
+    participant_here,
+    resolve,
+)
 from ui.live.countdown import Timer
 from ui.services import Services
 
 # How long a page may lose its connection and come back as it was (then it is rebuilt from the state).
 LIVE_RECONNECT_SECONDS = 30.0
+# When the doors open, every waiting room loads the stage at once: with hundreds of people the last pages take
+# several seconds to build, and NiceGUI's default (3 s) would answer them with an error page instead.
+STAGE_RESPONSE_SECONDS = 30.0
 RECENT_NOTICE = timedelta(minutes=10)
 DISMISSED_KEY = "dismissed_notices"
 
+# What every page of a run derives alike from the state, computed by the first page handling an event.
+_per_event: dict[str, tuple[LiveEvent, Any]] = {}
+
 
 def register(services: Services) -> None:
-    @ui.page("/w/{slug}/live", reconnect_timeout=LIVE_RECONNECT_SECONDS)
+    @ui.page("/w/{slug}/live", reconnect_timeout=LIVE_RECONNECT_SECONDS, response_timeout=STAGE_RESPONSE_SECONDS)
     async def stage(slug: str, room: int | None = None) -> Response | None:
         return await stage_page(services, slug, None, room)
 
-    @ui.page("/w/{slug}/rehearsal/{code}/live", reconnect_timeout=LIVE_RECONNECT_SECONDS)
+    @ui.page("/w/{slug}/rehearsal/{code}/live", reconnect_timeout=LIVE_RECONNECT_SECONDS,
+             response_timeout=STAGE_RESPONSE_SECONDS)
     async def rehearsal_stage(slug: str, code: str, room: int | None = None) -> Response | None:
         return await stage_page(services, slug, code, room)
 
@@ -68,6 +83,10 @@ class Stage:
         self.observer = observer
         self.visited_room = visited_room
         self._drawn: dict[str, Hashable] = {}
+        self._event: LiveEvent | None = None  # the event being followed, None while the page is built
+        self.choice: ui.radio | None = None
+        self.storage = browser_storage()  # handlers may run with another person's request
+        self.client = context.client
 
     # ------------------------------------------------------------ layout
 
@@ -90,25 +109,26 @@ class Stage:
                     with ui.column().classes("items-end gap-0"):
                         Text(_("Time left for this step"), "span").classes("atelier-muted text-sm")
                         self.timer = Timer(self.services.clock).classes("big")
-                self.stage = ui.element("div").classes("stage-area grid gap-3 content-start")
+                with ui.element("div").classes("stage-area grid gap-3 content-start"):
+                    self.stage_note = Text("", "p")
+                    self.stage_reminder = Text(_("Everyone returns to the plenary when the countdown reaches zero."),
+                                               "p").classes("muted-note text-sm")
+                    self.stage_tiles = ui.element("div").classes("grid gap-3 grid-cols-2 md:grid-cols-3")
                 self.controls = ui.row().classes("w-full items-center gap-3")
                 self.chooser = ui.element("div").classes("w-full")
             self.info = labelled(ui.element("aside"), _("The current step")).classes(
                 "atelier-card bg-white p-5 grid gap-3 content-start")
+            with self.info:  # parts redrawn on their own; `contents` keeps their children in the aside's grid
+                self.info_welcome = ui.element("div").classes("contents")
+                self.step_information = panels.StepInformation()
+                self.info_answers = ui.element("div").classes("contents")
+                self.info_closing = ui.element("div").classes("contents")
         self.build_controls()
         self.redraw_all()
         self.show_recent_notices()
         page_events(self.live).subscribe(self.on_event)
         if self.person is not None:
-            self.follow_presence(self.person.id)
-
-    def follow_presence(self, participant_id: int) -> None:
-        """Tell the live session when this page connects, drops and goes for good."""
-        client = context.client
-        page_id = client.id
-        client.on_connect(lambda: self.live.page_connected(participant_id, page_id))
-        client.on_disconnect(lambda: self.live.page_disconnected(participant_id, page_id))
-        client.on_delete(lambda: self.live.page_closed(participant_id, page_id))
+            follow_presence(self.live, self.person.id)
 
     def redraw_all(self) -> None:
         self.draw_agenda()
@@ -117,6 +137,16 @@ class Stage:
         self.update_controls()
         self.draw_chooser()
         self.timer.show_countdown(self.live.state.countdown)
+
+    def once_per_event(self, name: str, compute: Callable[[], Any]) -> Any:
+        """The same for every page following this event (the state does not change while they redraw)."""
+        event = self._event
+        if event is None:
+            return compute()
+        cached = _per_event.get(name)
+        if cached is None or cached[0] is not event:
+            cached = _per_event[name] = (event, compute())
+        return cached[1]
 
     def _changed(self, part: str, signature: Hashable) -> bool:
         """Whether `part` must be redrawn: only when what it shows differs from what is on screen."""
@@ -140,15 +170,18 @@ class Stage:
     # ------------------------------------------------------------ parts
 
     def draw_agenda(self) -> None:
+        """The agenda is drawn once (again if the organiser edits it); a new step only moves the marker."""
         state = self.live.state
-        signature = (state.step_index, tuple((s.title, s.minutes) for s in self.live.steps))
-        if not self._changed("agenda", signature):
-            return
-        self.agenda.clear()
-        with self.agenda:
-            panels.agenda_bar(self.found.plan, state, self.found.session.starts_at)
+        if self._changed("agenda", tuple((s.title, s.minutes) for s in self.live.steps)):
+            self.agenda.clear()
+            with self.agenda:
+                self.agenda_items = panels.agenda_bar(self.live.plan, self.found.session.starts_at)
+            self._drawn.pop("agenda-step", None)
+        if self._changed("agenda-step", state.step_index):
+            panels.mark_current_step(self.agenda_items, state.step_index)
 
     def draw_location_and_stage(self) -> None:
+        """Where this page is and who is on its stage: texts change in place, tiles only when people change."""
         state = self.live.state
         room_id = self.my_room_id
         floor = state.people.get(state.floor_holder) if state.floor_holder is not None else None
@@ -157,60 +190,68 @@ class Stage:
         signature = (state.phase, room_id, floor.name if floor else None, members, team)
         if not self._changed("stage", signature):
             return
-        self.stage.clear()
-        with self.stage:
-            if state.phase == RunPhase.ENDED:
-                self.location.text = _("The workshop has ended")
-                Text(_("Thank you! The moderators have closed the workshop."), "p")
-            elif room_id is not None:
-                room = next(r for r in self.found.plan.rooms if r.id == room_id)
-                self.location.text = _("Room: {name}", name=room.name)
-                if room.topic:
-                    Text(room.topic, "p").classes("muted-note")
-                Text(_("Everyone returns to the plenary when the countdown reaches zero."), "p").classes(
-                    "muted-note text-sm")
-                with ui.element("div").classes("grid gap-3 grid-cols-2 md:grid-cols-3"):
-                    for name in members:
-                        Text(name, "div").classes("tile")
+        note, classes, reminder, tiles = "", "", False, ()
+        if state.phase == RunPhase.ENDED:
+            self.location.text = _("The workshop has ended")
+            note = _("Thank you! The moderators have closed the workshop.")
+        elif room_id is not None:
+            room = next(r for r in self.found.plan.rooms if r.id == room_id)
+            self.location.text = _("Room: {name}", name=room.name)
+            note, classes, reminder = room.topic, "muted-note", True
+            tiles = tuple((name, False) for name in members)
+        else:
+            self.location.text = self.room_name(self.found.plan.plenary_room.id) if self.found.plan.plenary_room \
+                else _("Plenary")
+            if floor is not None:
+                note = _("{name} has the floor.", name=floor.name)
+            elif state.phase == RunPhase.OPEN:
+                note = _("The workshop starts soon.")
             else:
-                self.location.text = self.room_name(self.found.plan.plenary_room.id) if self.found.plan.plenary_room \
-                    else _("Plenary")
-                if floor is not None:
-                    Text(_("{name} has the floor.", name=floor.name), "p").classes("text-lg font-semibold")
-                elif state.phase == RunPhase.OPEN:
-                    Text(_("The workshop starts soon."), "p").classes("text-lg font-semibold")
-                else:
-                    Text(_("The moderators have the floor."), "p").classes("text-lg font-semibold")
-                with ui.element("div").classes("grid gap-3 grid-cols-2 md:grid-cols-3"):
-                    for name in team:
-                        Text(name, "div").classes("tile")
-                    if floor is not None:
-                        Text(floor.name, "div").classes("tile speaking")
+                note = _("The moderators have the floor.")
+            classes = "text-lg font-semibold"
+            tiles = tuple((name, False) for name in team) + (((floor.name, True),) if floor is not None else ())
+        self.stage_note.text = note
+        self.stage_note.classes(replace=classes)
+        self.stage_note.set_visibility(bool(note))
+        self.stage_reminder.set_visibility(reminder)
+        if self._changed("stage-tiles", tiles):
+            self.stage_tiles.clear()
+            with self.stage_tiles:
+                for name, speaking in tiles:
+                    Text(name, "div").classes("tile speaking" if speaking else "tile")
+        self.stage_tiles.set_visibility(bool(tiles))
 
     def draw_info(self) -> None:
+        """Each part of the step panel changes on its own: a new step updates the texts in place."""
         state = self.live.state
         step = self.live.current_step
-        welcome = state.phase == RunPhase.OPEN or state.step_index == 0
-        answers = tuple((p.name, p.arrival_answer) for p in state.active_people() if p.arrival_answer) \
-            if welcome else ()
-        last = state.phase == RunPhase.ENDED or (step is not None and state.step_index == len(self.live.steps) - 1)
-        texts = (step.title, step.objective, step.context_info, step.expected_of_participants) if step else None
-        if not self._changed("info", (state.phase, state.step_index, texts, answers, last)):
-            return
-        self.info.clear()
         workshop = self.found.plan.workshop
-        with self.info:
+        if self._changed("info-welcome", state.phase == RunPhase.OPEN):
+            self.info_welcome.clear()
             if state.phase == RunPhase.OPEN:
-                heading(_("Welcome!"), 2)
-                paragraph(_("The moderators will start in a moment. Meanwhile, answer the welcome question."),
-                          muted=True)
-                panels.rules_of_conduct(workshop)
-            elif state.phase == RunPhase.RUNNING:
-                panels.step_information(step)
+                with self.info_welcome:
+                    heading(_("Welcome!"), 2)
+                    paragraph(_("The moderators will start in a moment. Meanwhile, answer the welcome question."),
+                              muted=True)
+                    panels.rules_of_conduct(workshop)
+        running = step if state.phase == RunPhase.RUNNING else None
+        if self._changed("info-step", (running.title, running.kind, running.objective, running.context_info,
+                                       running.expected_of_participants) if running else None):
+            self.step_information.show(running)
+        welcome = state.phase == RunPhase.OPEN or state.step_index == 0
+        answers = self.once_per_event("answers", lambda: tuple(
+            (p.name, p.arrival_answer) for p in state.active_people() if p.arrival_answer)) if welcome else ()
+        if self._changed("info-answers", (welcome, answers)):
+            self.info_answers.clear()
             if welcome:
-                panels.arrival_answers(workshop, state)
+                with self.info_answers:
+                    panels.arrival_answers(workshop, state)
+        last = state.phase == RunPhase.ENDED or (step is not None and state.step_index == len(self.live.steps) - 1)
+        if self._changed("info-closing", last):
+            self.info_closing.clear()
             if last:
-                panels.closing(workshop)
+                with self.info_closing:
+                    panels.closing(workshop)
 
     # ------------------------------------------------------------ the participant's own controls
 
@@ -230,11 +271,16 @@ class Stage:
         me = state.people[self.person.id]
         raised = me.hand_raised_at is not None
         has_floor = state.floor_holder == me.id
+        position = state.queue_position(me.id) if raised else None
+        room_id = self.my_room_id
+        shown = (raised, has_floor, state.under_way and not me.removed, position, room_id,
+                 room_id is not None and room_id in state.calls)
+        if not self._changed("controls", shown):
+            return  # someone else's hand: nothing to send to this page
         self.hand.text = _("Lower my hand") if raised else _("Raise my hand")
         self.hand.props["icon"] = "do_not_touch" if raised else "back_hand"
         self.hand.props["aria-pressed"] = "true" if raised else "false"
         self.hand.set_enabled(state.under_way and not has_floor and not me.removed)
-        position = state.queue_position(me.id)
         self.place.text = _("You are number {position} in the queue.", position=position) if position else ""
         self.call.set_visibility(self.my_room_id is not None)
         if self.my_room_id is not None and self.my_room_id in state.calls:
@@ -258,31 +304,33 @@ class Stage:
         try:
             await command  # type: ignore[misc]
         except DomainError as problem:
-            ui.notify(translated(problem), type="warning")
+            with self.client:
+                ui.notify(translated(problem), type="warning")
 
     def draw_chooser(self) -> None:
         """While rooms are closed, a breakout step coming lets people choose their room."""
         state = self.live.state
         plan = self.found.plan
+        rooms = tuple(room.id for room in plan.breakout_rooms)
         choosing = (self.person is not None and plan.workshop.room_assignment == RoomAssignment.PARTICIPANTS_CHOOSE
-                    and plan.breakout_rooms and not state.rooms_open and state.phase != RunPhase.ENDED
+                    and rooms and not state.rooms_open and state.phase != RunPhase.ENDED
                     and any(step.kind == StepKind.BREAKOUT for step in self.live.steps[max(state.step_index, 0):]))
-        counts = tuple((room.id, len(state.members(room.id))) for room in plan.breakout_rooms) if choosing else ()
+        counts = self.once_per_event(f"room counts {rooms}", lambda: tuple(
+            (room_id, len(state.members(room_id))) for room_id in rooms)) if choosing else ()
         mine = state.people[self.person.id].room_id if self.person is not None else None
         if not self._changed("chooser", (choosing, counts, mine)):
             return
+        if choosing and self.choice is not None and self._drawn.get("chooser-mine") == mine:
+            self.choice.set_options(self.room_options(dict(counts)))  # someone else chose: new counts only
+            return
+        self._drawn["chooser-mine"] = mine
         self.chooser.clear()
+        self.choice = None
         if not choosing:
             return
         with self.chooser, ui.card().classes("atelier-card p-4 gap-2"):
             heading(_("Choose your breakout room"), 3)
-            options = {}
-            for room in plan.breakout_rooms:
-                taken = len(state.members(room.id))
-                places = _("{taken} of {capacity} places taken", taken=taken, capacity=room.capacity) \
-                    if room.capacity else _("{taken} people", taken=taken)
-                options[room.id] = f"{room.name} · {room.topic} ({places})" if room.topic else f"{room.name} ({places})"
-            choice = ui.radio(options, value=mine)
+            choice = self.choice = ui.radio(self.room_options(dict(counts)), value=mine)
             choice.props["aria-label"] = _("Choose your breakout room")
 
             async def choose(event: object) -> None:
@@ -291,11 +339,20 @@ class Stage:
 
             choice.on_value_change(choose)
 
+    def room_options(self, taken_by_room: dict[int, int]) -> dict[int, str]:
+        options = {}
+        for room in self.found.plan.breakout_rooms:
+            taken = taken_by_room.get(room.id, 0)
+            places = _("{taken} of {capacity} places taken", taken=taken, capacity=room.capacity) \
+                if room.capacity else _("{taken} people", taken=taken)
+            options[room.id] = f"{room.name} · {room.topic} ({places})" if room.topic else f"{room.name} ({places})"
+        return options
+
     # ------------------------------------------------------------ messages
 
     def show_recent_notices(self) -> None:
         now = self.services.clock.now()
-        dismissed = set(app.storage.user.get(DISMISSED_KEY, {}).get(str(self.found.run.id), []))
+        dismissed = set(self.storage.get(DISMISSED_KEY, {}).get(str(self.found.run.id), []))
         for notice in self.live.state.notices:
             if now - notice.at < RECENT_NOTICE and notice.id not in dismissed:
                 self.show_notice(notice)
@@ -310,15 +367,16 @@ class Stage:
 
             def dismiss() -> None:
                 card.delete()
-                by_run = dict(app.storage.user.get(DISMISSED_KEY, {}))
+                by_run = dict(self.storage.get(DISMISSED_KEY, {}))
                 by_run[str(self.found.run.id)] = [*by_run.get(str(self.found.run.id), []), notice.id]
-                app.storage.user[DISMISSED_KEY] = by_run
+                self.storage[DISMISSED_KEY] = by_run
 
             labelled(ui.button(icon="close", on_click=dismiss).props("flat round dense"), _("Dismiss this message"))
 
     # ------------------------------------------------------------ following the run
 
     def on_event(self, event: LiveEvent) -> None:
+        self._event = event
         if isinstance(event, RunReset):
             ui.navigate.to(f"/w/{self.found.slug}")
             return
