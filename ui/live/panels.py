@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from nicegui import ui
@@ -12,107 +11,112 @@ from domain.live.state import LiveState
 from domain.models import Step, StepKind, Workshop
 from domain.planning import WorkshopPlan
 from ui import formatting
-from ui.components import Text, heading, labelled, paragraph
+from ui.components import Text, heading, paragraph
 from ui.i18n import _
 
 
-def agenda_bar(plan: WorkshopPlan, session_start: datetime) -> list[ui.element]:
-    """The steps side by side with their planned times; `mark_current_step` marks where the run is."""
-    offsets = planning.step_start_offsets(plan.steps)
-    zone = plan.workshop.time_zone
-    items = []
-    with labelled(ui.element("nav"), _("Agenda")), ui.element("ol").classes("agenda-steps"):
-        for step, offset in zip(plan.steps, offsets, strict=True):
-            with ui.element("li") as item:
-                Text(formatting.offset_clock(session_start, offset, zone), "span").classes("when mr-2")
-                Text(step.title, "span")
-            items.append(item)
-    return items
+class TextsInProps(ui.element):
+    """A Vue component that shows texts held in its props, found by NiceGUI's element filters like any text."""
+
+    def texts(self) -> list[str]:
+        raise NotImplementedError
+
+    def _displayed_contents(self, *, only_visible: bool) -> list:
+        return self.texts()
+
+    def _render_markdown(self) -> str:
+        return "\n\n".join(self.texts())
 
 
-def mark_current_step(items: list[ui.element], index: int) -> None:
-    """Mark the current step and those done, changing only the items whose mark changes."""
-    for position, item in enumerate(items):
-        current = position == index
-        if (item.props.get("aria-current") == "step") != current:
-            if current:
-                item.props["aria-current"] = "step"
-            else:
-                del item.props["aria-current"]
-        done = position < index
-        if ("done" in item.classes) != done:
-            if done:
-                item.classes(add="done")
-            else:
-                item.classes(remove="done")
+class AgendaBar(TextsInProps, component="agenda_bar.js"):
+    """The steps side by side with their planned times, the current one marked.
+
+    The steps are sent once; a new step changes one number, a single small update per page.
+    """
+
+    def __init__(self, plan: WorkshopPlan, session_start: datetime) -> None:
+        super().__init__()
+        offsets = planning.step_start_offsets(plan.steps)
+        zone = plan.workshop.time_zone
+        self._props["label"] = _("Agenda")
+        self._props["steps"] = [{"when": formatting.offset_clock(session_start, offset, zone), "title": step.title}
+                                for step, offset in zip(plan.steps, offsets, strict=True)]
+        self._props["current"] = -1
+
+    def mark(self, current_index: int) -> None:
+        """Mark this step as the current one and those before it as done (-1: none yet)."""
+        if self._props["current"] != current_index:
+            self._props["current"] = current_index
+
+    def texts(self) -> list[str]:
+        return [f"{step['when']} {step['title']}" for step in self._props["steps"]]
+
+    def _render_markdown(self) -> str:
+        return "\n".join(f"{number}. {text}" for number, text in enumerate(self.texts(), start=1))
 
 
-def agenda_list(plan: WorkshopPlan, session_start: datetime | None, *,
-                show_objectives: bool = False) -> AgendaTimes:
+class AgendaList(TextsInProps, component="agenda_list.js"):
     """The steps one under the other, with their start times (or offsets, with no date yet)."""
-    offsets = planning.step_start_offsets(plan.steps)
-    labels = []
-    with ui.element("ol").classes("grid gap-2 list-none p-0 m-0"):
+
+    def __init__(self, plan: WorkshopPlan, session_start: datetime | None, *, show_objectives: bool = False) -> None:
+        super().__init__()
+        self._session_start = session_start
+        self._offsets = planning.step_start_offsets(plan.steps)
+        steps = []
         for step in plan.steps:
-            with ui.element("li").classes("grid grid-cols-[3.5rem_1fr] gap-2"):
-                labels.append(Text("", "span").classes("atelier-muted tabular-nums"))
-                with ui.column().classes("gap-0"):
-                    Text(step.title, "span").classes("font-medium")
-                    details = [formatting.duration(step.minutes)]
-                    if step.kind == StepKind.BREAKOUT:
-                        details.append(_("in small groups"))
-                    Text(" · ".join(details), "span").classes("atelier-muted text-sm")
-                    if show_objectives and step.objective:
-                        Text(step.objective, "span").classes("text-sm")
-    times = AgendaTimes(session_start, offsets, labels)
-    times.show_in(plan.workshop.time_zone)
-    return times
-
-
-@dataclass(frozen=True)
-class AgendaTimes:
-    """The start time beside each step of an agenda list, restated in another zone on demand."""
-
-    session_start: datetime | None
-    offsets: list[int]
-    labels: list[Text]
+            details = [formatting.duration(step.minutes)]
+            if step.kind == StepKind.BREAKOUT:
+                details.append(_("in small groups"))
+            steps.append({"when": "", "title": step.title, "details": " · ".join(details),
+                          "objective": step.objective if show_objectives else ""})
+        self._props["steps"] = steps
+        self.show_in(plan.workshop.time_zone)
 
     def show_in(self, zone: str) -> None:
-        for offset, label in zip(self.offsets, self.labels, strict=True):
-            label.text = formatting.offset_clock(self.session_start, offset, zone) if self.session_start \
+        """State the start times in this time zone (the visitor's, once the browser has told it)."""
+        steps = self._props["steps"]
+        for step, offset in zip(steps, self._offsets, strict=True):
+            step["when"] = formatting.offset_clock(self._session_start, offset, zone) if self._session_start \
                 else f"+{formatting.duration(offset)}"
+        self._props["steps"] = list(steps)
+
+    def texts(self) -> list[str]:
+        return [" ".join(filter(None, (step["when"], step["title"], step["details"], step["objective"])))
+                for step in self._props["steps"]]
 
 
-class StepInformation:
+class StepInformation(TextsInProps, component="step_information.js"):
     """What participants need at this step: its objective, the context, what is expected of them.
 
-    Built once per page and updated in place when the step changes, so that a new step sends a
-    few changed texts to each of hundreds of pages instead of a freshly built panel.
+    One element whose props change with the step, so that a new step sends each of hundreds of
+    pages one small update instead of several texts.
     """
 
     def __init__(self) -> None:
-        self.title = heading("", 2)
-        self.breakout = Text(_("In small groups"), "span").classes("atelier-chip breakout self-start")
-        self.objective = Text("", "p").classes("font-medium")
-        self.context_heading = heading(_("Context"), 3)
-        self.context = paragraph("")
-        self.expected_heading = heading(_("What is expected of you"), 3)
-        self.expected = paragraph("")
-        self.show(None)
+        super().__init__()
+        self._props["labels"] = {"breakout": _("In small groups"), "context": _("Context"),
+                                 "expected": _("What is expected of you")}
+        self._props["step"] = None
 
     def show(self, step: Step | None) -> None:
-        self.title.text = step.title if step else ""
-        self.title.set_visibility(step is not None)
-        self.breakout.set_visibility(step is not None and step.kind == StepKind.BREAKOUT)
-        objective = step.objective if step else ""
-        self.objective.text = _("Objective: {objective}", objective=objective) if objective else ""
-        self.objective.set_visibility(bool(objective))
-        for title, text, value in ((self.context_heading, self.context, step.context_info if step else ""),
-                                   (self.expected_heading, self.expected,
-                                    step.expected_of_participants if step else "")):
-            text.text = value
-            title.set_visibility(bool(value))
-            text.set_visibility(bool(value))
+        self._props["step"] = None if step is None else {
+            "title": step.title,
+            "breakout": step.kind == StepKind.BREAKOUT,
+            "objective": _("Objective: {objective}", objective=step.objective) if step.objective else "",
+            "context": step.context_info,
+            "expected": step.expected_of_participants,
+        }
+
+    def texts(self) -> list[str]:
+        step = self._props["step"]
+        if step is None:
+            return []
+        labels = self._props["labels"]
+        texts = [step["title"], labels["breakout"] if step["breakout"] else "", step["objective"]]
+        for part in ("context", "expected"):
+            if step[part]:
+                texts += [labels[part], step[part]]
+        return [text for text in texts if text]
 
 
 def rules_of_conduct(workshop: Workshop) -> None:

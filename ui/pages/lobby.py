@@ -64,7 +64,7 @@ async def lobby_page(services: Services, slug: str, code: str | None = None) -> 
                     panels.rules_of_conduct(workshop)
                 with ui.card().classes("atelier-card p-5 gap-2"):
                     heading(_("Agenda"), 2)
-                    panels.agenda_list(found.plan, found.session.starts_at)
+                    panels.AgendaList(found.plan, found.session.starts_at)
     return None
 
 

@@ -57,8 +57,8 @@ def render(services: Services, plan: WorkshopPlan, staff: StaffAccount | None) -
             with ui.card().classes("atelier-card p-5 gap-2"):
                 heading(_("Agenda"), 2)
                 next_session = plan.next_session(now)
-                agenda_times = panels.agenda_list(plan, next_session.starts_at if next_session else None,
-                                                  show_objectives=True)
+                agenda = panels.AgendaList(plan, next_session.starts_at if next_session else None,
+                                           show_objectives=True)
         with ui.element("aside").classes("grid gap-4 content-start"):
             if plan.next_session(now) is not None and workshop.published_at is not None:
                 with ui.card().classes("atelier-card p-5 gap-3"):
@@ -83,7 +83,7 @@ def render(services: Services, plan: WorkshopPlan, staff: StaffAccount | None) -
                             zone_lines.append(SessionTimes(session.starts_at, when, zone, organiser_time))
                 show_times(plan, zone_lines, workshop.time_zone)
                 if upcoming:
-                    ui.timer(0, lambda: in_visitor_zone(plan, zone_lines, agenda_times), once=True)
+                    ui.timer(0, lambda: in_visitor_zone(plan, zone_lines, agenda), once=True)
             with ui.card().classes("atelier-card p-5 gap-2"):
                 heading(_("To take part"), 2)
                 with ui.element("ul").classes("grid gap-2 pl-5 list-disc m-0"):
@@ -116,7 +116,7 @@ def show_times(plan: WorkshopPlan, lines: list[SessionTimes], zone: str) -> None
         line.organiser_time.set_visibility(zone != workshop.time_zone)
 
 
-async def in_visitor_zone(plan: WorkshopPlan, lines: list[SessionTimes], agenda: panels.AgendaTimes) -> None:
+async def in_visitor_zone(plan: WorkshopPlan, lines: list[SessionTimes], agenda: panels.AgendaList) -> None:
     """Once connected, restate the times (sessions and agenda steps) in the browser's own zone."""
     visitor_zone = str(await ui.run_javascript("Intl.DateTimeFormat().resolvedOptions().timeZone", timeout=5))
     if timekeeping.is_known_zone(visitor_zone) and visitor_zone != plan.workshop.time_zone:

@@ -118,11 +118,16 @@ class Stage:
                 self.chooser = ui.element("div").classes("w-full")
             self.info = labelled(ui.element("aside"), _("The current step")).classes(
                 "atelier-card bg-white p-5 grid gap-3 content-start")
-            with self.info:  # parts redrawn on their own; `contents` keeps their children in the aside's grid
-                self.info_welcome = ui.element("div").classes("contents")
+            with self.info:  # parts shown and hidden on their own; `contents` keeps their children in the grid
+                with ui.element("div").classes("contents") as self.info_welcome:
+                    heading(_("Welcome!"), 2)
+                    paragraph(_("The moderators will start in a moment. Meanwhile, answer the welcome question."),
+                              muted=True)
+                    panels.rules_of_conduct(workshop)
                 self.step_information = panels.StepInformation()
                 self.info_answers = ui.element("div").classes("contents")
-                self.info_closing = ui.element("div").classes("contents")
+                with ui.element("div").classes("contents") as self.info_closing:
+                    panels.closing(workshop)
         self.build_controls()
         self.redraw_all()
         self.show_recent_notices()
@@ -175,10 +180,8 @@ class Stage:
         if self._changed("agenda", tuple((s.title, s.minutes) for s in self.live.steps)):
             self.agenda.clear()
             with self.agenda:
-                self.agenda_items = panels.agenda_bar(self.live.plan, self.found.session.starts_at)
-            self._drawn.pop("agenda-step", None)
-        if self._changed("agenda-step", state.step_index):
-            panels.mark_current_step(self.agenda_items, state.step_index)
+                self.agenda_bar = panels.AgendaBar(self.live.plan, self.found.session.starts_at)
+        self.agenda_bar.mark(len(self.live.steps) if state.phase == RunPhase.ENDED else state.step_index)
 
     def draw_location_and_stage(self) -> None:
         """Where this page is and who is on its stage: texts change in place, tiles only when people change."""
@@ -226,14 +229,7 @@ class Stage:
         state = self.live.state
         step = self.live.current_step
         workshop = self.found.plan.workshop
-        if self._changed("info-welcome", state.phase == RunPhase.OPEN):
-            self.info_welcome.clear()
-            if state.phase == RunPhase.OPEN:
-                with self.info_welcome:
-                    heading(_("Welcome!"), 2)
-                    paragraph(_("The moderators will start in a moment. Meanwhile, answer the welcome question."),
-                              muted=True)
-                    panels.rules_of_conduct(workshop)
+        self.info_welcome.set_visibility(state.phase == RunPhase.OPEN)
         running = step if state.phase == RunPhase.RUNNING else None
         if self._changed("info-step", (running.title, running.kind, running.objective, running.context_info,
                                        running.expected_of_participants) if running else None):
@@ -247,11 +243,7 @@ class Stage:
                 with self.info_answers:
                     panels.arrival_answers(workshop, state)
         last = state.phase == RunPhase.ENDED or (step is not None and state.step_index == len(self.live.steps) - 1)
-        if self._changed("info-closing", last):
-            self.info_closing.clear()
-            if last:
-                with self.info_closing:
-                    panels.closing(workshop)
+        self.info_closing.set_visibility(last)
 
     # ------------------------------------------------------------ the participant's own controls
 
