@@ -321,11 +321,14 @@ def _with_database(url: str, live: LiveRegistry, inner: Callable[[Any], Any]) ->
 
 
 def run_server(settings: Settings, storage_secret: str) -> None:
-    from nicegui import ui
+    from nicegui import app, ui
     from nicegui.storage import Storage
+
+    from ui.live import quiet_gc
 
     Storage.path = (settings.data_dir / BROWSER_STORAGE_DIR_NAME).resolve()
     build_app(settings)
+    app.on_startup(quiet_gc.start)
     tls = {}
     if settings.tls_certificate and settings.tls_key:
         tls = {"ssl_certfile": str(settings.tls_certificate), "ssl_keyfile": str(settings.tls_key)}

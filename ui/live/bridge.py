@@ -12,6 +12,7 @@ from nicegui import Event
 
 from domain.live.events import LiveEvent
 from domain.live.session import LiveSession
+from ui.live import quiet_gc
 
 _page_events: WeakKeyDictionary[LiveSession, Event[LiveEvent]] = WeakKeyDictionary()
 
@@ -20,6 +21,11 @@ def page_events(live: LiveSession) -> Event[LiveEvent]:
     event = _page_events.get(live)
     if event is None or event not in Event.instances:  # a test app resets NiceGUI's events
         event = Event()
-        live.events.subscribe(event.emit)
+
+        def announce(live_event: LiveEvent, pages: Event[LiveEvent] = event) -> None:
+            quiet_gc.note_activity()
+            pages.emit(live_event)
+
+        live.events.subscribe(announce)
         _page_events[live] = event
     return event
