@@ -27,8 +27,9 @@ def labelled(element: ui.element, label: str) -> ui.element:
     return element
 
 
-def heading(text: str, level: int = 1) -> Text:
-    css = {1: "atelier-title", 2: "atelier-section"}.get(level, "atelier-subsection")
+def heading(text: str, level: int = 1, *, looks_like: int | None = None) -> Text:
+    """A heading of this outline level, drawn like level `looks_like` where a smaller look fits better."""
+    css = {1: "atelier-title", 2: "atelier-section"}.get(looks_like or level, "atelier-subsection")
     return Text(text, f"h{level}").classes(css)
 
 

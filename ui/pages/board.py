@@ -306,11 +306,11 @@ class Board:
         """Before the doors open: the team, and a rehearsal where every control can be tried."""
         roles = {TeamRole.LEAD_MODERATOR: _("Lead moderator"), TeamRole.CO_MODERATOR: _("Co-moderator")}
         with ui.element("div").classes("grid gap-2"):
-            heading(_("Team"), 3)
+            heading(_("Team"), 2, looks_like=3)
             with ui.element("ul").classes("list-none p-0 m-0"):
                 for member in self.found.plan.team:
                     Text(f"{member.account.display_name} · {roles[member.role]}", "li")
-            heading(_("Rehearse"), 3)
+            heading(_("Rehearse"), 2, looks_like=3)
             if self.found.run.rehearsal:
                 link = f"{self.services.public_url}{self.found.path('lobby')}"
                 paragraph(_("Colleagues join this rehearsal with this link:"), muted=True)
@@ -402,7 +402,7 @@ class Board:
                     ui.button(_("Take the floor back"), icon="mic_off",
                               on_click=lambda: self.act(self.live.take_floor_back())).props("outline dense")
             with ui.row().classes("w-full items-center justify-between"):
-                heading(_("Raised hands"), 3)
+                heading(_("Raised hands"), 2, looks_like=3)
                 order = ui.switch(_("Those who spoke least first"), value=self.least_spoken_first)
 
                 def reorder() -> None:
@@ -444,7 +444,7 @@ class Board:
                         time=clock_minutes(self.live.state.speaking_time(person, self.now)))
 
     def speaking_balance(self) -> None:
-        heading(_("Speaking balance"), 3)
+        heading(_("Speaking balance"), 2, looks_like=3)
         self.nobody_balance = paragraph(_("Nobody has joined yet."), muted=True)
         with ui.element("table").classes("w-full text-sm") as self.balance_table:
             with ui.element("thead"), ui.element("tr"):
@@ -461,8 +461,11 @@ class Board:
         not_yet = " · " + _("not yet")
         rows = []
         for person in people:
+            time_with_floor = clock_minutes(state.speaking_time(person, now))
+            if state.floor_holder == person.id:  # the stopwatch above counts this turn: no stale figure here
+                time_with_floor = _("{time} + speaking now", time=clock_minutes(person.spoken))
             cells = (person.name + ("" if person.has_spoken else not_yet), person.has_spoken, str(person.turns),
-                     clock_minutes(state.speaking_time(person, now)))
+                     time_with_floor)
             rows.append((person.id, cells, partial(self.balance_row, *cells)))
         self.balance.show(rows)
 
@@ -532,7 +535,7 @@ class Board:
         self.rooms_note = Text("", "p").classes("atelier-muted")
         self.room_cards = KeyedRows(ui.element("div").classes("grid gap-3"))
         self.room_members: dict[int, tuple[ui.element, KeyedRows]] = {}
-        self.unplaced_heading = heading(_("Not placed yet"), 3)
+        self.unplaced_heading = heading(_("Not placed yet"), 2, looks_like=3)
         self.unplaced_note = paragraph(_("They are placed to balance the rooms when the rooms open."), muted=True)
         self.unplaced = KeyedRows(ui.element("div").classes("grid gap-3"))
         if not self.found.plan.breakout_rooms:
@@ -578,7 +581,7 @@ class Board:
         highlight = " border-2 border-amber-500" if called else ""
         with ui.card().classes("atelier-card w-full p-4 gap-2" + highlight) as card:
             with ui.row().classes("w-full items-center justify-between"):
-                heading(room.name, 3)
+                heading(room.name, 2, looks_like=3)
                 if rooms_open:
                     ui.button(_("Visit"), icon="login", on_click=partial(self.visit, room.id)).props("outline dense")
             if caller is not None:
@@ -615,7 +618,7 @@ class Board:
 
     def message_form(self) -> None:
         with ui.card().classes("atelier-card p-4 gap-3"):
-            heading(_("Send a message"), 3)
+            heading(_("Send a message"), 2, looks_like=3)
             text = ui.textarea(_("Message")).props("outlined autogrow maxlength=500").classes("w-full")
             audience = ui.radio({NoticeAudience.EVERYONE.value: _("To everyone"),
                                  NoticeAudience.ROOMS.value: _("To the breakout rooms only")},

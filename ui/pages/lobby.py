@@ -114,7 +114,7 @@ class Lobby:
                 self.waiting_room()
 
     def computer_needed(self) -> None:
-        with ui.card().classes("atelier-card p-6 gap-3").props('role="alert"'):
+        with ui.card().classes("atelier-card p-6 gap-3").props('role="status"'):
             heading(_("This workshop needs a computer"), 2)
             paragraph(_("Online workshops do not work on phones and tablets yet. Join from a computer with a "
                         "camera, a microphone and a stable connection, using the same address."))

@@ -22,7 +22,7 @@ from domain.models import RoomAssignment, RunPhase, StaffAccount, StepKind
 from ui.auth import signed_in
 from ui.components import Text, heading, labelled, paragraph, translated
 from ui.frame import page_frame
-from ui.i18n import _
+from ui.i18n import _, ngettext
 from ui.live import panels
 from ui.live.bridge import page_events
 from ui.live.context import (
@@ -335,8 +335,9 @@ class Stage:
         options = {}
         for room in self.found.plan.breakout_rooms:
             taken = taken_by_room.get(room.id, 0)
-            places = _("{taken} of {capacity} places taken", taken=taken, capacity=room.capacity) \
-                if room.capacity else _("{taken} people", taken=taken)
+            places = ngettext("{count} of {capacity} place taken", "{count} of {capacity} places taken", taken,
+                              capacity=room.capacity) \
+                if room.capacity else ngettext("{count} person", "{count} people", taken)
             options[room.id] = f"{room.name} · {room.topic} ({places})" if room.topic else f"{room.name} ({places})"
         return options
 
