@@ -314,7 +314,8 @@ def test_a_moderator_and_three_participants_run_the_workshop(people: Contexts) -
         expect(page.get_by_role("heading", name="Merci pour votre participation !")).to_be_visible()
         feedback = page.get_by_role("link", name="Donnez votre avis sur l’atelier (questionnaire)")
         expect(feedback).to_have_attribute("href", FEEDBACK_URL)
-        expect(page.get_by_role("button", name="Lever la main")).to_be_disabled()
+        expect(page.get_by_role("button", name="Lever la main")).to_be_hidden()
+        expect(page.get_by_role("timer")).to_be_hidden()
     keep_screenshot(amina, "live-closing.png")
     assert not people.page_errors, f"JavaScript errors: {people.page_errors}"
 

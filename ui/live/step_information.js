@@ -4,7 +4,7 @@ export default {
   template: `
     <div v-if="step" class="grid gap-3">
       <h2 class="atelier-section">{{ step.title }}</h2>
-      <span v-if="step.breakout" class="atelier-chip breakout self-start">{{ labels.breakout }}</span>
+      <span v-if="step.breakout" class="atelier-chip breakout justify-self-start">{{ labels.breakout }}</span>
       <p v-if="step.objective" class="font-medium">{{ step.objective }}</p>
       <template v-if="step.context">
         <h3 class="atelier-subsection">{{ labels.context }}</h3>

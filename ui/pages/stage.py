@@ -106,7 +106,7 @@ class Stage:
             with labelled(ui.element("section"), _("Stage")).classes("grid gap-3 content-start min-w-0"):
                 with ui.row().classes("w-full items-end justify-between gap-3"):
                     self.location = Text("", "h2").classes("atelier-section")
-                    with ui.column().classes("items-end gap-0"):
+                    with ui.column().classes("items-end gap-0") as self.time_left:
                         Text(_("Time left for this step"), "span").classes("atelier-muted text-sm")
                         self.timer = Timer(self.services.clock).classes("big")
                 with ui.element("div").classes("stage-area grid gap-3 content-start"):
@@ -193,6 +193,7 @@ class Stage:
         signature = (state.phase, room_id, floor.name if floor else None, members, team)
         if not self._changed("stage", signature):
             return
+        self.time_left.set_visibility(state.phase != RunPhase.ENDED)
         note, classes, reminder, tiles = "", "", False, ()
         if state.phase == RunPhase.ENDED:
             self.location.text = _("The workshop has ended")
@@ -273,6 +274,7 @@ class Stage:
         self.hand.props["icon"] = "do_not_touch" if raised else "back_hand"
         self.hand.props["aria-pressed"] = "true" if raised else "false"
         self.hand.set_enabled(state.under_way and not has_floor and not me.removed)
+        self.hand.set_visibility(state.phase != RunPhase.ENDED)
         self.place.text = _("You are number {position} in the queue.", position=position) if position else ""
         self.call.set_visibility(self.my_room_id is not None)
         if self.my_room_id is not None and self.my_room_id in state.calls:
