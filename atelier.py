@@ -342,6 +342,9 @@ def run_server(settings: Settings, storage_secret: str) -> None:
         show_welcome_message=False,
         storage_secret=storage_secret,
         uvicorn_logging_level="warning",
+        # Compressing each socket keeps about 300 kB of zlib state per page, a third of a participant's
+        # memory, for updates of a few hundred bytes: see docs/benchmarks.md.
+        ws_per_message_deflate=False,
         **tls,
     )
 
