@@ -25,6 +25,7 @@ bounds of what a server alone would show. Usage:
     .venv/bin/python benchmarks/live_fanout.py                 # 300 participants
     .venv/bin/python benchmarks/live_fanout.py --quick         # 20 participants, short
     .venv/bin/python benchmarks/live_fanout.py --check         # exit 1 when a target is missed
+    .venv/bin/python benchmarks/live_fanout.py --compare       # and against the defaults, side by side
 """
 
 from __future__ import annotations
@@ -129,11 +130,32 @@ def unescape_elements(raw: str) -> str:
 
 # ------------------------------------------------------------------ server process
 
+# The "defaults" variant of --compare: the same Atelier with Python's own garbage collection schedule and
+# uvicorn's compressed sockets, the two settings docs/benchmarks.md explains.
+DEFAULTS_LAUNCHER = """
+import sys
+from nicegui import ui
+import atelier
+from ui.live import quiet_gc
+
+quiet_gc.start = lambda: None
+shipped_run = ui.run
+
+def run(*args, **kwargs):
+    kwargs.pop("ws_per_message_deflate", None)
+    return shipped_run(*args, **kwargs)
+
+ui.run = run
+sys.exit(atelier.main())
+"""
+
+
 class Server:
-    def __init__(self, port: int, data_dir: Path, log_path: Path) -> None:
+    def __init__(self, port: int, data_dir: Path, log_path: Path, *, defaults: bool = False) -> None:
         self.port = port
         self.data_dir = data_dir
         self.log_path = log_path
+        self.defaults = defaults
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -149,6 +171,8 @@ class Server:
     def command(self) -> list[str]:
         entry_point = Path(sys.executable).parent / "atelier"
         arguments = ["demo", "--port", str(self.port), "--data-dir", str(self.data_dir)]
+        if self.defaults:
+            return [sys.executable, "-c", DEFAULTS_LAUNCHER, *arguments]
         if entry_point.exists():
             return [str(entry_point), *arguments]
         return [sys.executable, "-c", "import sys, atelier; sys.exit(atelier.main())", *arguments]
@@ -420,10 +444,10 @@ def percentile(sorted_samples: list[float], rank: float) -> float | None:
 # ------------------------------------------------------------------ the scenario
 
 class Bench:
-    def __init__(self, options: argparse.Namespace) -> None:
+    def __init__(self, options: argparse.Namespace, *, defaults: bool = False) -> None:
         self.options = options
         self.data_dir = Path(tempfile.mkdtemp(prefix="atelier-fanout-"))
-        self.server = Server(free_port(), self.data_dir / "data", self.data_dir / "server.log")
+        self.server = Server(free_port(), self.data_dir / "data", self.data_dir / "server.log", defaults=defaults)
         self.connector: aiohttp.TCPConnector | None = None
         self.participants: list[Participant] = []
         self.moderator: Page | None = None
@@ -553,6 +577,7 @@ class Bench:
             raise BenchmarkError(f"{participant.name} was sent to {page.path} instead of the stage")
         participant.hand_button = page.button("back_hand")
         self.results.setdefault("stage_page_elements", []).append(len(page.elements))
+        self.results["compression"] = bool(getattr(page.sio.eio.ws, "compress", 0))  # what the server accepted
         if participant.hand_button is not None:
             self.results["hand_button_label"] = page.elements[participant.hand_button].get("text")
         sync = [i for i, el in page.elements.items() if any(ev["type"] == "sync" for ev in el.get("events", []))]
@@ -861,8 +886,10 @@ def report(results: dict[str, Any], options: argparse.Namespace) -> list[str]:
     print(f"  per participant                    {per / 1e3:8.0f} kB   target ≤ 1000 kB"
           f"{'  ok' if mem_ok else '  MISSED'}")
     elements = results.get("stage_page_elements") or [0]
-    print(f"  (a stage page holds {statistics.median(elements):.0f} NiceGUI elements; sockets "
-          f"{'without' if options.no_compression else 'with'} permessage-deflate)")
+    offered = "not offered" if options.no_compression else "offered as browsers do"
+    accepted = "accepted" if results.get("compression") else "declined"
+    print(f"  (a stage page holds {statistics.median(elements):.0f} NiceGUI elements; permessage-deflate "
+          f"{offered}, {accepted} by the server)")
 
     quiet = results["quiet"]
     quiet_ok = quiet["app_messages"] == 0
@@ -915,6 +942,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="sockets without permessage-deflate (browsers always offer it): shows its memory share")
     parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
                         help="wait up to this long for other programs to leave the CPU before starting (default 0)")
+    parser.add_argument("--compare", action="store_true",
+                        help="then run the same scenario against Atelier with Python's own garbage collection "
+                             "schedule and compressed sockets, and print the two side by side")
     parser.add_argument("--json", type=Path, help="also write the raw results to this file")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data directory and server log")
     options = parser.parse_args(argv)
@@ -926,24 +956,63 @@ def main(argv: list[str] | None = None) -> int:
     if options.participants < 1:
         parser.error("--participants must be at least 1")
 
-    bench = Bench(options)
-    try:
-        results = asyncio.run(bench.run())
-    except BenchmarkError as problem:
-        print(f"benchmark failed: {problem}", file=sys.stderr)
-        print(f"server log tail:\n{bench.server.log_tail()}", file=sys.stderr)
-        return 2
-    finally:
-        if not options.keep:
-            shutil.rmtree(bench.data_dir, ignore_errors=True)
-    missed = report(results, options)
+    variants = [("Atelier as shipped", False)]
+    if options.compare:
+        variants.append(("Python's and uvicorn's defaults", True))
+    measured: list[tuple[str, dict[str, Any]]] = []
+    missed: list[str] = []
+    for name, defaults in variants:
+        if options.compare:
+            log(f"variant: {name}")
+        bench = Bench(options, defaults=defaults)
+        try:
+            results = asyncio.run(bench.run())
+        except BenchmarkError as problem:
+            print(f"benchmark failed: {problem}", file=sys.stderr)
+            print(f"server log tail:\n{bench.server.log_tail()}", file=sys.stderr)
+            return 2
+        finally:
+            if not options.keep:
+                shutil.rmtree(bench.data_dir, ignore_errors=True)
+        if options.compare:
+            print(f"\n=== {name} ===")
+        missed_here = report(results, options)
+        if not defaults:
+            missed = missed_here
+        measured.append((name, results))
+        if options.keep:
+            print(f"data and server log kept in {bench.data_dir}")
+    if options.compare:
+        compare(measured[0][1], measured[1][1])
     if options.json:
-        options.json.write_text(json.dumps({"options": {k: str(v) for k, v in vars(options).items()}, **results},
-                                           indent=2, default=str))
-    if options.keep:
-        print(f"data and server log kept in {bench.data_dir}")
+        options.json.write_text(json.dumps({"options": {k: str(v) for k, v in vars(options).items()},
+                                            **{name: results for name, results in measured}}, indent=2, default=str))
     return 1 if options.check and missed else 0
 
+
+def compare(shipped: dict[str, Any], defaults: dict[str, Any]) -> None:
+    """The two variants side by side, measured minutes apart on the same machine: the ratios are what counts."""
+    def step_p95(results: dict[str, Any]) -> float:
+        return max(step["p95"] for step in results["steps"][1:] or results["steps"])
+
+    def step_cpu(results: dict[str, Any]) -> float:
+        phases = [phase for name, phase in results["phases"].items() if name.startswith("next")]
+        return statistics.mean(phase["server_cpu_s"] for phase in phases) * 1000
+
+    rows = [
+        ("next step: worst p95 over the steps (ms)", step_p95),
+        ("next step: server CPU per click (ms)", step_cpu),
+        ("raise hand → board p95 (ms)", lambda results: results["hands"]["p95"]),
+        ("slowest page or hand of all, a pause (ms)",
+         lambda results: max(summary["max"] for summary in [*results["steps"], results["hands"]])),
+        ("memory per participant (kB)", lambda results: results["bytes_per_participant"] / 1e3),
+    ]
+    print("\nside by side, in one run")
+    print(f"{'':<44}{'shipped':>10}{'defaults':>10}{'ratio':>8}")
+    for label, measure in rows:
+        ours, theirs = measure(shipped), measure(defaults)
+        print(f"{label:<44}{ours:>10.0f}{theirs:>10.0f}{ours / theirs:>8.2f}")
+    print("(ratio = shipped / defaults: below 1, the shipped settings do better)")
 
 if __name__ == "__main__":
     sys.exit(main())
