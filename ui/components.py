@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
@@ -13,6 +13,8 @@ from domain.errors import DomainError
 from domain.planning import Issue, Severity, Status
 from ui.i18n import _
 
+AnyElement = TypeVar("AnyElement", bound=ui.element)
+
 
 class Text(TextElement):
     """Text in any HTML tag (h1, p, span, li...), always rendered as text, never as HTML."""
@@ -21,7 +23,7 @@ class Text(TextElement):
         super().__init__(tag=tag, text=text)
 
 
-def labelled(element: ui.element, label: str) -> ui.element:
+def labelled(element: AnyElement, label: str) -> AnyElement:
     """Give an element its accessible name (for icon buttons, landmarks, regions)."""
     element.props["aria-label"] = label
     return element

@@ -21,7 +21,11 @@ COLOURS = {
 
 
 def install() -> None:
-    """Once at start-up: serve the stylesheet and link it from every page; buttons in sentence case."""
+    """Once at start-up: serve the stylesheet and link it from every page; buttons in sentence case.
+
+    Quasar's loading bar, which flashes on every request and has no accessible name, stays off.
+    """
+    app.config.quasar_config["loadingBar"]["skipHijack"] = True
     app.add_static_files(STATIC_URL, STATIC_DIR)
     ui.button.default_props("no-caps")
     ui.add_head_html(f'<link rel="stylesheet" href="{STATIC_URL}/atelier.css">', shared=True)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -262,3 +263,26 @@ def new_draft(organiser_page: Page) -> Callable[[str], str]:
         return organiser_page.url.rstrip("/").split("/")[-2]
 
     return create
+
+
+# ------------------------------------------------------------------ accessibility
+
+SERIOUS = {"serious", "critical"}
+
+def describe(violation: dict, nodes: list[dict]) -> str:
+    lines = [f"[{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})"]
+    for node in nodes:
+        lines.append(f"    at {' '.join(map(str, node['target']))}: {node['html'][:200]}")
+        lines.extend(f"        {line.strip()}" for line in node.get("failureSummary", "").splitlines() if line.strip())
+    return "\n".join(lines)
+
+
+def check_accessibility(page: Page, path: str, *, except_rules: tuple[str, ...] = ()) -> None:
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    page.wait_for_load_state("networkidle")
+    options = {"rules": {rule: {"enabled": False} for rule in except_rules}} if except_rules else None
+    results = Axe().run(page, options=options).response
+    serious = [describe(violation, violation["nodes"]) for violation in results["violations"]
+               if violation["impact"] in SERIOUS]
+    if serious:
+        pytest.fail(f"axe-core found serious or critical violations on {path}:\n" + "\n".join(serious))

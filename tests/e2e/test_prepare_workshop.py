@@ -11,10 +11,9 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import MODERATOR, ORGANISER, ORGANISER_ZONE, Contexts, sign_in
+from tests.e2e.conftest import MODERATOR, ORGANISER, ORGANISER_ZONE, Contexts, check_accessibility, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -230,26 +229,6 @@ def test_an_invalid_length_is_not_replaced_when_leaving_the_field(
 
 
 # ------------------------------------------------------------------ accessibility
-
-SERIOUS = {"serious", "critical"}
-
-def describe(violation: dict, nodes: list[dict]) -> str:
-    lines = [f"[{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})"]
-    for node in nodes:
-        lines.append(f"    at {' '.join(map(str, node['target']))}: {node['html'][:200]}")
-        lines.extend(f"        {line.strip()}" for line in node.get("failureSummary", "").splitlines() if line.strip())
-    return "\n".join(lines)
-
-
-def check_accessibility(page: Page, path: str) -> None:
-    expect(page.locator("html")).to_have_attribute("lang", "fr")
-    page.wait_for_load_state("networkidle")
-    results = Axe().run(page).response
-    serious = [describe(violation, violation["nodes"]) for violation in results["violations"]
-               if violation["impact"] in SERIOUS]
-    if serious:
-        pytest.fail(f"axe-core found serious or critical violations on {path}:\n" + "\n".join(serious))
-
 
 @pytest.mark.parametrize("path", ["/", "/w/demo", "/signin"])
 def test_public_pages_are_accessible(page: Page, path: str) -> None:

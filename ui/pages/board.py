@@ -289,8 +289,9 @@ class Board:
                 ui.button(_("Open the rooms"), icon="meeting_room", on_click=open_rooms).props("unelevated")
 
     def confirm_end(self) -> None:
-        with ui.dialog() as dialog, ui.card().classes("p-6 gap-4"):
-            Text(_("End the workshop for everyone?"), "p").classes("font-semibold")
+        question = _("End the workshop for everyone?")
+        with labelled(ui.dialog(), question) as dialog, ui.card().classes("p-6 gap-4"):
+            Text(question, "p").classes("font-semibold")
             paragraph(_("Participants see the thank-you message and the next dates."), muted=True)
             with ui.row().classes("justify-end w-full gap-2"):
                 ui.button(_("Cancel"), on_click=dialog.close).props("flat")
@@ -512,8 +513,9 @@ class Board:
         return row
 
     def confirm_remove(self, person: Person) -> None:
-        with ui.dialog() as dialog, ui.card().classes("p-6 gap-4"):
-            Text(_("Remove {name} from the session?", name=person.name), "p").classes("font-semibold")
+        question = _("Remove {name} from the session?", name=person.name)
+        with labelled(ui.dialog(), question) as dialog, ui.card().classes("p-6 gap-4"):
+            Text(question, "p").classes("font-semibold")
             paragraph(_("They leave the workshop at once and cannot come back with the same link."), muted=True)
             with ui.row().classes("justify-end w-full gap-2"):
                 ui.button(_("Cancel"), on_click=dialog.close).props("flat")

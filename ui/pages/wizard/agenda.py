@@ -190,8 +190,9 @@ def step_fields(wizard: Wizard, step: Step) -> None:
 
 
 def confirm_delete(step: Step, restructure: Callable[[Awaitable[Any]], Awaitable[None]]) -> None:
-    with ui.dialog() as dialog, ui.card().classes("p-6 gap-4"):
-        Text(_("Delete the step “{title}”?", title=step.title or _("Untitled step")), "p").classes("font-semibold")
+    question = _("Delete the step “{title}”?", title=step.title or _("Untitled step"))
+    with labelled(ui.dialog(), question) as dialog, ui.card().classes("p-6 gap-4"):
+        Text(question, "p").classes("font-semibold")
         paragraph(_("Its texts and script are deleted with it."), muted=True)
         with ui.row().classes("justify-end w-full gap-2"):
             ui.button(_("Cancel"), on_click=dialog.close).props("flat")
