@@ -577,12 +577,12 @@ class Bench:
             raise BenchmarkError(f"{participant.name} was sent to {page.path} instead of the stage")
         participant.hand_button = page.button("back_hand")
         self.results.setdefault("stage_page_elements", []).append(len(page.elements))
-        self.results["compression"] = bool(getattr(page.sio.eio.ws, "compress", 0))  # what the server accepted
         if participant.hand_button is not None:
             self.results["hand_button_label"] = page.elements[participant.hand_button].get("text")
         sync = [i for i, el in page.elements.items() if any(ev["type"] == "sync" for ev in el.get("events", []))]
         page.elements = {i: page.elements[i] for i in [participant.hand_button, *sync] if i is not None}
         await page.connect()
+        self.results["compression"] = bool(page.sio.eio.ws.compress)  # what the server accepted
         for timer in sync:  # countdown.js asks the server's clock once when it is mounted
             await page.emit_event(timer, "sync", {"sent": int(time.time() * 1000)})
         participant.page = page
