@@ -1,0 +1,77 @@
+"""Every use of aiortc's private parts, in one place.
+
+aiortc's receiver always decodes what it receives, in a thread per track, and its sender ignores
+keyframe requests when it is handed encoded packets. Forwarding needs three small hooks:
+
+- a receiver is *adopted* between `setRemoteDescription` and `setLocalDescription`: its jitter
+  buffer is replaced by Atelier's frame assembler and its decoder queue by a sink, so that no
+  decoder thread ever runs for it (receivers that are not adopted, e.g. test clients, still decode);
+- a sender's keyframe requests (PLI, FIR from the subscriber's browser) call back into Atelier;
+- a keyframe is requested from a publisher through the receiver's own RTCP.
+
+aiortc is pinned exactly (pyproject.toml); tests/media/test_aiortc_hooks.py fails if a hook moves.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from aiortc import RTCRtpReceiver, RTCRtpSender, rtcrtpreceiver
+from aiortc.rtp import RtpPacket
+
+AIORTC_VERSION = "1.16.0"
+
+_stock_decoder_worker = rtcrtpreceiver.decoder_worker
+
+
+class PacketSink(Protocol):
+    """What replaces a receiver's jitter buffer: it gets every depacketised RTP packet, in the event loop."""
+
+    def add(self, packet: RtpPacket) -> tuple[bool, None]:
+        """Take a packet (its depacketised payload is in `packet._data`); True asks the publisher for a keyframe."""
+        ...
+
+
+class _NoDecoding:
+    """Stands in for a forwarding receiver's decoder queue: frames never reach it, the end-of-stream does."""
+
+    def __init__(self, on_end: Callable[[], None]) -> None:
+        self._on_end = on_end
+
+    def put(self, item: Any) -> None:
+        if item is None:
+            self._on_end()
+
+
+def _decoder_worker(loop: Any, input_queue: Any, output_queue: Any, decode_error: threading.Event) -> None:
+    """aiortc starts this in a thread per receiver: for an adopted receiver there is nothing to decode."""
+    if isinstance(input_queue, _NoDecoding):
+        return
+    _stock_decoder_worker(loop, input_queue, output_queue, decode_error)
+
+
+def install() -> None:
+    """Let adopted receivers skip decoding (others keep aiortc's decoder). Safe to call more than once."""
+    rtcrtpreceiver.decoder_worker = _decoder_worker
+
+
+def adopt_receiver(receiver: RTCRtpReceiver, sink: PacketSink, on_end: Callable[[], None]) -> None:
+    """Send this receiver's packets to `sink` instead of decoding them.
+
+    Call after `setRemoteDescription` and before `setLocalDescription`: the receiver starts then.
+    """
+    install()
+    receiver._RTCRtpReceiver__jitter_buffer = sink  # type: ignore[attr-defined]
+    receiver._RTCRtpReceiver__decoder_queue = _NoDecoding(on_end)  # type: ignore[attr-defined]
+
+
+def on_keyframe_request(sender: RTCRtpSender, callback: Callable[[], None]) -> None:
+    """Call `callback` when the subscriber behind this sender asks for a keyframe (PLI or FIR)."""
+    sender._send_keyframe = callback  # type: ignore[method-assign]
+
+
+async def request_keyframe(receiver: RTCRtpReceiver, media_ssrc: int) -> None:
+    """Ask the publisher behind this receiver for a keyframe of the stream `media_ssrc` (an RTCP PLI)."""
+    await receiver._send_rtcp_pli(media_ssrc)

@@ -1,0 +1,99 @@
+"""The server's two connections with each browser: one to receive what it publishes, one to send it what it sees.
+
+The browser offers the publish connection; the server offers the subscribe connection, with a
+fixed number of slots whose content changes without renegotiating.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCRtpReceiver, RTCSessionDescription
+from aiortc.rtcconfiguration import RTCBundlePolicy
+
+from media import aiortc_hooks
+from media.assembler import FrameAssembler
+from media.forwarding import PublishedTrack, SlotTrack
+from media.frames import EncodedFrame, Kind
+from media.keyframes import KeyframeRequests
+
+
+def server_configuration() -> RTCConfiguration:
+    """The server has its own address: no STUN or TURN for it (gathering then takes milliseconds)."""
+    return RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+
+
+class PublishPeer:
+    """Receives one browser's camera and microphone, without decoding them."""
+
+    def __init__(self) -> None:
+        self.connection = RTCPeerConnection(server_configuration())
+        self.tracks: dict[str, PublishedTrack] = {}  # by the offer's mid
+        self._keyframes: list[KeyframeRequests] = []
+
+    async def answer(self, offer: RTCSessionDescription) -> RTCSessionDescription:
+        await self.connection.setRemoteDescription(offer)
+        for transceiver in self.connection.getTransceivers():
+            if transceiver.mid is not None and transceiver.mid not in self.tracks:
+                self.tracks[transceiver.mid] = self._adopt(transceiver.kind, transceiver.receiver)  # type: ignore[arg-type]
+        await self.connection.setLocalDescription(await self.connection.createAnswer())
+        return self.connection.localDescription
+
+    def _adopt(self, kind: Kind, receiver: RTCRtpReceiver) -> PublishedTrack:
+        async def send_request() -> None:
+            if assembler.ssrc is not None:
+                await aiortc_hooks.request_keyframe(receiver, assembler.ssrc)
+
+        requests = KeyframeRequests(send_request)
+        self._keyframes.append(requests)
+        published = PublishedTrack(kind, requests.ask)
+
+        def deliver(frame: EncodedFrame) -> None:
+            if frame.keyframe and kind == "video":
+                requests.keyframe_arrived()
+            published.deliver(frame)
+
+        assembler = FrameAssembler(kind, deliver)
+        aiortc_hooks.adopt_receiver(receiver, assembler, published.end)
+        return published
+
+    def track(self, kind: Kind) -> PublishedTrack | None:
+        return next((track for track in self.tracks.values() if track.kind == kind), None)
+
+    async def close(self) -> None:
+        for requests in self._keyframes:
+            requests.close()
+        for track in self.tracks.values():
+            track.end()
+        await self.connection.close()
+
+
+class SubscribePeer:
+    """Sends one browser the tracks it sees, in slots (e.g. stage videos and their sound)."""
+
+    def __init__(self, video_slots: int, audio_slots: int) -> None:
+        self.connection = RTCPeerConnection(server_configuration())
+        self.video = [SlotTrack("video") for _ in range(video_slots)]
+        self.audio = [SlotTrack("audio") for _ in range(audio_slots)]
+        for slot in [*self.video, *self.audio]:
+            sender = self.connection.addTransceiver(slot, direction="sendonly").sender
+            aiortc_hooks.on_keyframe_request(sender, self._keyframe_wanted(slot))
+
+    @staticmethod
+    def _keyframe_wanted(slot: SlotTrack) -> Callable[[], None]:
+        def ask() -> None:
+            if slot.source is not None:
+                slot.source.ask_keyframe()
+        return ask
+
+    async def offer(self) -> RTCSessionDescription:
+        await self.connection.setLocalDescription(await self.connection.createOffer())
+        return self.connection.localDescription
+
+    async def accept(self, answer: RTCSessionDescription) -> None:
+        await self.connection.setRemoteDescription(answer)
+
+    async def close(self) -> None:
+        for slot in [*self.video, *self.audio]:
+            slot.stop()
+        await self.connection.close()
