@@ -1,0 +1,106 @@
+"""The media of a running server: who publishes, which pages watch, and what each page's slots show."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+
+from aiortc import RTCSessionDescription
+
+from media.forwarding import PublishedTrack
+from media.frames import Kind
+from media.peers import PublishPeer, SubscribePeer
+from media.routing import Routing, Someone, View
+
+VIDEO_SLOTS = 6  # videos a page can show at once: the stage, or a breakout room of up to 7
+AUDIO_SLOTS = 6
+
+
+class MediaService:
+    """One per server process; the pages' elements talk to it, the live session's changes re-route it."""
+
+    def __init__(self) -> None:
+        self._publishers: dict[Someone, PublishPeer] = {}
+        self._pages: dict[Hashable, tuple[Someone, SubscribePeer]] = {}
+        self._routings: dict[Hashable, Routing] = {}  # by gathering (a live run)
+        self._listeners: list[Callable[[], None]] = []
+
+    async def publish(self, who: Someone, offer: RTCSessionDescription) -> RTCSessionDescription:
+        """A browser offers its camera and microphone: a new offer replaces the previous connection."""
+        previous = self._publishers.pop(who, None)
+        if previous is not None:
+            await previous.close()
+        peer = self._publishers[who] = PublishPeer()
+        answer = await peer.answer(offer)
+        self._apply()
+        return answer
+
+    async def watch(self, page: Hashable, who: Someone) -> RTCSessionDescription:
+        """A page wants to see and hear: the server's offer, for the page to answer (`accept`)."""
+        await self.leave(page)
+        peer = SubscribePeer(VIDEO_SLOTS, AUDIO_SLOTS)
+        self._pages[page] = (who, peer)
+        offer = await peer.offer()
+        self._apply()
+        return offer
+
+    async def accept(self, page: Hashable, answer: RTCSessionDescription) -> None:
+        if page in self._pages:
+            await self._pages[page][1].accept(answer)
+
+    def shown(self, page: Hashable) -> tuple[list[Someone | None], list[Someone | None]]:
+        """Who each of the page's video and audio slots shows (None: an empty slot)."""
+        if page not in self._pages:
+            return [], []
+        _, peer = self._pages[page]
+        return ([self._owner(slot.source) for slot in peer.video], [self._owner(slot.source) for slot in peer.audio])
+
+    def route(self, gathering: Hashable, routing: Routing) -> None:
+        """Who sees and hears whom in this gathering has changed (a step, the floor, the rooms...)."""
+        self._routings[gathering] = routing
+        self._apply()
+
+    def on_change(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call `listener` whenever what the slots show may have changed; returns how to stop."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    async def leave(self, page: Hashable) -> None:
+        entry = self._pages.pop(page, None)
+        if entry is not None:
+            await entry[1].close()
+
+    async def unpublish(self, who: Someone) -> None:
+        peer = self._publishers.pop(who, None)
+        if peer is not None:
+            await peer.close()
+            self._apply()
+
+    async def close(self) -> None:
+        for page in list(self._pages):
+            await self.leave(page)
+        for who in list(self._publishers):
+            await self.unpublish(who)
+
+    def _track(self, who: Someone, kind: Kind) -> PublishedTrack | None:
+        peer = self._publishers.get(who)
+        return peer.track(kind) if peer is not None else None
+
+    def _owner(self, source: object) -> Someone | None:
+        return next((who for who, peer in self._publishers.items() if source in peer.tracks.values()), None)
+
+    def _apply(self) -> None:
+        views = {who: view for routing in self._routings.values() for who, view in routing.views.items()}
+        for who, peer in self._pages.values():
+            view = views.get(who, View(videos=(), sounds=()))
+            videos = [self._track(p, "video") for p in view.videos]
+            sounds = [self._track(p, "audio") for p in view.sounds]
+            for slots, shown in ((peer.video, videos), (peer.audio, sounds)):
+                sources = [source for source in shown if source is not None]
+                kept = {slot.source for slot in slots} & set(sources)  # a source already shown stays in its slot
+                waiting = [source for source in sources if source not in kept]
+                for slot in slots:
+                    if slot.source in kept:
+                        continue
+                    slot.show(waiting.pop(0) if waiting else None)
+        for listener in list(self._listeners):
+            listener()

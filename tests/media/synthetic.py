@@ -1,0 +1,91 @@
+"""Synthetic browsers for the media tests: a camera painting one shade of grey, a viewer decoding it."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+from aiortc import MediaStreamTrack, RTCPeerConnection, RTCSessionDescription, VideoStreamTrack
+from av import VideoFrame
+
+from media.peers import PublishPeer, SubscribePeer, server_configuration
+
+
+class GreyCamera(VideoStreamTrack):
+    """A small picture of one shade of grey, 30 times a second."""
+
+    def __init__(self, shade: int) -> None:
+        super().__init__()
+        self.shade = shade
+
+    async def recv(self) -> VideoFrame:
+        pts, time_base = await self.next_timestamp()
+        frame = VideoFrame(width=160, height=96)
+        for index, plane in enumerate(frame.planes):  # brightness (Y) in this shade, colour (U, V) neutral
+            plane.update(bytes([self.shade if index == 0 else 128]) * plane.buffer_size)
+        frame.pts, frame.time_base = pts, time_base
+        return frame
+
+
+def shade_of(frame: VideoFrame) -> int:
+    """The mean brightness of the picture (rows only: a plane's lines may carry padding)."""
+    plane = frame.planes[0]
+    luma = bytes(plane)
+    rows = [luma[y * plane.line_size:y * plane.line_size + plane.width] for y in range(0, plane.height, 7)]
+    samples = b"".join(rows)
+    return round(sum(samples) / len(samples))
+
+
+class Viewer:
+    """A subscriber's browser: answers the server's offer and decodes what it gets."""
+
+    def __init__(self) -> None:
+        self.connection = RTCPeerConnection(server_configuration())
+        self.shades: list[tuple[float, int]] = []
+        self._readers: list[asyncio.Task[None]] = []
+        self.connection.on("track", self._on_track)
+
+    def _on_track(self, track: MediaStreamTrack) -> None:
+        if track.kind == "video":
+            self._readers.append(asyncio.ensure_future(self._read(track)))
+
+    async def _read(self, track: MediaStreamTrack) -> None:
+        while True:
+            frame = await track.recv()
+            self.shades.append((time.monotonic(), shade_of(frame)))
+
+    async def join(self, server_side: SubscribePeer) -> None:
+        await server_side.accept(await self.answer(await server_side.offer()))
+
+    async def answer(self, offer: RTCSessionDescription) -> RTCSessionDescription:
+        await self.connection.setRemoteDescription(offer)
+        await self.connection.setLocalDescription(await self.connection.createAnswer())
+        return self.connection.localDescription
+
+    async def close(self) -> None:
+        for reader in self._readers:
+            reader.cancel()
+        await self.connection.close()
+
+
+async def camera(shade: int, answer: Callable[[RTCSessionDescription], Awaitable[RTCSessionDescription]]
+                 ) -> RTCPeerConnection:
+    """A browser publishing a grey camera; `answer` is the server's side of the exchange."""
+    browser = RTCPeerConnection(server_configuration())
+    browser.addTransceiver(GreyCamera(shade), direction="sendonly")
+    await browser.setLocalDescription(await browser.createOffer())
+    await browser.setRemoteDescription(await answer(browser.localDescription))
+    return browser
+
+
+async def publish(shade: int) -> tuple[RTCPeerConnection, PublishPeer]:
+    server_side = PublishPeer()
+    return await camera(shade, server_side.answer), server_side
+
+
+async def until(condition: Callable[[], object], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.05)

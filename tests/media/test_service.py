@@ -1,0 +1,58 @@
+"""The media service routes real aiortc peers as the live session places people: stage, floor, rooms."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from functools import partial
+
+import aioice.ice
+import pytest
+
+from media.routing import Gathering, route
+from media.service import MediaService
+from tests.media.synthetic import Viewer, camera, until
+
+pytestmark = pytest.mark.skipif(not aioice.ice.get_host_addresses(use_ipv4=True, use_ipv6=True),
+                                reason="no network address for ICE on this machine")
+
+SHADES = {"karim": 40, "amina": 110, "bruno": 170, "chloe": 230}
+
+
+def seen_since(viewer: Viewer, since: float) -> set[int]:
+    return {shade for at, shade in viewer.shades if at >= since}
+
+
+async def test_pages_see_the_stage_then_their_room_then_the_stage_again() -> None:
+    media = MediaService()
+    cameras = [await camera(shade, partial(media.publish, who)) for who, shade in SHADES.items()]
+    viewers = {who: Viewer() for who in SHADES}
+    for who, viewer in viewers.items():
+        await media.accept(f"page of {who}", await viewer.answer(await media.watch(f"page of {who}", who)))
+
+    plenary = Gathering(rooms=dict.fromkeys(SHADES), moderators=frozenset({"karim"}), floor="bruno")
+    media.route("run", route(plenary))
+    await until(lambda: all(len(v.shades) > 10 for v in viewers.values()))
+    await asyncio.sleep(0.3)
+    now = time.monotonic()
+    await asyncio.sleep(0.5)
+    assert seen_since(viewers["amina"], now) == {40, 170}  # the moderator and whoever has the floor
+    assert seen_since(viewers["bruno"], now) == {40}  # never oneself
+    assert media.shown("page of amina")[0][:2] == ["karim", "bruno"]
+
+    rooms = Gathering(rooms={"karim": None, "amina": "nature", "bruno": "nature", "chloe": "market"},
+                      moderators=frozenset({"karim"}))
+    switched = time.monotonic()
+    media.route("run", route(rooms))
+    await until(lambda: seen_since(viewers["amina"], switched + 0.1) == {170}, timeout=2.0)  # within two seconds
+    assert media.shown("page of chloe")[0] == [None] * 6  # alone in her room
+
+    media.route("run", route(plenary))
+    back = time.monotonic()
+    await until(lambda: {40, 170} <= seen_since(viewers["amina"], back), timeout=2.0)
+
+    for viewer in viewers.values():
+        await viewer.close()
+    await media.close()
+    for browser in cameras:
+        await browser.close()
