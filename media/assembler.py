@@ -90,7 +90,8 @@ class FrameAssembler:
             return  # a duplicate or a packet the browser will not wait for
         self._next_seq = (packet.sequence_number + 1) & 0xFFFF
         self.frames += 1
-        self._deliver(EncodedFrame("audio", packet._data, packet.timestamp, True))  # type: ignore[attr-defined]
+        level = packet.extensions.audio_level[1] if packet.extensions.audio_level is not None else None
+        self._deliver(EncodedFrame("audio", packet._data, packet.timestamp, True, level))  # type: ignore[attr-defined]
 
     def _add_video(self, packet: RtpPacket) -> bool:
         if self._next_seq is not None and seq_distance(packet.sequence_number, self._next_seq) < 0:

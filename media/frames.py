@@ -21,6 +21,7 @@ class EncodedFrame:
     data: bytes
     timestamp: int  # in the publisher's RTP clock (CLOCK_RATES)
     keyframe: bool  # a video frame that decodes without the ones before it (audio frames always do)
+    audio_level: int | None = None  # the publisher's loudness for this packet, in -dBov (0 loudest, 127 silent)
 
 
 def is_vp8_start(payload: bytes) -> bool:

@@ -16,6 +16,7 @@ from media.assembler import FrameAssembler
 from media.forwarding import PublishedTrack, SlotTrack
 from media.frames import EncodedFrame, Kind
 from media.keyframes import KeyframeRequests
+from media.speaking import SpeakingDetector
 
 
 def server_configuration() -> RTCConfiguration:
@@ -26,9 +27,10 @@ def server_configuration() -> RTCConfiguration:
 class PublishPeer:
     """Receives one browser's camera and microphone, without decoding them."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_speaking: Callable[[bool], None] | None = None) -> None:
         self.connection = RTCPeerConnection(server_configuration())
         self.tracks: dict[str, PublishedTrack] = {}  # by the offer's mid
+        self.speaking = SpeakingDetector(on_speaking or (lambda speaking: None))
         self._keyframes: list[KeyframeRequests] = []
 
     async def answer(self, offer: RTCSessionDescription) -> RTCSessionDescription:
@@ -49,7 +51,9 @@ class PublishPeer:
         published = PublishedTrack(kind, requests.ask)
 
         def deliver(frame: EncodedFrame) -> None:
-            if frame.keyframe and kind == "video":
+            if kind == "audio":
+                self.speaking.hear(frame.audio_level)
+            elif frame.keyframe:
                 requests.keyframe_arrived()
             published.deliver(frame)
 

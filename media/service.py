@@ -23,13 +23,14 @@ class MediaService:
         self._pages: dict[Hashable, tuple[Someone, SubscribePeer]] = {}
         self._routings: dict[Hashable, Routing] = {}  # by gathering (a live run)
         self._listeners: list[Callable[[], None]] = []
+        self._speaking: set[Someone] = set()
 
     async def publish(self, who: Someone, offer: RTCSessionDescription) -> RTCSessionDescription:
         """A browser offers its camera and microphone: a new offer replaces the previous connection."""
         previous = self._publishers.pop(who, None)
         if previous is not None:
             await previous.close()
-        peer = self._publishers[who] = PublishPeer()
+        peer = self._publishers[who] = PublishPeer(on_speaking=lambda speaking: self._speaking_changed(who, speaking))
         answer = await peer.answer(offer)
         self._apply()
         return answer
@@ -59,8 +60,21 @@ class MediaService:
         self._routings[gathering] = routing
         self._apply()
 
+    @property
+    def speaking(self) -> frozenset[Someone]:
+        """The publishers whose microphone carries speech right now."""
+        return frozenset(self._speaking)
+
+    def _speaking_changed(self, who: Someone, speaking: bool) -> None:
+        if speaking:
+            self._speaking.add(who)
+        else:
+            self._speaking.discard(who)
+        for listener in list(self._listeners):
+            listener()
+
     def on_change(self, listener: Callable[[], None]) -> Callable[[], None]:
-        """Call `listener` whenever what the slots show may have changed; returns how to stop."""
+        """Call `listener` whenever what the slots show, or who speaks, may have changed; returns how to stop."""
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
@@ -72,6 +86,7 @@ class MediaService:
     async def unpublish(self, who: Someone) -> None:
         peer = self._publishers.pop(who, None)
         if peer is not None:
+            self._speaking.discard(who)
             await peer.close()
             self._apply()
 

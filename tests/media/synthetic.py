@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import math
+import struct
 import time
 from collections.abc import Awaitable, Callable
 
-from aiortc import MediaStreamTrack, RTCPeerConnection, RTCSessionDescription, VideoStreamTrack
-from av import VideoFrame
+from aiortc import AudioStreamTrack, MediaStreamTrack, RTCPeerConnection, RTCSessionDescription, VideoStreamTrack
+from av import AudioFrame, VideoFrame
 
 from media.peers import PublishPeer, SubscribePeer, server_configuration
 
@@ -89,3 +91,28 @@ async def until(condition: Callable[[], object], timeout: float = 10.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         await asyncio.sleep(0.05)
+
+
+class Microphone(AudioStreamTrack):
+    """Silence, or a loud tone while `loud` is True (aiortc's sender measures its level for the packets)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loud = False
+
+    async def recv(self) -> AudioFrame:
+        frame = await super().recv()
+        if self.loud:
+            tone = [round(16_000 * math.sin(2 * math.pi * 440 * n / frame.sample_rate)) for n in range(frame.samples)]
+            frame.planes[0].update(struct.pack(f"<{frame.samples}h", *tone))
+        return frame
+
+
+async def microphone(answer: Callable[[RTCSessionDescription], Awaitable[RTCSessionDescription]]
+                     ) -> tuple[RTCPeerConnection, Microphone]:
+    browser = RTCPeerConnection(server_configuration())
+    track = Microphone()
+    browser.addTransceiver(track, direction="sendonly")
+    await browser.setLocalDescription(await browser.createOffer())
+    await browser.setRemoteDescription(await answer(browser.localDescription))
+    return browser, track
