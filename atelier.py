@@ -284,6 +284,7 @@ def build_app(settings: Settings) -> None:
 
     from domain.clock import SystemClock
     from domain.live.registry import LiveRegistry
+    from media.service import MediaService
     from ui import Services, register
 
     global _nicegui_lifespan
@@ -292,7 +293,8 @@ def build_app(settings: Settings) -> None:
     clock = SystemClock()
     live = LiveRegistry(clock)
     app.router.lifespan_context = _with_database(settings.database, live, _nicegui_lifespan)
-    register(Services(clock=clock, version=__version__, public_url=settings.public_url, live=live))
+    register(Services(clock=clock, version=__version__, public_url=settings.public_url, live=live,
+                      media=MediaService()))
 
 
 _nicegui_lifespan: Callable[[Any], Any] | None = None

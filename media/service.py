@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Hashable
 
 from aiortc import RTCSessionDescription
@@ -9,7 +10,9 @@ from aiortc import RTCSessionDescription
 from media.forwarding import PublishedTrack
 from media.frames import Kind
 from media.peers import PublishPeer, SubscribePeer
-from media.routing import Routing, Someone, View
+from media.routing import Profile, Routing, Someone, View
+
+log = logging.getLogger(__name__)
 
 VIDEO_SLOTS = 6  # videos a page can show at once: the stage, or a breakout room of up to 7
 AUDIO_SLOTS = 6
@@ -48,6 +51,13 @@ class MediaService:
         if page in self._pages:
             await self._pages[page][1].accept(answer)
 
+    def profile(self, who: Someone) -> Profile:
+        """What this person's browser should send now (nothing while nobody sees or hears them)."""
+        for routing in self._routings.values():
+            if who in routing.profiles:
+                return routing.profiles[who]
+        return Profile.PAUSED
+
     def shown(self, page: Hashable) -> tuple[list[Someone | None], list[Someone | None]]:
         """Who each of the page's video and audio slots shows (None: an empty slot)."""
         if page not in self._pages:
@@ -70,8 +80,14 @@ class MediaService:
             self._speaking.add(who)
         else:
             self._speaking.discard(who)
+        self._tell_listeners()
+
+    def _tell_listeners(self) -> None:
         for listener in list(self._listeners):
-            listener()
+            try:
+                listener()
+            except Exception:  # one page's trouble must not keep the others from following
+                log.exception("a media listener failed")
 
     def on_change(self, listener: Callable[[], None]) -> Callable[[], None]:
         """Call `listener` whenever what the slots show, or who speaks, may have changed; returns how to stop."""
@@ -117,5 +133,4 @@ class MediaService:
                     if slot.source in kept:
                         continue
                     slot.show(waiting.pop(0) if waiting else None)
-        for listener in list(self._listeners):
-            listener()
+        self._tell_listeners()

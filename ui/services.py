@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from domain.clock import Clock
 from domain.live.registry import LiveRegistry
+from media.service import MediaService
 
 
 @dataclass(frozen=True)
@@ -14,3 +15,4 @@ class Services:
     version: str
     public_url: str  # e.g. https://atelier.example.org, for links shown to people
     live: LiveRegistry
+    media: MediaService

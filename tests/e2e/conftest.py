@@ -27,7 +27,10 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expec
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-gpu"]
+                 "--disable-sync", "--no-first-run", "--disable-gpu",
+                 # a synthetic camera and microphone, allowed without asking, heard without a click
+                 "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                 "--autoplay-policy=no-user-gesture-required"]
 LOCALE = "fr-FR"
 ORGANISER_ZONE = "Europe/Paris"
 DEMO_PASSWORD = "atelier-demo"

@@ -562,3 +562,55 @@ def test_two_boards_moving_on_together_move_one_step(people: Contexts, own_serve
         if NOTIFY_IN_DELETED_SLOT in own_server.log.read_text(errors="replace")[len(log_before):]:
             pytest.fail("the slower board's refusal was not shown: “" + NOTIFY_IN_DELETED_SLOT + "”")
     pytest.fail("the two tabs' clicks never reached the server together in three tries")
+
+
+# ------------------------------------------------------------------ 5. cameras and microphones
+
+
+def frames_decoded(page: Page) -> int:
+    return int(page.evaluate("window.atelierMedia.framesDecoded()"))
+
+
+def sees_video_of(page: Page, name: str) -> None:
+    """The page shows `name`'s video and keeps decoding frames (Chromium's synthetic camera, through the server)."""
+    expect(page.locator("figure.tile.video").filter(has_text=name)).to_be_visible(timeout=15_000)
+    before = frames_decoded(page)
+    eventually(lambda: frames_decoded(page) > before + 10,
+               lambda: f"{name}'s video: {frames_decoded(page) - before} frames decoded in 10 s")
+
+
+def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people: Contexts) -> None:
+    board = open_board(people)
+    stage = board.context.new_page()  # the moderator's stage, beside the board
+    stage.set_viewport_size(STAGE_VIEWPORT)
+    stage.goto("/w/demo/live")
+    amina, bruno = join(people, "Amina"), join(people, "Bruno")
+    open_doors_and_start(board, [amina, bruno])
+
+    # Plenary: the participants see the moderator; nobody else's camera is on yet.
+    for page in (amina, bruno):
+        sees_video_of(page, "Karim Benali")
+    assert amina.locator("figure.tile.video").count() == 1
+
+    # Amina is given the floor: her camera goes on, and the moderator and Bruno see her.
+    amina.get_by_role("button", name="Lever la main").click()
+    board.get_by_role("tab", name=re.compile("^Parole")).click()
+    hand_queue(board).get_by_role("listitem").filter(has_text="Amina").get_by_role(
+        "button", name="Donner la parole").click()
+    sees_video_of(stage, "Amina")
+    sees_video_of(bruno, "Amina")
+    keep_screenshot(bruno, "live-stage-video.png")
+
+    # A breakout room: Amina and Bruno see each other, and no longer the moderator.
+    board.get_by_role("button", name="Reprendre la parole").click()
+    choose_room(amina, MARKET_ROOM)
+    choose_room(bruno, MARKET_ROOM)
+    board.get_by_role("tab", name="Scénario").click()
+    for number, title in enumerate(STEPS_TO_BREAKOUT, start=2):
+        go_to_next_step(board, title, number)
+    board.get_by_role("button", name="Ouvrir les salles").click()
+    sees_video_of(amina, "Bruno")
+    sees_video_of(bruno, "Amina")
+    expect(amina.locator("figure.tile.video").filter(has_text="Karim Benali")).to_have_count(0)
+    keep_screenshot(amina, "live-room-video.png")
+    assert not people.page_errors, f"JavaScript errors: {people.page_errors}"

@@ -19,11 +19,12 @@ from domain.errors import DomainError
 from domain.live.events import Aspect, LiveEvent, MessageBroadcast, RunReset
 from domain.live.state import Notice, NoticeAudience, Person
 from domain.models import RoomAssignment, RunPhase, StaffAccount, StepKind
+from media.routing import Someone
 from ui.auth import signed_in
 from ui.components import Text, heading, labelled, paragraph, translated
 from ui.frame import page_frame
 from ui.i18n import _, ngettext
-from ui.live import panels
+from ui.live import media_link, panels
 from ui.live.bridge import page_events
 from ui.live.context import (
     LiveContext,
@@ -85,6 +86,7 @@ class Stage:
         self._drawn: dict[str, Hashable] = {}
         self._event: LiveEvent | None = None  # the event being followed, None while the page is built
         self.choice: ui.radio | None = None
+        self.with_video: frozenset[str] = frozenset()  # names whose video the stage shows instead of a tile
         self.storage = browser_storage()  # handlers may run with another person's request
         self.client = context.client
 
@@ -114,6 +116,7 @@ class Stage:
                     self.stage_reminder = Text(_("Everyone returns to the plenary when the countdown reaches zero."),
                                                "p").classes("muted-note text-sm")
                     self.stage_tiles = ui.element("div").classes("grid gap-3 grid-cols-2 md:grid-cols-3")
+                    self.media = self.media_link()
                 self.controls = ui.row().classes("w-full items-center gap-3")
                 self.chooser = ui.element("div").classes("w-full")
             self.info = labelled(ui.element("aside"), _("The current step")).classes(
@@ -134,6 +137,29 @@ class Stage:
         page_events(self.live).subscribe(self.on_event)
         if self.person is not None:
             follow_presence(self.live, self.person.id)
+
+    def media_link(self) -> media_link.MediaLink | None:
+        """Cameras and microphones: this page's own, and those it sees and hears, through Atelier's server."""
+        team = {member.account_id: member.account.display_name for member in self.found.plan.team}
+
+        def name_of(who: Someone) -> str:
+            _run, kind, identifier = who  # type: ignore[misc]
+            if kind == "staff":
+                return team.get(identifier, "")
+            person = self.live.state.people.get(identifier)
+            return person.name if person is not None else ""
+
+        def shown(people: frozenset[Someone]) -> None:
+            self.with_video = frozenset(name_of(who) for who in people)
+            self.draw_location_and_stage()
+
+        if self.observer is not None:
+            return media_link.MediaLink(self.services.media, self.live, media_link.staff(self.live, self.observer.id),
+                                        name_of, staff_room=self.visited_room, is_staff=True, on_shown=shown)
+        if self.person is not None:
+            return media_link.MediaLink(self.services.media, self.live,
+                                        media_link.participant(self.live, self.person.id), name_of, on_shown=shown)
+        return None
 
     def redraw_all(self) -> None:
         self.draw_agenda()
@@ -190,7 +216,7 @@ class Stage:
         floor = state.people.get(state.floor_holder) if state.floor_holder is not None else None
         members = tuple(p.name for p in state.members(room_id)) if room_id is not None else ()
         team = tuple(member.account.display_name for member in self.found.plan.team)
-        signature = (state.phase, room_id, floor.name if floor else None, members, team)
+        signature = (state.phase, room_id, floor.name if floor else None, members, team, self.with_video)
         if not self._changed("stage", signature):
             return
         self.time_left.set_visibility(state.phase != RunPhase.ENDED)
@@ -218,6 +244,7 @@ class Stage:
         self.stage_note.classes(replace=classes)
         self.stage_note.set_visibility(bool(note))
         self.stage_reminder.set_visibility(reminder)
+        tiles = tuple(tile for tile in tiles if tile[0] not in self.with_video)  # their video shows them
         if self._changed("stage-tiles", tiles):
             self.stage_tiles.clear()
             with self.stage_tiles:
