@@ -59,22 +59,28 @@ def route(gathering: Gathering) -> Routing:
     heard_on_stage = [p for p in on_stage
                       if p in gathering.moderators or p == gathering.floor or p in gathering.may_speak]
     views: dict[Someone, View] = {}
+    by_room: dict[Hashable, list[Someone]] = {}
+    for person, room in sorted(rooms.items(), key=lambda item: str(item[0])):
+        if room is not None:
+            by_room.setdefault(room, []).append(person)
     for person, room in rooms.items():
         if room is None:
             videos = [p for p in on_stage if p != person and p not in gathering.cameras_off]
             sounds = [p for p in heard_on_stage if p != person]
             views[person] = View(tuple(videos), tuple(sounds), large=True)
         else:
-            others = [p for p, r in sorted(rooms.items(), key=lambda item: str(item[0])) if r == room and p != person]
+            others = [p for p in by_room[room] if p != person]
             views[person] = View(tuple(p for p in others if p not in gathering.cameras_off), tuple(others),
                                  large=False)
-    return Routing(views, {person: _profile(person, views, gathering) for person in rooms})
+    seen_large = {p for view in views.values() if view.large for p in view.videos}
+    seen_small = {p for view in views.values() if not view.large for p in view.videos}
+    heard = {p for view in views.values() for p in view.sounds}
+    return Routing(views, {person: _profile(person, seen_large, seen_small, heard, gathering) for person in rooms})
 
 
-def _profile(person: Someone, views: Mapping[Someone, View], gathering: Gathering) -> Profile:
-    seen_large = any(person in view.videos and view.large for view in views.values())
-    seen_small = any(person in view.videos and not view.large for view in views.values())
-    heard = any(person in view.sounds for view in views.values())
-    if person in gathering.audio_only or person in gathering.cameras_off or not (seen_large or seen_small):
-        return Profile.AUDIO_ONLY if heard else Profile.PAUSED
-    return Profile.STAGE if seen_large else Profile.THUMBNAIL
+def _profile(person: Someone, seen_large: set[Someone], seen_small: set[Someone], heard: set[Someone],
+             gathering: Gathering) -> Profile:
+    if person in gathering.audio_only or person in gathering.cameras_off or not (
+            person in seen_large or person in seen_small):
+        return Profile.AUDIO_ONLY if person in heard else Profile.PAUSED
+    return Profile.STAGE if person in seen_large else Profile.THUMBNAIL

@@ -10,6 +10,7 @@ from aiortc import RTCSessionDescription
 from nicegui import context, ui
 from nicegui.events import GenericEventArguments
 
+from domain.live.events import LiveEvent, PresenceChanged
 from domain.live.session import LiveSession
 from media.routing import Gathering, Profile, Someone, route
 from media.service import AUDIO_SLOTS, VIDEO_SLOTS, MediaService
@@ -43,7 +44,11 @@ def follow(live: LiveSession, media: MediaService) -> None:
     if _following.get(live):
         return
     _following[live] = True
-    live.events.subscribe(lambda event: reroute(live, media))
+    def changed(event: LiveEvent) -> None:
+        if not isinstance(event, PresenceChanged):  # a connection coming or going moves nobody
+            reroute(live, media)
+
+    live.events.subscribe(changed)
 
 
 class MediaLink(ui.element, component="media_link.js"):
