@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import errno
 import getpass
+import ipaddress
 import json
 import os
 import secrets
@@ -47,6 +48,21 @@ class Settings:
     tls_certificate: Path | None = None
     tls_key: Path | None = None
     public_url_override: str | None = None
+    media_address: str | None = None
+    ice_servers: tuple[str, ...] = ()
+    turn_username: str | None = None
+    turn_password: str | None = None
+
+    @property
+    def browser_ice_servers(self) -> list[dict[str, str]]:
+        """The STUN and TURN servers browsers are given (RTCIceServer), credentials on the TURN ones."""
+        servers = []
+        for url in self.ice_servers:
+            server = {"urls": url}
+            if url.startswith("turn") and self.turn_username:
+                server.update(username=self.turn_username, credential=self.turn_password or "")
+            servers.append(server)
+        return servers
 
     @property
     def database(self) -> str:
@@ -107,6 +123,21 @@ def _public_url(text: str) -> str:
     return text
 
 
+def _ip_address(text: str) -> str:
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an IP address such as 203.0.113.9") from None
+
+
+def _ice_servers(text: str) -> tuple[str, ...]:
+    urls = tuple(url.strip() for url in text.split(",") if url.strip())
+    for url in urls:
+        if not url.startswith(("stun:", "turn:", "turns:")):
+            raise argparse.ArgumentTypeError(f"'{url}' is not a STUN or TURN address such as stun:stun.example.org")
+    return urls
+
+
 def _role(text: str) -> str:
     if text not in {"organiser", "moderator"}:
         raise argparse.ArgumentTypeError(f"'{text}' is not a role: use organiser or moderator")
@@ -164,6 +195,12 @@ SERVER_OPTIONS = (
            "PEM certificate to serve HTTPS, needed for cameras outside localhost"),
     Option("--tls-key", _existing_file, None, "PEM private key matching --tls-certificate"),
     Option("--public-url", _public_url, None, "address people use to reach Atelier, behind a reverse proxy"),
+    Option("--media-address", _ip_address, None,
+           "public IP address to announce for camera and sound, when the server only knows a private one"),
+    Option("--ice-servers", _ice_servers, (), "comma-separated STUN/TURN addresses for browsers behind strict "
+           "firewalls, e.g. turn:turn.example.org:3478"),
+    Option("--turn-username", str, None, "user name for the TURN addresses of --ice-servers"),
+    Option("--turn-password", str, None, "password for the TURN addresses of --ice-servers"),
 )
 STORAGE_OPTIONS = (
     Option("--data-dir", Path, Path("data"), "where the SQLite database, secrets and browser storage live"),
@@ -213,6 +250,10 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
         tls_certificate=getattr(arguments, "tls_certificate", None),
         tls_key=getattr(arguments, "tls_key", None),
         public_url_override=getattr(arguments, "public_url", None),
+        media_address=getattr(arguments, "media_address", None),
+        ice_servers=getattr(arguments, "ice_servers", ()),
+        turn_username=getattr(arguments, "turn_username", None),
+        turn_password=getattr(arguments, "turn_password", None),
     )
 
 
@@ -294,7 +335,7 @@ def build_app(settings: Settings) -> None:
     live = LiveRegistry(clock)
     app.router.lifespan_context = _with_database(settings.database, live, _nicegui_lifespan)
     register(Services(clock=clock, version=__version__, public_url=settings.public_url, live=live,
-                      media=MediaService()))
+                      media=MediaService(settings.media_address, settings.browser_ice_servers)))
 
 
 _nicegui_lifespan: Callable[[Any], Any] | None = None

@@ -16,6 +16,7 @@ from media.assembler import FrameAssembler
 from media.forwarding import PublishedTrack, SlotTrack
 from media.frames import EncodedFrame, Kind
 from media.keyframes import KeyframeRequests
+from media.sdp import announce
 from media.speaking import SpeakingDetector
 
 
@@ -27,8 +28,9 @@ def server_configuration() -> RTCConfiguration:
 class PublishPeer:
     """Receives one browser's camera and microphone, without decoding them."""
 
-    def __init__(self, on_speaking: Callable[[bool], None] | None = None) -> None:
+    def __init__(self, on_speaking: Callable[[bool], None] | None = None, announced_address: str | None = None) -> None:
         self.connection = RTCPeerConnection(server_configuration())
+        self._announced_address = announced_address
         self.tracks: dict[str, PublishedTrack] = {}  # by the offer's mid
         self.speaking = SpeakingDetector(on_speaking or (lambda speaking: None))
         self._keyframes: list[KeyframeRequests] = []
@@ -39,7 +41,8 @@ class PublishPeer:
             if transceiver.mid is not None and transceiver.mid not in self.tracks:
                 self.tracks[transceiver.mid] = self._adopt(transceiver.kind, transceiver.receiver)  # type: ignore[arg-type]
         await self.connection.setLocalDescription(await self.connection.createAnswer())
-        return self.connection.localDescription
+        local = self.connection.localDescription
+        return RTCSessionDescription(announce(local.sdp, self._announced_address), local.type)
 
     def _adopt(self, kind: Kind, receiver: RTCRtpReceiver) -> PublishedTrack:
         async def send_request() -> None:
@@ -75,8 +78,9 @@ class PublishPeer:
 class SubscribePeer:
     """Sends one browser the tracks it sees, in slots (e.g. stage videos and their sound)."""
 
-    def __init__(self, video_slots: int, audio_slots: int) -> None:
+    def __init__(self, video_slots: int, audio_slots: int, announced_address: str | None = None) -> None:
         self.connection = RTCPeerConnection(server_configuration())
+        self._announced_address = announced_address
         self.video = [SlotTrack("video") for _ in range(video_slots)]
         self.audio = [SlotTrack("audio") for _ in range(audio_slots)]
         for slot in [*self.video, *self.audio]:
@@ -92,7 +96,8 @@ class SubscribePeer:
 
     async def offer(self) -> RTCSessionDescription:
         await self.connection.setLocalDescription(await self.connection.createOffer())
-        return self.connection.localDescription
+        local = self.connection.localDescription
+        return RTCSessionDescription(announce(local.sdp, self._announced_address), local.type)
 
     async def accept(self, answer: RTCSessionDescription) -> None:
         await self.connection.setRemoteDescription(answer)

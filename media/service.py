@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 
 from aiortc import RTCSessionDescription
 
@@ -21,7 +21,10 @@ AUDIO_SLOTS = 6
 class MediaService:
     """One per server process; the pages' elements talk to it, the live session's changes re-route it."""
 
-    def __init__(self) -> None:
+    def __init__(self, announced_address: str | None = None,
+                 browser_ice_servers: Sequence[dict[str, str]] = ()) -> None:
+        self.announced_address = announced_address  # the address browsers reach the server at (1:1 NAT)
+        self.browser_ice_servers = list(browser_ice_servers)  # STUN/TURN for browsers, as RTCIceServer dicts
         self._publishers: dict[Someone, PublishPeer] = {}
         self._pages: dict[Hashable, tuple[Someone, SubscribePeer]] = {}
         self._routings: dict[Hashable, Routing] = {}  # by gathering (a live run)
@@ -33,7 +36,8 @@ class MediaService:
         previous = self._publishers.pop(who, None)
         if previous is not None:
             await previous.close()
-        peer = self._publishers[who] = PublishPeer(on_speaking=lambda speaking: self._speaking_changed(who, speaking))
+        peer = self._publishers[who] = PublishPeer(on_speaking=lambda speaking: self._speaking_changed(who, speaking),
+                                                   announced_address=self.announced_address)
         answer = await peer.answer(offer)
         self._apply()
         return answer
@@ -41,7 +45,7 @@ class MediaService:
     async def watch(self, page: Hashable, who: Someone) -> RTCSessionDescription:
         """A page wants to see and hear: the server's offer, for the page to answer (`accept`)."""
         await self.leave(page)
-        peer = SubscribePeer(VIDEO_SLOTS, AUDIO_SLOTS)
+        peer = SubscribePeer(VIDEO_SLOTS, AUDIO_SLOTS, self.announced_address)
         self._pages[page] = (who, peer)
         offer = await peer.offer()
         self._apply()

@@ -156,8 +156,10 @@ def running(arguments: Sequence[str], *, port: int, output_dir: Path, cwd: Path,
     (["serve", "--database-url", "mysql://atelier:s3cret@127.0.0.1/atelier"], {}, "mysql"),
     (["create-staff", "--email", "x@ville.example", "--role", "mayor"], {"ATELIER_STAFF_PASSWORD": PASSWORD},
      "mayor"),
+    (["serve", "--media-address", "atelier.example.org"], {}, "--media-address"),
+    (["serve"], {"ATELIER_ICE_SERVERS": "https://turn.example.org"}, "ATELIER_ICE_SERVERS"),
 ], ids=["unknown-option", "port-out-of-range", "port-not-a-number", "port-from-environment", "mysql-url",
-        "unknown-role"])
+        "unknown-role", "media-address-not-an-ip", "ice-servers-from-environment"])
 def test_wrong_input_exits_2_with_one_line(tmp_path: Path, arguments: list[str], env: dict[str, str],
                                            expected: str) -> None:
     finished = run([*arguments, "--data-dir", str(tmp_path / "data")], cwd=tmp_path, env=clean_env(**env))

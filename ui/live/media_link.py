@@ -65,7 +65,8 @@ class MediaLink(ui.element, component="media_link.js"):
         self._page = context.client.id
         self._publishing = False
         self._on_shown = on_shown
-        self._props.update(videoLabels=[""] * VIDEO_SLOTS, audioCount=AUDIO_SLOTS, labels={
+        self._props.update(iceServers=media.browser_ice_servers, videoLabels=[""] * VIDEO_SLOTS,
+                           audioCount=AUDIO_SLOTS, labels={
             "insecure": _("Camera and microphone need a secure page: open Atelier over HTTPS (or on localhost)."),
             "refused": _("Your browser refused the camera or the microphone: allow them in the address bar, "
                          "then reload the page."),
