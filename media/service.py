@@ -30,6 +30,7 @@ class MediaService:
         self._routings: dict[Hashable, Routing] = {}  # by gathering (a live run)
         self._listeners: list[Callable[[], None]] = []
         self._speaking: set[Someone] = set()
+        self._cameras_off: set[Someone] = set()
 
     async def publish(self, who: Someone, offer: RTCSessionDescription) -> RTCSessionDescription:
         """A browser offers its camera and microphone: a new offer replaces the previous connection."""
@@ -75,6 +76,17 @@ class MediaService:
         self._apply()
 
     @property
+    def cameras_off(self) -> frozenset[Someone]:
+        """Who turned their camera off: the others see their name instead of a dark picture."""
+        return frozenset(self._cameras_off)
+
+    def set_camera(self, who: Someone, *, on: bool) -> None:
+        if on:
+            self._cameras_off.discard(who)
+        else:
+            self._cameras_off.add(who)
+
+    @property
     def speaking(self) -> frozenset[Someone]:
         """The publishers whose microphone carries speech right now."""
         return frozenset(self._speaking)
@@ -107,6 +119,7 @@ class MediaService:
         peer = self._publishers.pop(who, None)
         if peer is not None:
             self._speaking.discard(who)
+            self._cameras_off.discard(who)
             await peer.close()
             self._apply()
 

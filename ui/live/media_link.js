@@ -30,6 +30,14 @@ export default {
           </figure>
         </template>
       </div>
+      <div v-if="local" class="flex gap-2" role="group" :aria-label="labels.controls">
+        <button type="button" class="media-toggle" :aria-pressed="String(!micOn)" @click="toggleMicrophone">
+          {{ micOn ? labels.mute : labels.unmute }}
+        </button>
+        <button type="button" class="media-toggle" :aria-pressed="String(!cameraOn)" @click="toggleCamera">
+          {{ cameraOn ? labels.cameraOff : labels.cameraOn }}
+        </button>
+      </div>
       <audio v-for="index in audioCount" :key="'a' + index" :ref="(el) => (sounds[index - 1] = el)" autoplay></audio>
     </div>`,
   props: {
@@ -40,7 +48,7 @@ export default {
     iceServers: { type: Array, default: () => [] },
   },
   data() {
-    return { problem: "", streams: [], sounds: [] };
+    return { problem: "", streams: [], sounds: [], local: null, micOn: true, cameraOn: true };
   },
   mounted() {
     window.atelierMedia = this; // for tests: getStats of both connections
@@ -104,6 +112,15 @@ export default {
       if (!element || !this.streams[index] || element.srcObject === this.streams[index]) return;
       element.srcObject = this.streams[index];
       element.play().catch(() => {});
+    },
+    toggleMicrophone() {
+      this.micOn = !this.micOn;
+      for (const track of this.local.getAudioTracks()) track.enabled = this.micOn;
+    },
+    toggleCamera() {
+      this.cameraOn = !this.cameraOn;
+      for (const track of this.local.getVideoTracks()) track.enabled = this.cameraOn;
+      this.$emit("camera", { on: this.cameraOn }); // the others then see a name instead of a dark picture
     },
     async framesSent() {
       if (!this.publisher) return 0;

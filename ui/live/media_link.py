@@ -36,7 +36,8 @@ def reroute(live: LiveSession, media: MediaService) -> None:
     places = _staff_places.get(live, {})
     rooms.update(places)
     floor = participant(live, state.floor_holder) if state.floor_holder is not None else None
-    media.route(live.run.id, route(Gathering(rooms=rooms, moderators=frozenset(places), floor=floor)))
+    media.route(live.run.id, route(Gathering(rooms=rooms, moderators=frozenset(places), floor=floor,
+                                             cameras_off=media.cameras_off)))
 
 
 def follow(live: LiveSession, media: MediaService) -> None:
@@ -73,6 +74,9 @@ class MediaLink(ui.element, component="media_link.js"):
             "missing": _("No camera or microphone was found: plug one in, then reload the page."),
             "failed": _("The camera or the microphone could not start: close the other programs using it, "
                         "then reload the page."),
+            "controls": _("My camera and microphone"),
+            "mute": _("Mute my microphone"), "unmute": _("Unmute my microphone"),
+            "cameraOff": _("Turn my camera off"), "cameraOn": _("Turn my camera on"),
         })
         if is_staff:
             _staff_places.setdefault(live, {})[who] = staff_room
@@ -81,11 +85,16 @@ class MediaLink(ui.element, component="media_link.js"):
         self._stop_listening = media.on_change(self.refresh)
         self.on("publish_offer", self._publish)
         self.on("ready", self._watch)
+        self.on("camera", self._camera)
         context.client.on_delete(self._gone)
 
     async def _publish(self, event: GenericEventArguments) -> None:
         answer = await self._media.publish(self._who, RTCSessionDescription(**event.args))
         self.run_method("published", {"sdp": answer.sdp, "type": answer.type})
+
+    def _camera(self, event: GenericEventArguments) -> None:
+        self._media.set_camera(self._who, on=bool(event.args["on"]))
+        reroute(self._live, self._media)
 
     async def _watch(self, _: GenericEventArguments) -> None:
         offer = await self._media.watch(self._page, self._who)
