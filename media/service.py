@@ -31,9 +31,11 @@ class MediaService:
         self._listeners: list[Callable[[], None]] = []
         self._speaking: set[Someone] = set()
         self._cameras_off: set[Someone] = set()
+        self._publishing_pages: dict[Someone, Hashable] = {}
 
-    async def publish(self, who: Someone, offer: RTCSessionDescription) -> RTCSessionDescription:
-        """A browser offers its camera and microphone: a new offer replaces the previous connection."""
+    async def publish(self, who: Someone, offer: RTCSessionDescription, page: Hashable = None) -> RTCSessionDescription:
+        """A browser offers its camera and microphone: a new offer (a reload) replaces the previous connection."""
+        self._publishing_pages[who] = page
         previous = self._publishers.pop(who, None)
         if previous is not None:
             await previous.close()
@@ -115,7 +117,11 @@ class MediaService:
         if entry is not None:
             await entry[1].close()
 
-    async def unpublish(self, who: Someone) -> None:
+    async def unpublish(self, who: Someone, page: Hashable = None) -> None:
+        """Stop receiving `who`; with `page`, only if that page's connection is still theirs (not a reload's)."""
+        if page is not None and self._publishing_pages.get(who) != page:
+            return
+        self._publishing_pages.pop(who, None)
         peer = self._publishers.pop(who, None)
         if peer is not None:
             self._speaking.discard(who)

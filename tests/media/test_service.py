@@ -56,3 +56,21 @@ async def test_pages_see_the_stage_then_their_room_then_the_stage_again() -> Non
     await media.close()
     for browser in cameras:
         await browser.close()
+
+
+async def test_a_reloaded_page_keeps_the_camera_its_new_connection_publishes() -> None:
+    media = MediaService()
+    first = await camera(80, partial(media.publish, "amina", page="first tab"))
+    second = await camera(80, partial(media.publish, "amina", page="reloaded tab"))  # the reload publishes again
+    await media.unpublish("amina", "first tab")  # the old page goes away afterwards
+    viewer = Viewer()
+    await media.accept("page of bruno", await viewer.answer(await media.watch("page of bruno", "bruno")))
+    media.route("run", route(Gathering(rooms={"amina": None, "bruno": None}, moderators=frozenset({"amina"}))))
+    assert media.shown("page of bruno")[0][0] == "amina"
+    await until(lambda: viewer.shades)
+    await media.unpublish("amina", "reloaded tab")
+    assert media.shown("page of bruno")[0][0] is None
+    await viewer.close()
+    await media.close()
+    for browser in (first, second):
+        await browser.close()

@@ -122,15 +122,8 @@ export default {
       for (const track of this.local.getVideoTracks()) track.enabled = this.cameraOn;
       this.$emit("camera", { on: this.cameraOn }); // the others then see a name instead of a dark picture
     },
-    async framesSent() {
-      if (!this.publisher) return 0;
-      let frames = 0;
-      (await this.publisher.getStats()).forEach((report) => {
-        if (report.type === "outbound-rtp" && report.kind === "video") frames += report.framesEncoded || 0;
-      });
-      return frames;
-    },
     async framesDecoded() {
+      // For tests: video frames this page has decoded, from all it watches.
       if (!this.subscriber) return 0;
       let frames = 0;
       (await this.subscriber.getStats()).forEach((report) => {

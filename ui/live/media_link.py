@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from aiortc import RTCSessionDescription
-from nicegui import context, ui
+from nicegui import background_tasks, context, ui
 from nicegui.events import GenericEventArguments
 
 from domain.live.events import LiveEvent, PresenceChanged
@@ -16,8 +16,9 @@ from media.routing import Gathering, Profile, Someone, route
 from media.service import AUDIO_SLOTS, VIDEO_SLOTS, MediaService
 from ui.i18n import _
 
-# Staff on the stage, by run: the room they visit (None: the plenary). Participants' places are in the live state.
-_staff_places: WeakKeyDictionary[LiveSession, dict[Someone, int | None]] = WeakKeyDictionary()
+# Staff on the stage, by run: the room they visit (None: the plenary) and from which page (a reload opens another).
+# Participants' places are in the live state.
+_staff_places: WeakKeyDictionary[LiveSession, dict[Someone, tuple[int | None, Hashable]]] = WeakKeyDictionary()
 _following: WeakKeyDictionary[LiveSession, bool] = WeakKeyDictionary()
 
 
@@ -34,7 +35,7 @@ def reroute(live: LiveSession, media: MediaService) -> None:
     state = live.state
     rooms: dict[Someone, int | None] = {participant(live, p.id): state.room_of(p.id) for p in state.active_people()}
     places = _staff_places.get(live, {})
-    rooms.update(places)
+    rooms.update({who: room for who, (room, _page) in places.items()})
     floor = participant(live, state.floor_holder) if state.floor_holder is not None else None
     media.route(live.run.id, route(Gathering(rooms=rooms, moderators=frozenset(places), floor=floor,
                                              cameras_off=media.cameras_off)))
@@ -79,7 +80,7 @@ class MediaLink(ui.element, component="media_link.js"):
             "cameraOff": _("Turn my camera off"), "cameraOn": _("Turn my camera on"),
         })
         if is_staff:
-            _staff_places.setdefault(live, {})[who] = staff_room
+            _staff_places.setdefault(live, {})[who] = (staff_room, self._page)
         follow(live, media)
         reroute(live, media)
         self._stop_listening = media.on_change(self.refresh)
@@ -89,7 +90,7 @@ class MediaLink(ui.element, component="media_link.js"):
         context.client.on_delete(self._gone)
 
     async def _publish(self, event: GenericEventArguments) -> None:
-        answer = await self._media.publish(self._who, RTCSessionDescription(**event.args))
+        answer = await self._media.publish(self._who, RTCSessionDescription(**event.args), self._page)
         self.run_method("published", {"sdp": answer.sdp, "type": answer.type})
 
     def _camera(self, event: GenericEventArguments) -> None:
@@ -118,10 +119,15 @@ class MediaLink(ui.element, component="media_link.js"):
             if self._on_shown is not None:
                 self._on_shown(frozenset(who for who in videos if who is not None))
 
-    async def _gone(self) -> None:
+    def _gone(self) -> None:
+        """The page is closed for good: stop following at once, then close its connections."""
         self._stop_listening()
         places = _staff_places.get(self._live, {})
-        places.pop(self._who, None)
+        if places.get(self._who, (None, None))[1] == self._page:
+            del places[self._who]
+        background_tasks.create(self._close_connections(), name="close media")
+
+    async def _close_connections(self) -> None:
         await self._media.leave(self._page)
-        await self._media.unpublish(self._who)
+        await self._media.unpublish(self._who, self._page)  # unless a reload of this page publishes now
         reroute(self._live, self._media)
