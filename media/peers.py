@@ -25,6 +25,12 @@ def server_configuration() -> RTCConfiguration:
     return RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
 
 
+def announced(connection: RTCPeerConnection, address: str | None) -> RTCSessionDescription:
+    """The connection's own description, as browsers must see it (see `media.sdp.announce`)."""
+    local = connection.localDescription
+    return RTCSessionDescription(announce(local.sdp, address), local.type)
+
+
 class PublishPeer:
     """Receives one browser's camera and microphone, without decoding them."""
 
@@ -41,8 +47,7 @@ class PublishPeer:
             if transceiver.mid is not None and transceiver.mid not in self.tracks:
                 self.tracks[transceiver.mid] = self._adopt(transceiver.kind, transceiver.receiver)  # type: ignore[arg-type]
         await self.connection.setLocalDescription(await self.connection.createAnswer())
-        local = self.connection.localDescription
-        return RTCSessionDescription(announce(local.sdp, self._announced_address), local.type)
+        return announced(self.connection, self._announced_address)
 
     def _adopt(self, kind: Kind, receiver: RTCRtpReceiver) -> PublishedTrack:
         async def send_request() -> None:
@@ -96,8 +101,7 @@ class SubscribePeer:
 
     async def offer(self) -> RTCSessionDescription:
         await self.connection.setLocalDescription(await self.connection.createOffer())
-        local = self.connection.localDescription
-        return RTCSessionDescription(announce(local.sdp, self._announced_address), local.type)
+        return announced(self.connection, self._announced_address)
 
     async def accept(self, answer: RTCSessionDescription) -> None:
         await self.connection.setRemoteDescription(answer)

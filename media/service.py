@@ -70,7 +70,8 @@ class MediaService:
         if page not in self._pages:
             return [], []
         _, peer = self._pages[page]
-        return ([self._owner(slot.source) for slot in peer.video], [self._owner(slot.source) for slot in peer.audio])
+        owners = {track: who for who, publisher in self._publishers.items() for track in publisher.tracks.values()}
+        return [owners.get(slot.source) for slot in peer.video], [owners.get(slot.source) for slot in peer.audio]
 
     def route(self, gathering: Hashable, routing: Routing) -> None:
         """Who sees and hears whom in this gathering has changed (a step, the floor, the rooms...)."""
@@ -139,8 +140,6 @@ class MediaService:
         peer = self._publishers.get(who)
         return peer.track(kind) if peer is not None else None
 
-    def _owner(self, source: object) -> Someone | None:
-        return next((who for who, peer in self._publishers.items() if source in peer.tracks.values()), None)
 
     def _apply(self) -> None:
         views = {who: view for routing in self._routings.values() for who, view in routing.views.items()}

@@ -22,7 +22,7 @@ export default {
   template: `
     <div class="media-link grid gap-3">
       <p v-if="problem" role="alert" class="media-problem">{{ problem }}</p>
-      <div class="grid gap-3" :class="large ? 'md:grid-cols-2' : 'grid-cols-2 md:grid-cols-3'">
+      <div class="grid gap-3 md:grid-cols-2">
         <template v-for="(label, index) in videoLabels" :key="'v' + index">
           <figure v-if="label" class="tile video m-0">
             <video :ref="(el) => bind(el, index)" autoplay playsinline muted :aria-label="label"></video>
@@ -43,7 +43,6 @@ export default {
   props: {
     videoLabels: { type: Array, default: () => [] }, // who each video slot shows, "" for an empty slot
     audioCount: { type: Number, default: 0 },
-    large: { type: Boolean, default: true },
     labels: { type: Object, default: () => ({}) },
     iceServers: { type: Array, default: () => [] },
   },
