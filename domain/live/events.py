@@ -27,6 +27,7 @@ class Aspect(StrEnum):
     FLOOR = "floor"
     ROOMS = "rooms"
     NOTICES = "notices"
+    MICROPHONES = "microphones"
 
 
 @dataclass(frozen=True)
@@ -222,7 +223,7 @@ class AllHandsLowered(LiveEvent):
 @dataclass(frozen=True)
 class FloorGiven(LiveEvent):
     participant_id: int
-    aspects = frozenset({Aspect.FLOOR, Aspect.HANDS})
+    aspects = frozenset({Aspect.FLOOR, Aspect.HANDS, Aspect.MICROPHONES})
 
     def apply(self, state: LiveState) -> None:
         _end_floor(state, self.at)
@@ -230,11 +231,12 @@ class FloorGiven(LiveEvent):
         person.hand_raised_at = None
         person.turns += 1
         state.floor_holder, state.floor_since = person.id, self.at
+        state.muted.discard(person.id)  # given the floor, their microphone goes live
 
 
 @dataclass(frozen=True)
 class FloorTakenBack(LiveEvent):
-    aspects = frozenset({Aspect.FLOOR})
+    aspects = frozenset({Aspect.FLOOR, Aspect.MICROPHONES})
 
     def apply(self, state: LiveState) -> None:
         _end_floor(state, self.at)
@@ -265,13 +267,14 @@ class ParticipantMoved(LiveEvent):
 @dataclass(frozen=True)
 class RoomsOpened(LiveEvent):
     assignments: tuple[tuple[int, int], ...]  # (participant id, room id) for everyone present
-    aspects = frozenset({Aspect.ROOMS, Aspect.FLOOR})
+    aspects = frozenset({Aspect.ROOMS, Aspect.FLOOR, Aspect.MICROPHONES})
 
     def apply(self, state: LiveState) -> None:
         for participant_id, room_id in self.assignments:
             state.people[participant_id].room_id = room_id
         _end_floor(state, self.at)
         state.rooms_open = True
+        state.muted.clear()  # a breakout room is a conversation: microphones start open
 
 
 class ClosingReason(StrEnum):
@@ -283,11 +286,12 @@ class ClosingReason(StrEnum):
 @dataclass(frozen=True)
 class RoomsClosed(LiveEvent):
     reason: ClosingReason = ClosingReason.MODERATOR
-    aspects = frozenset({Aspect.ROOMS})
+    aspects = frozenset({Aspect.ROOMS, Aspect.MICROPHONES})
 
     def apply(self, state: LiveState) -> None:
         state.rooms_open = False
         state.calls.clear()
+        state.muted.update(person.id for person in state.active_people())  # nobody is live by surprise
 
 
 @dataclass(frozen=True)
@@ -340,6 +344,59 @@ class RunReset(LiveEvent):
     persisted = False
 
 
+# ------------------------------------------------------------------ microphones and screens
+
+@dataclass(frozen=True)
+class MicrophoneMuted(LiveEvent):
+    participant_id: int
+    by_moderator: bool = False
+    aspects = frozenset({Aspect.MICROPHONES})
+
+    def apply(self, state: LiveState) -> None:
+        state.muted.add(self.participant_id)
+
+
+@dataclass(frozen=True)
+class MicrophoneUnmuted(LiveEvent):
+    participant_id: int
+    aspects = frozenset({Aspect.MICROPHONES})
+
+    def apply(self, state: LiveState) -> None:
+        state.muted.discard(self.participant_id)
+
+
+@dataclass(frozen=True)
+class EveryoneMuted(LiveEvent):
+    aspects = frozenset({Aspect.MICROPHONES})
+
+    def apply(self, state: LiveState) -> None:
+        state.muted.update(person.id for person in state.active_people())
+
+
+@dataclass(frozen=True)
+class UnmutingAllowed(LiveEvent):
+    """The moderators let participants open their microphone in the plenary, or stop letting them."""
+
+    allowed: bool
+    aspects = frozenset({Aspect.MICROPHONES})
+
+    def apply(self, state: LiveState) -> None:
+        state.unmuting_allowed = self.allowed
+        if self.allowed:  # allowed to unmute, not unmuted: each opens their own microphone
+            state.muted.update(p.id for p in state.active_people() if p.id != state.floor_holder)
+
+
+@dataclass(frozen=True)
+class ScreenSharingAllowed(LiveEvent):
+    """Whether whoever has the floor may show their screen."""
+
+    allowed: bool
+    aspects = frozenset({Aspect.MICROPHONES})
+
+    def apply(self, state: LiveState) -> None:
+        state.floor_may_share_screen = self.allowed
+
+
 # ------------------------------------------------------------------ storage form
 
 EVENT_TYPES: dict[str, type[LiveEvent]] = {
@@ -347,7 +404,8 @@ EVENT_TYPES: dict[str, type[LiveEvent]] = {
     for cls in (DoorsOpened, WorkshopStarted, StepStarted, CountdownPaused, CountdownResumed, CountdownExtended,
                 WorkshopEnded, ParticipantJoined, ParticipantArrived, ParticipantLeft, ParticipantRemoved,
                 ArrivalAnswered, HandRaised, HandLowered, AllHandsLowered, FloorGiven, FloorTakenBack, RoomChosen,
-                ParticipantMoved, RoomsOpened, RoomsClosed, ModeratorCalled, CallAnswered, MessageBroadcast)
+                ParticipantMoved, RoomsOpened, RoomsClosed, ModeratorCalled, CallAnswered, MessageBroadcast,
+                MicrophoneMuted, MicrophoneUnmuted, EveryoneMuted, UnmutingAllowed, ScreenSharingAllowed)
 }
 
 

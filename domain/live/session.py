@@ -32,12 +32,15 @@ from domain.live.events import (
     CountdownResumed,
     DoorsOpened,
     EventStream,
+    EveryoneMuted,
     FloorGiven,
     FloorTakenBack,
     HandLowered,
     HandRaised,
     LiveEvent,
     MessageBroadcast,
+    MicrophoneMuted,
+    MicrophoneUnmuted,
     ModeratorCalled,
     ParticipantArrived,
     ParticipantJoined,
@@ -49,7 +52,9 @@ from domain.live.events import (
     RoomsClosed,
     RoomsOpened,
     RunReset,
+    ScreenSharingAllowed,
     StepStarted,
+    UnmutingAllowed,
     WorkshopEnded,
     WorkshopStarted,
     replay,
@@ -351,6 +356,45 @@ class LiveSession:
             if self.state.floor_holder is None:
                 raise NotAllowed(N_("Nobody has the floor."))
             await self._commit(FloorTakenBack(at=self.clock.now()))
+
+    # ------------------------------------------------------------ microphones and screens
+
+    async def set_microphone(self, participant_id: int, *, on: bool) -> None:
+        """A participant opens or closes their own microphone."""
+        async with self._lock:
+            self._require_under_way()
+            self._person(participant_id)
+            muted = participant_id in self.state.muted
+            if on and not self.state.may_unmute(participant_id):
+                raise NotAllowed(N_("The moderators have not opened the microphones: raise your hand to speak."))
+            if on and muted:
+                await self._commit(MicrophoneUnmuted(at=self.clock.now(), participant_id=participant_id))
+            elif not on and not muted:
+                await self._commit(MicrophoneMuted(at=self.clock.now(), participant_id=participant_id))
+
+    async def mute(self, participant_id: int) -> None:
+        """A moderator closes someone's microphone; they may open it again where they are allowed to speak."""
+        async with self._lock:
+            self._person(participant_id)
+            if participant_id in self.state.muted:
+                raise NotAllowed(N_("This microphone is already off."))
+            await self._commit(MicrophoneMuted(at=self.clock.now(), participant_id=participant_id, by_moderator=True))
+
+    async def mute_everyone(self) -> None:
+        async with self._lock:
+            if any(self.state.heard(p.id) for p in self.state.active_people()):
+                await self._commit(EveryoneMuted(at=self.clock.now()))
+
+    async def allow_unmuting(self, allowed: bool) -> None:
+        """Let participants open their microphone in the plenary (each still has to), or close them all."""
+        async with self._lock:
+            if self.state.unmuting_allowed != allowed:
+                await self._commit(UnmutingAllowed(at=self.clock.now(), allowed=allowed))
+
+    async def allow_floor_screen_sharing(self, allowed: bool) -> None:
+        async with self._lock:
+            if self.state.floor_may_share_screen != allowed:
+                await self._commit(ScreenSharingAllowed(at=self.clock.now(), allowed=allowed))
 
     # ------------------------------------------------------------ rooms
 

@@ -109,6 +109,9 @@ class LiveState:
     opened_at: datetime | None = None
     started_at: datetime | None = None
     ended_at: datetime | None = None
+    muted: set[int] = field(default_factory=set)  # participants whose microphone is closed
+    unmuting_allowed: bool = False  # participants may open their microphone in the plenary
+    floor_may_share_screen: bool = False  # whoever has the floor may show their screen
 
     @property
     def accepting_people(self) -> bool:
@@ -141,6 +144,15 @@ class LiveState:
         """The breakout room this person is in now: None in the plenary."""
         person = self.people.get(participant_id)
         return person.room_id if person is not None and self.rooms_open else None
+
+    def may_unmute(self, participant_id: int) -> bool:
+        """In a breakout room, or with the floor, always; in the plenary only when the moderators allow it."""
+        return (self.room_of(participant_id) is not None or self.floor_holder == participant_id
+                or self.unmuting_allowed)
+
+    def heard(self, participant_id: int) -> bool:
+        """Whether this participant's microphone reaches the others now."""
+        return self.under_way and participant_id not in self.muted and self.may_unmute(participant_id)
 
     def speaking_time(self, person: Person, now: datetime) -> timedelta:
         """Time with the floor so far, including a turn still going on."""

@@ -188,6 +188,54 @@ async def test_hands_queue_in_order_and_can_favour_those_who_spoke_least(setup: 
     assert live.state.hand_queue() == []
 
 
+async def test_microphones_are_closed_in_the_plenary_unless_the_floor_or_the_moderators_open_them(
+        setup: Setup) -> None:
+    live = setup.live
+    amina, bob, chloe = await setup.people("Amina", "Bob", "Chloé")
+    await live.start()
+    state = live.state
+    assert not any(state.heard(p) for p in (amina, bob, chloe))
+    with pytest.raises(NotAllowed, match="raise your hand"):
+        await live.set_microphone(amina, on=True)
+    await live.give_floor(amina)  # given the floor, her microphone goes live
+    assert state.heard(amina) and not state.heard(bob)
+    await live.mute(amina)
+    assert not state.heard(amina)
+    with pytest.raises(NotAllowed, match="already off"):
+        await live.mute(amina)
+    await live.set_microphone(amina, on=True)  # with the floor she may open it again
+    assert state.heard(amina)
+    await live.take_floor_back()
+    assert not state.heard(amina)
+
+    await live.allow_unmuting(True)  # allowed, not opened: nobody is live by surprise
+    assert not any(state.heard(p) for p in (amina, bob, chloe))
+    await live.set_microphone(bob, on=True)
+    await live.set_microphone(chloe, on=True)
+    assert state.heard(bob) and state.heard(chloe)
+    await live.set_microphone(chloe, on=False)
+    assert not state.heard(chloe)
+    await live.mute_everyone()
+    assert not state.heard(bob)
+    await live.allow_unmuting(False)
+    with pytest.raises(NotAllowed):
+        await live.set_microphone(bob, on=True)
+
+    await live.next_step(expected_index=0)
+    await live.open_rooms()  # a breakout room is a conversation: microphones start open
+    assert all(state.heard(p) for p in (amina, bob, chloe))
+    await live.mute(bob)
+    await live.set_microphone(bob, on=True)  # in a room, one may always speak again
+    await live.close_rooms()
+    assert not any(state.heard(p) for p in (amina, bob, chloe))
+
+    await live.allow_floor_screen_sharing(True)
+    await live.set_microphone(amina, on=False)
+    restored = (await setup.restart()).state
+    assert restored.muted == state.muted and restored.floor_may_share_screen
+    assert sum(Aspect.MICROPHONES in event.aspects for event in setup.heard) >= 10
+
+
 async def test_breakout_rooms_open_only_in_a_breakout_step_with_people(setup: Setup) -> None:
     live = setup.live
     await live.start()
