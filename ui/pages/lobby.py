@@ -25,6 +25,7 @@ from ui.live.context import (
     remember_participant,
     resolve,
 )
+from ui.live.device_check import DeviceCheck
 from ui.services import Services
 
 
@@ -78,6 +79,7 @@ class Lobby:
         self.storage = browser_storage()
         self._shown: object = None  # what the main column shows, to redraw only when it changes
         self.area = ui.element("div").classes("grid gap-4")
+        self.devices = ui.element("div").classes("grid")  # the device check, kept from joining to waiting
         page_events(found.live).subscribe(self.on_event)
         if person is not None and not person.removed:
             follow_presence(found.live, person.id)
@@ -96,6 +98,7 @@ class Lobby:
         if shown == self._shown:
             return
         self._shown = shown
+        self.show_device_check(shown in ("join", "waiting"))
         self.area.clear()
         state = self.found.live.state
         with self.area:
@@ -181,8 +184,20 @@ class Lobby:
 
                 ui.button(_("Save my answer"), on_click=save).props("outline").classes("self-start")
 
+    def show_device_check(self, wanted: bool) -> None:
+        """Add the device check, or remove it: the browser then lets go of the camera and microphone."""
+        if wanted == bool(self.devices.default_slot.children):
+            return
+        self.devices.clear()
+        if wanted:
+            with self.devices, ui.card().classes("atelier-card p-6 gap-3"):
+                heading(_("Camera and microphone"), 2)
+                paragraph(_("Check them before the workshop: only you see and hear yourself here."), muted=True)
+                DeviceCheck()
+
     def on_event(self, event: LiveEvent) -> None:
         if isinstance(event, RunReset):
+            self.show_device_check(False)
             self.area.clear()
             with self.area:
                 heading(_("This rehearsal was reset"), 2)
