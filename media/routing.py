@@ -1,8 +1,9 @@
 """Who sees and hears whom, from where everyone is: pure rules, no connection involved.
 
-On the plenary stage everyone sees the moderators and whoever has the floor, and hears those of
-them whose microphone is allowed; in a breakout room everyone sees and hears everyone else in the
-room, smaller. What a publisher is asked to send follows from it: stage size if anyone sees them on
+On the plenary stage everyone sees the moderators and whoever has the floor, and hears them and
+the participants whose microphone the moderators let open; in a breakout room everyone sees and
+hears everyone else in the room, smaller. A shared screen is shown large to everyone where its
+sharer is. What a publisher is asked to send follows from it: stage size if anyone sees them on
 the stage, thumbnail size if only in a room, nothing while nobody looks.
 """
 
@@ -13,6 +14,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 Someone = Hashable  # a participant or a staff member, as the caller names them
+
+
+def screen_of(who: Someone) -> Someone:
+    """The source of the screen someone shares: published apart from their camera."""
+    return ("screen", who)
+
+
+def is_screen(source: Someone) -> bool:
+    return isinstance(source, tuple) and len(source) == 2 and source[0] == "screen"
 
 
 class Profile(StrEnum):
@@ -31,9 +41,11 @@ class Gathering:
     rooms: Mapping[Someone, Hashable | None]  # each person's breakout room; None: the plenary
     moderators: frozenset[Someone] = frozenset()
     floor: Someone | None = None  # the participant given the floor on the plenary stage
-    may_speak: frozenset[Someone] = frozenset()  # participants allowed to unmute in the plenary
+    may_speak: frozenset[Someone] = frozenset()  # heard by the whole plenary without being on the stage
+    muted: frozenset[Someone] = frozenset()  # heard by nobody, wherever they are
     cameras_off: frozenset[Someone] = frozenset()
-    audio_only: frozenset[Someone] = frozenset()  # who chose audio only for a weak connection
+    audio_only: frozenset[Someone] = frozenset()  # who chose audio only for a weak connection: no video either way
+    screens: Mapping[Someone, Someone] = field(default_factory=dict)  # who shares a screen -> that screen's source
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,7 @@ class View:
     videos: tuple[Someone, ...] = ()
     sounds: tuple[Someone, ...] = ()
     large: bool = True  # the plenary stage; False: a breakout room's thumbnails
+    screen: Someone | None = None  # a shared screen, shown above the videos
 
 
 @dataclass(frozen=True)
@@ -56,26 +69,33 @@ def route(gathering: Gathering) -> Routing:
     on_stage = [m for m in sorted(gathering.moderators, key=str) if rooms.get(m) is None]
     if gathering.floor is not None and rooms.get(gathering.floor) is None and gathering.floor not in on_stage:
         on_stage.append(gathering.floor)
-    heard_on_stage = [p for p in on_stage
-                      if p in gathering.moderators or p == gathering.floor or p in gathering.may_speak]
-    views: dict[Someone, View] = {}
+    open_microphones = [p for p in sorted(gathering.may_speak, key=str) if p in rooms and rooms[p] is None]
+    heard_on_stage = [p for p in dict.fromkeys(on_stage + open_microphones) if p not in gathering.muted]
+    hidden = gathering.cameras_off | gathering.audio_only
     by_room: dict[Hashable, list[Someone]] = {}
     for person, room in sorted(rooms.items(), key=lambda item: str(item[0])):
         if room is not None:
             by_room.setdefault(room, []).append(person)
+    screens_by_place = {rooms[sharer]: screen for sharer, screen in gathering.screens.items() if sharer in rooms}
+    views: dict[Someone, View] = {}
     for person, room in rooms.items():
-        if room is None:
-            videos = [p for p in on_stage if p != person and p not in gathering.cameras_off]
-            sounds = [p for p in heard_on_stage if p != person]
-            views[person] = View(tuple(videos), tuple(sounds), large=True)
-        else:
-            others = [p for p in by_room[room] if p != person]
-            views[person] = View(tuple(p for p in others if p not in gathering.cameras_off), tuple(others),
-                                 large=False)
+        seen, heard = (on_stage, heard_on_stage) if room is None else (by_room[room], [
+            p for p in by_room[room] if p not in gathering.muted])
+        screen = screens_by_place.get(room)
+        if person in gathering.audio_only:
+            seen, screen = [], None
+        if gathering.screens.get(person) == screen:
+            screen = None  # one's own screen is not sent back
+        views[person] = View(tuple(p for p in seen if p != person and p not in hidden),
+                             tuple(p for p in heard if p != person), large=room is None, screen=screen)
     seen_large = {p for view in views.values() if view.large for p in view.videos}
     seen_small = {p for view in views.values() if not view.large for p in view.videos}
     heard = {p for view in views.values() for p in view.sounds}
-    return Routing(views, {person: _profile(person, seen_large, seen_small, heard, gathering) for person in rooms})
+    profiles = {person: _profile(person, seen_large, seen_small, heard, gathering) for person in rooms}
+    screens_seen = {view.screen for view in views.values()}
+    profiles.update({screen: Profile.STAGE if screen in screens_seen else Profile.PAUSED
+                     for screen in gathering.screens.values()})
+    return Routing(views, profiles)
 
 
 def _profile(person: Someone, seen_large: set[Someone], seen_small: set[Someone], heard: set[Someone],

@@ -10,11 +10,11 @@ from aiortc import RTCSessionDescription
 from media.forwarding import PublishedTrack
 from media.frames import Kind
 from media.peers import PublishPeer, SubscribePeer
-from media.routing import Profile, Routing, Someone, View
+from media.routing import Profile, Routing, Someone, View, is_screen
 
 log = logging.getLogger(__name__)
 
-VIDEO_SLOTS = 6  # videos a page can show at once: the stage, or a breakout room of up to 7
+VIDEO_SLOTS = 8  # videos a page can show at once: the stage, or a breakout room of up to 8 with a shared screen
 AUDIO_SLOTS = 6
 
 
@@ -31,6 +31,8 @@ class MediaService:
         self._listeners: list[Callable[[], None]] = []
         self._speaking: set[Someone] = set()
         self._cameras_off: set[Someone] = set()
+        self._muted: set[Someone] = set()
+        self._audio_only: set[Someone] = set()
         self._publishing_pages: dict[Someone, Hashable] = {}
 
     async def publish(self, who: Someone, offer: RTCSessionDescription, page: Hashable = None) -> RTCSessionDescription:
@@ -90,6 +92,33 @@ class MediaService:
             self._cameras_off.add(who)
 
     @property
+    def muted(self) -> frozenset[Someone]:
+        """Who closed their microphone here (staff: participants' microphones are in the live state)."""
+        return frozenset(self._muted)
+
+    def set_microphone(self, who: Someone, *, on: bool) -> None:
+        if on:
+            self._muted.discard(who)
+        else:
+            self._muted.add(who)
+
+    @property
+    def audio_only(self) -> frozenset[Someone]:
+        """Who asked for sound alone, to spare a weak connection: they neither send nor receive video."""
+        return frozenset(self._audio_only)
+
+    def set_audio_only(self, who: Someone, *, on: bool) -> None:
+        if on:
+            self._audio_only.add(who)
+        else:
+            self._audio_only.discard(who)
+
+    @property
+    def screens(self) -> dict[Someone, Someone]:
+        """Who shares a screen now, and that screen's source."""
+        return {source[1]: source for source in self._publishers if is_screen(source)}
+
+    @property
     def speaking(self) -> frozenset[Someone]:
         """The publishers whose microphone carries speech right now."""
         return frozenset(self._speaking)
@@ -125,8 +154,8 @@ class MediaService:
         self._publishing_pages.pop(who, None)
         peer = self._publishers.pop(who, None)
         if peer is not None:
-            self._speaking.discard(who)
-            self._cameras_off.discard(who)
+            for remembered in (self._speaking, self._cameras_off, self._muted, self._audio_only):
+                remembered.discard(who)
             await peer.close()
             self._apply()
 
@@ -140,12 +169,12 @@ class MediaService:
         peer = self._publishers.get(who)
         return peer.track(kind) if peer is not None else None
 
-
     def _apply(self) -> None:
         views = {who: view for routing in self._routings.values() for who, view in routing.views.items()}
         for who, peer in self._pages.values():
             view = views.get(who, View(videos=(), sounds=()))
-            videos = [self._track(p, "video") for p in view.videos]
+            seen = (view.screen, *view.videos) if view.screen is not None else view.videos
+            videos = [self._track(p, "video") for p in seen]
             sounds = [self._track(p, "audio") for p in view.sounds]
             for slots, shown in ((peer.video, videos), (peer.audio, sounds)):
                 sources = [source for source in shown if source is not None]

@@ -21,7 +21,13 @@ def test_participants_without_the_floor_are_heard_only_when_allowed() -> None:
     assert route(gathering).views["amina"].sounds == ("karim",)
     allowed = Gathering(rooms=gathering.rooms, moderators=gathering.moderators, floor="bruno",
                         may_speak=frozenset({"amina"}))
-    assert route(allowed).views["karim"].sounds == ("bruno",)  # amina may unmute but is not on the stage
+    routing = route(allowed)
+    assert routing.views["karim"] == View(videos=("bruno",), sounds=("bruno", "amina"), large=True)  # heard, not seen
+    assert routing.profiles["amina"] == Profile.AUDIO_ONLY
+    muted = route(Gathering(rooms=gathering.rooms, moderators=gathering.moderators, floor="bruno",
+                            may_speak=frozenset({"amina"}), muted=frozenset({"amina", "bruno"})))
+    assert muted.views["karim"] == View(videos=("bruno",), sounds=(), large=True)
+    assert muted.profiles["bruno"] == Profile.STAGE and muted.profiles["amina"] == Profile.PAUSED
 
 
 def test_a_breakout_room_sees_and_hears_everyone_in_it_and_nobody_else() -> None:
@@ -46,6 +52,21 @@ def test_cameras_off_and_audio_only_send_sound_alone() -> None:
     gathering = Gathering(rooms={"karim": None, "amina": None, "bruno": None}, moderators=frozenset({"karim"}),
                           floor="amina", cameras_off=frozenset({"amina"}), audio_only=frozenset({"karim"}))
     routing = route(gathering)
-    assert routing.views["bruno"] == View(videos=("karim",), sounds=("karim", "amina"), large=True)
+    assert routing.views["bruno"] == View(videos=(), sounds=("karim", "amina"), large=True)
+    assert routing.views["karim"] == View(videos=(), sounds=("amina",), large=True)  # receives no video either
     assert routing.profiles["amina"] == Profile.AUDIO_ONLY
     assert routing.profiles["karim"] == Profile.AUDIO_ONLY
+
+
+def test_a_shared_screen_is_shown_large_where_its_sharer_is() -> None:
+    gathering = Gathering(rooms={"karim": None, "amina": None, "david": None, "bruno": "nature", "chloe": "nature"},
+                          moderators=frozenset({"karim"}), screens={"karim": "karim-screen", "bruno": "bruno-screen"},
+                          audio_only=frozenset({"amina"}))
+    routing = route(gathering)
+    assert routing.views["karim"].screen is None  # one's own screen is not sent back
+    assert routing.views["amina"].screen is None  # audio only: no screen either
+    assert routing.views["david"].screen == "karim-screen" and routing.views["chloe"].screen == "bruno-screen"
+    assert routing.profiles["karim-screen"] == Profile.STAGE == routing.profiles["bruno-screen"]
+    alone = route(Gathering(rooms={"karim": None}, moderators=frozenset({"karim"}),
+                            screens={"karim": "karim-screen"}))
+    assert alone.profiles["karim-screen"] == Profile.PAUSED

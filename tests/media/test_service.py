@@ -10,7 +10,7 @@ import aioice.ice
 import pytest
 
 from media.routing import Gathering, route
-from media.service import MediaService
+from media.service import VIDEO_SLOTS, MediaService
 from tests.media.synthetic import Viewer, camera, until
 
 pytestmark = pytest.mark.skipif(not aioice.ice.get_host_addresses(use_ipv4=True, use_ipv6=True),
@@ -45,7 +45,7 @@ async def test_pages_see_the_stage_then_their_room_then_the_stage_again() -> Non
     switched = time.monotonic()
     media.route("run", route(rooms))
     await until(lambda: seen_since(viewers["amina"], switched + 0.1) == {170}, timeout=2.0)  # within two seconds
-    assert media.shown("page of chloe")[0] == [None] * 6  # alone in her room
+    assert media.shown("page of chloe")[0] == [None] * VIDEO_SLOTS  # alone in her room
 
     media.route("run", route(plenary))
     back = time.monotonic()
