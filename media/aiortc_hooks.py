@@ -35,14 +35,14 @@ class PacketSink(Protocol):
 
 
 class _NoDecoding:
-    """Stands in for a forwarding receiver's decoder queue: frames never reach it, the end-of-stream does."""
+    """Stands in for a forwarding receiver's decoder queue: frames never reach it.
 
-    def __init__(self, on_end: Callable[[], None]) -> None:
-        self._on_end = on_end
+    Its end-of-stream is ignored: aiortc sends one on an RTCP BYE, which Chrome emits when a sender is
+    paused (`setParameters` with `active: false`), and the stream goes on when it is resumed.
+    """
 
     def put(self, item: Any) -> None:
-        if item is None:
-            self._on_end()
+        """Nothing to decode."""
 
 
 def _decoder_worker(loop: Any, input_queue: Any, output_queue: Any, decode_error: threading.Event) -> None:
@@ -58,13 +58,20 @@ def install() -> None:
 
 
 def adopt_receiver(receiver: RTCRtpReceiver, sink: PacketSink, on_end: Callable[[], None]) -> None:
-    """Send this receiver's packets to `sink` instead of decoding them.
+    """Send this receiver's packets to `sink` instead of decoding them; `on_end` runs if the connection is lost.
 
     Call after `setRemoteDescription` and before `setLocalDescription`: the receiver starts then.
     """
     install()
     receiver._RTCRtpReceiver__jitter_buffer = sink  # type: ignore[attr-defined]
-    receiver._RTCRtpReceiver__decoder_queue = _NoDecoding(on_end)  # type: ignore[attr-defined]
+    receiver._RTCRtpReceiver__decoder_queue = _NoDecoding()  # type: ignore[attr-defined]
+    stock_disconnect = receiver._handle_disconnect
+
+    def disconnected() -> None:
+        stock_disconnect()
+        on_end()
+
+    receiver._handle_disconnect = disconnected  # type: ignore[method-assign]
 
 
 def on_keyframe_request(sender: RTCRtpSender, callback: Callable[[], None]) -> None:

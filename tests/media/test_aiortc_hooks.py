@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from importlib.metadata import version
 
-from aiortc import RTCRtpReceiver, RTCRtpSender, rtcrtpreceiver
+from aiortc import RTCDtlsTransport, RTCRtpReceiver, RTCRtpSender, rtcrtpreceiver
 from aiortc.codecs.opus import OpusEncoder
 from aiortc.codecs.vpx import Vp8Encoder
 from aiortc.jitterbuffer import JitterBuffer
@@ -34,6 +34,11 @@ def test_the_receiver_hooks_are_where_forwarding_expects_them() -> None:
                      "if encoded_frame is not None and self.__decoder_thread:"):
         assert expected in handle, expected
     assert list(inspect.signature(JitterBuffer.add).parameters) == ["self", "packet"]
+    # a lost connection reaches each receiver through this method (an RTCP BYE does not: see _NoDecoding)
+    assert "receiver._handle_disconnect()" in inspect.getsource(RTCDtlsTransport)
+    assert "self.__stop_decoder()" in inspect.getsource(RTCRtpReceiver._handle_disconnect)
+    bye = inspect.getsource(RTCRtpReceiver._handle_rtcp_packet)
+    assert "RtcpByePacket" in bye and "self.__stop_decoder()" in bye
     assert inspect.iscoroutinefunction(RTCRtpReceiver._send_rtcp_pli)
     assert list(inspect.signature(RTCRtpReceiver._send_rtcp_pli).parameters) == ["self", "media_ssrc"]
 

@@ -13,6 +13,7 @@ import time
 
 import aioice.ice
 import pytest
+from aiortc.rtp import RtcpByePacket
 
 from media.peers import SubscribePeer
 from tests.media.synthetic import Viewer, publish, until
@@ -91,3 +92,23 @@ async def test_the_server_never_decodes_what_it_forwards() -> None:
     assert decoders == []  # the browser-side test peer does not receive: any decoder would be the server's
     await published.close()
     await camera.close()
+
+
+async def test_a_paused_sender_keeps_its_stream_and_a_lost_browser_ends_it() -> None:
+    camera, published = await publish(shade=150)
+    video = published.track("video")
+    assert video is not None
+    viewer, subscription = Viewer(), SubscribePeer(video_slots=1, audio_slots=0)
+    await viewer.join(subscription)
+    subscription.video[0].show(video)
+    await until(lambda: viewer.shades)
+    sender = camera.getSenders()[0]
+    await sender._send_rtcp([RtcpByePacket(sources=[sender._ssrc])])  # what Chrome sends when a sender pauses
+    said_bye = time.monotonic()
+    await until(lambda: recent_shades(viewer, said_bye + 0.3), timeout=3.0)
+    assert not video.ended
+    await camera.close()  # the browser goes away: its DTLS closes, the server's receivers see it
+    await until(lambda: video.ended, timeout=5.0)
+    await viewer.close()
+    await subscription.close()
+    await published.close()
