@@ -14,9 +14,20 @@ function refusal(error) {
   return error.name === "NotAllowedError" || error.name === "SecurityError";
 }
 
-function constraint(kind, deviceId, how) {
+function constraint(kind, deviceId) {
   const wanted = kind === "video" ? { width: { ideal: 640 }, height: { ideal: 360 } } : {};
-  return deviceId ? { ...wanted, deviceId: { [how]: deviceId } } : kind === "video" ? wanted : true;
+  return deviceId ? { ...wanted, deviceId } : kind === "video" ? wanted : true;
+}
+
+async function savedDevices(saved) {
+  // Chrome does not honour an "ideal" microphone: ask for the saved devices exactly when the browser lists
+  // them, for the default ones when it lists others, and "ideal" when it lists none yet (no permission given).
+  const listed = (await navigator.mediaDevices.enumerateDevices()).map((device) => device.deviceId);
+  const wanted = (id) => (!id ? null : listed.includes(id) ? { exact: id } : listed.some(Boolean) ? null : { ideal: id });
+  return {
+    video: constraint("video", wanted(saved.videoDeviceId)),
+    audio: constraint("audio", wanted(saved.audioDeviceId)),
+  };
 }
 
 export default {
@@ -104,7 +115,8 @@ export default {
     this.tracks = { video: null, audio: null };
     this.audio = null; // the AudioContext of the meter and the test sound
     this.speaker = null; // its MediaStreamAudioDestinationNode, played by the <audio> element
-    this.meter = null;
+    this.meter = null; // the meter's interval
+    this.listening = null; // the microphone's source node, feeding the meter's analyser
   },
   mounted() {
     if (!this.secure) this.problems = { access: this.labels.insecure };
@@ -147,11 +159,7 @@ export default {
         return;
       }
       this.phase = "asking";
-      const saved = this.remembered();
-      const wanted = {
-        video: constraint("video", saved.videoDeviceId, "ideal"),
-        audio: constraint("audio", saved.audioDeviceId, "ideal"),
-      };
+      const wanted = await savedDevices(this.remembered());
       try {
         this.adopt(await navigator.mediaDevices.getUserMedia(wanted));
       } catch (error) {
@@ -214,7 +222,7 @@ export default {
       const deviceId = kind === "video" ? this.videoId : this.audioId;
       this.tracks[kind]?.stop();
       try {
-        this.adopt(await navigator.mediaDevices.getUserMedia({ [kind]: constraint(kind, deviceId, "exact") }));
+        this.adopt(await navigator.mediaDevices.getUserMedia({ [kind]: constraint(kind, { exact: deviceId }) }));
         const { [kind]: _solved, ...others } = this.problems;
         this.problems = others;
       } catch (error) {
@@ -233,18 +241,21 @@ export default {
     startMeter() {
       // The level of the microphone, ten times a second: its loudest sample in decibels, from -60 dB to 0.
       clearInterval(this.meter);
+      this.listening?.disconnect();
+      this.level = 0;
       const track = this.tracks.audio;
       if (!track || track.readyState === "ended") return;
       const analyser = this.audio.createAnalyser();
       analyser.fftSize = 1024;
-      this.audio.createMediaStreamSource(new MediaStream([track])).connect(analyser);
+      this.listening = this.audio.createMediaStreamSource(new MediaStream([track]));
+      this.listening.connect(analyser);
       const samples = new Float32Array(analyser.fftSize);
       this.meter = setInterval(() => {
         analyser.getFloatTimeDomainData(samples);
         let peak = 0;
         for (const sample of samples) peak = Math.max(peak, Math.abs(sample));
         const heard = peak > 0 ? Math.round(((20 * Math.log10(peak) + 60) * 100) / 60) : 0;
-        this.level = Math.max(Math.min(100, Math.max(0, heard)), Math.round(this.level * 0.7)); // falls back gently
+        this.level = Math.max(Math.min(100, Math.max(0, heard)), Math.floor(this.level * 0.7)); // falls back gently
       }, 100);
     },
     playTestSound() {
@@ -283,7 +294,7 @@ export default {
       if (this.$refs.video) this.$refs.video.srcObject = null;
       if (this.$refs.sound) this.$refs.sound.srcObject = null;
       this.audio?.close();
-      this.audio = this.speaker = null;
+      this.audio = this.speaker = this.listening = null;
       this.hasVideo = this.hasAudio = false;
       this.level = 0;
       this.phase = "idle";
