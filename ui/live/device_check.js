@@ -39,9 +39,12 @@ export default {
         <q-btn ref="start" unelevated no-caps color="primary" icon="videocam"
                :label="hasProblems ? labels.retry : labels.start" @click="restart" />
       </div>
-      <div v-show="phase === 'running'" class="device-check-running">
-        <video v-show="hasVideo" ref="video" class="device-check-video" autoplay muted playsinline
-               :aria-label="labels.selfView"></video>
+      <div v-show="phase === 'running'" class="device-check-running" :class="{ 'no-video': !hasVideo }">
+        <div class="device-check-view">
+          <video v-show="hasVideo" ref="video" class="device-check-video" autoplay muted playsinline
+                 :aria-label="labels.selfView"></video>
+          <q-btn outline no-caps color="primary" icon="videocam_off" :label="labels.stop" @click="close" />
+        </div>
         <div class="device-check-controls">
           <div v-if="hasVideo" class="device-check-field">
             <label :for="uid + '-camera'">{{ labels.camera }}</label>
@@ -73,10 +76,9 @@ export default {
             </select>
           </div>
           <div class="device-check-field">
-            <div class="flex gap-2 flex-wrap">
+            <div class="flex">
               <q-btn outline no-caps color="primary" icon="volume_up" :label="labels.testSound"
                      :aria-describedby="uid + '-sound-hint'" @click="playTestSound" />
-              <q-btn flat no-caps color="primary" :label="labels.stop" @click="close" />
             </div>
             <p :id="uid + '-sound-hint'" class="device-check-hint">{{ labels.soundHint }}</p>
           </div>
