@@ -23,7 +23,11 @@ async function savedDevices(saved) {
   // Chrome does not honour an "ideal" microphone: ask for the saved devices exactly when the browser lists
   // them, for the default ones when it lists others, and "ideal" when it lists none yet (no permission given).
   const listed = (await navigator.mediaDevices.enumerateDevices()).map((device) => device.deviceId);
-  const wanted = (id) => (!id ? null : listed.includes(id) ? { exact: id } : listed.some(Boolean) ? null : { ideal: id });
+  const wanted = (id) => {
+    if (!id) return null;
+    if (listed.includes(id)) return { exact: id };
+    return listed.some(Boolean) ? null : { ideal: id };
+  };
   return {
     video: constraint("video", wanted(saved.videoDeviceId)),
     audio: constraint("audio", wanted(saved.audioDeviceId)),
@@ -35,7 +39,7 @@ export default {
     <div class="device-check">
       <p v-for="(message, kind) in problems" :key="kind" role="alert" class="media-problem">{{ message }}</p>
       <p role="status">{{ phase === "asking" ? labels.asking : "" }}</p>
-      <div v-if="phase === 'running' ? hasProblems : secure" class="flex">
+      <div v-if="phase === 'running' ? hasProblems : securePage" class="flex">
         <q-btn ref="start" unelevated no-caps color="primary" icon="videocam"
                :label="hasProblems ? labels.retry : labels.start" @click="restart" />
       </div>
@@ -93,7 +97,7 @@ export default {
   data() {
     return {
       uid: `device-check-${++made}`,
-      secure: secure(),
+      securePage: secure(),
       phase: "idle", // idle, asking (the browser's permission prompt), running
       problems: {}, // by kind ("video", "audio") or "access" for the whole check
       hasVideo: false,
@@ -121,7 +125,7 @@ export default {
     this.listening = null; // the microphone's source node, feeding the meter's analyser
   },
   mounted() {
-    if (!this.secure) this.problems = { access: this.labels.insecure };
+    if (!this.securePage) this.problems = { access: this.labels.insecure };
     window.addEventListener("pagehide", this.close);
   },
   unmounted() {
@@ -186,7 +190,8 @@ export default {
       this.startMeter();
       await this.listDevices();
       navigator.mediaDevices.addEventListener("devicechange", this.listDevices);
-      this.$nextTick(() => this.$el.querySelector(".device-check-controls select, .device-check-controls button")?.focus());
+      // The button just clicked has gone: focus goes on to the first choice.
+      this.$nextTick(() => this.$el.querySelector(".device-check-controls :is(select, button)")?.focus());
     },
     refused() {
       this.stop();
@@ -197,15 +202,21 @@ export default {
         const kind = track.kind;
         this.tracks[kind]?.stop();
         this.tracks[kind] = track;
+        track.addEventListener("ended", () => this.lost(track)); // unplugged (stopping it here fires nothing)
         if (kind === "video") {
           this.hasVideo = true;
           this.videoId = track.getSettings().deviceId || "";
-          this.$refs.video.srcObject = new MediaStream([track]);
+          if (this.$refs.video) this.$refs.video.srcObject = new MediaStream([track]); // none once unmounted
         } else {
           this.hasAudio = true;
           this.audioId = track.getSettings().deviceId || "";
         }
       }
+    },
+    lost(track) {
+      if (this.tracks[track.kind] !== track) return;
+      const missing = track.kind === "video" ? this.labels.cameraMissing : this.labels.microphoneMissing;
+      this.problems = { ...this.problems, [track.kind]: missing };
     },
     async listDevices() {
       const devices = await navigator.mediaDevices.enumerateDevices();
