@@ -10,16 +10,21 @@ the server runs twice, side by side in the same run:
   subscriber's sender, which encodes them again (what aiortc offers for one-to-many);
 - atelier: `media.peers`, the encoded frames forwarded as they came.
 
-Server CPU is read from /proc/<pid>/stat over the measured seconds. Usage:
+Server CPU is the time the server's threads ran (/proc/<pid>/task/*/schedstat, in nanoseconds) over
+the measured seconds. The server runs on asyncio's own event loop by default, as the figures in
+docs/benchmarks.md were first measured; Atelier itself runs under uvicorn, which picks uvloop when it
+is installed (it is, with NiceGUI): `--loop uvloop` measures that. Usage:
 
     .venv/bin/python benchmarks/media_forwarding.py                  # K = 1, 2, 4, 8, 16
     .venv/bin/python benchmarks/media_forwarding.py --subscribers 1 8 --seconds 5
+    .venv/bin/python benchmarks/media_forwarding.py --modes atelier --loop uvloop
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -45,7 +50,6 @@ from media.assembler import FrameAssembler  # noqa: E402
 from media.peers import PublishPeer, SubscribePeer, server_configuration  # noqa: E402
 
 WIDTH, HEIGHT, FPS, BITRATE = 640, 360, 15, 400_000
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 # ------------------------------------------------------------------ the video sent
@@ -84,7 +88,7 @@ def make_video(path: Path, seconds: int) -> None:
 
 # ------------------------------------------------------------------ the server process
 
-def serve(mode: str, port: int) -> None:
+def serve(mode: str, port: int, loop: str = "asyncio") -> None:
     """Answer a publisher and K subscribers over HTTP, forwarding (atelier) or relaying (stock)."""
 
     async def main() -> None:
@@ -139,7 +143,12 @@ def serve(mode: str, port: int) -> None:
         await web.TCPSite(runner, "127.0.0.1", port).start()
         await asyncio.Event().wait()
 
-    asyncio.run(main())
+    if loop == "uvloop":
+        import uvloop
+
+        uvloop.run(main())
+    else:
+        asyncio.run(main())
 
 
 # ------------------------------------------------------------------ the publisher process
@@ -194,8 +203,15 @@ class CountingSubscriber:
 
 
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime and stime, all threads
+    """CPU time of all the process's threads, in ns (schedstat), not in 10 ms ticks (/proc/<pid>/stat).
+
+    At a few per cent of a core, ten seconds are a few dozen ticks: a tick more or less was 2-5 % of the result.
+    """
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):  # a thread that ended meanwhile
+            total += int((task / "schedstat").read_text().split()[0])
+    return total / 1e9
 
 
 def free_port() -> int:
@@ -204,11 +220,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-async def measure(mode: str, count: int, video: Path, warm_up: float, seconds: float) -> dict[str, float]:
+async def measure(mode: str, count: int, video: Path, warm_up: float, seconds: float,
+                  loop: str = "asyncio") -> dict[str, float]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     me = [sys.executable, __file__]
-    server = subprocess.Popen([*me, "--serve", mode, "--port", str(port)])
+    server = subprocess.Popen([*me, "--serve", mode, "--port", str(port), "--loop", loop])
     publisher = None
     subscribers = [CountingSubscriber() for _ in range(count)]
     try:
@@ -245,27 +262,31 @@ async def measure(mode: str, count: int, video: Path, warm_up: float, seconds: f
 async def run(options: argparse.Namespace, video: Path) -> list[dict[str, object]]:
     rows = []
     for count in options.subscribers:
-        for mode in ("stock", "atelier"):
+        for mode in options.modes:
             print(f"[{time.strftime('%H:%M:%S')}] {mode}, {count} subscriber(s)", file=sys.stderr, flush=True)
             rows.append({"mode": mode, "subscribers": count,
-                         **await measure(mode, count, video, options.warm_up, options.seconds)})
+                         **await measure(mode, count, video, options.warm_up, options.seconds, options.loop)})
     return rows
 
 
-def report(rows: list[dict[str, object]]) -> None:
+def report(rows: list[dict[str, object]], loop: str = "asyncio") -> None:
     print(f"\nOne publisher (VP8 {WIDTH}x{HEIGHT} at {FPS} fps, ~{BITRATE // 1000} kbit/s) to K subscribers; "
-          f"{os.cpu_count()} cores, server, publisher and subscribers in three processes\n")
+          f"{os.cpu_count()} cores, server ({loop} event loop), publisher and subscribers in three processes\n")
     print(f"{'K':>3} {'stock CPU':>10} {'atelier CPU':>12} {'ratio':>7} {'atelier pkt/s':>14} "
-          f"{'pkt/s per core':>15} {'fps/sub stock':>14} {'fps/sub atelier':>16}")
+          f"{'pkt/s per core':>15} {'µs per pkt':>11} {'fps/sub stock':>14} {'fps/sub atelier':>16}")
     by_key = {(row["mode"], row["subscribers"]): row for row in rows}
+    missing = {"cpu_share": float("nan"), "frames_per_subscriber_per_s": float("nan")}
     for count in sorted({row["subscribers"] for row in rows}):
-        stock, atelier = by_key[("stock", count)], by_key[("atelier", count)]
-        print(f"{count:>3} {stock['cpu_share']:>9.0%} {atelier['cpu_share']:>12.0%} "
+        stock, atelier = by_key.get(("stock", count), missing), by_key.get(("atelier", count))
+        if atelier is None:
+            print(f"{count:>3} {stock['cpu_share']:>9.1%}")
+            continue
+        print(f"{count:>3} {stock['cpu_share']:>9.1%} {atelier['cpu_share']:>11.1%} "
               f"{atelier['cpu_share'] / stock['cpu_share']:>7.2f} {atelier['packets_per_s']:>14.0f} "
-              f"{atelier['packets_per_cpu_s']:>15.0f} {stock['frames_per_subscriber_per_s']:>14.1f} "
-              f"{atelier['frames_per_subscriber_per_s']:>16.1f}")
+              f"{atelier['packets_per_cpu_s']:>15.0f} {1e6 / atelier['packets_per_cpu_s']:>11.0f} "
+              f"{stock['frames_per_subscriber_per_s']:>14.1f} {atelier['frames_per_subscriber_per_s']:>16.1f}")
     print("\n(CPU: share of one core used by the server; ratio: atelier / stock; pkt/s per core: RTP packets "
-          "received by the subscribers per second of server CPU)")
+          "received by the subscribers per second of server CPU; µs per pkt: its inverse)")
 
 
 def main() -> int:
@@ -274,13 +295,17 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per case (default 10)")
     parser.add_argument("--warm-up", type=float, default=4.0, help="seconds before measuring (default 4)")
     parser.add_argument("--json", type=Path, help="also write the raw figures to this file")
+    parser.add_argument("--modes", nargs="+", choices=["stock", "atelier"], default=["stock", "atelier"],
+                        help="servers to measure (default both)")
+    parser.add_argument("--loop", choices=["asyncio", "uvloop"], default="asyncio",
+                        help="the server's event loop (default asyncio; Atelier under uvicorn runs on uvloop)")
     parser.add_argument("--serve", choices=["stock", "atelier"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--publish", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.serve:
-        serve(options.serve, options.port)
+        serve(options.serve, options.port, options.loop)
         return 0
     if options.publish:
         publish(options.publish, options.url)
@@ -291,7 +316,7 @@ def main() -> int:
         print(f"encoding {video} once", file=sys.stderr)
         make_video(video, longest)
     rows = asyncio.run(run(options, video))
-    report(rows)
+    report(rows, options.loop)
     if options.json:
         options.json.write_text(json.dumps(rows, indent=2))
     return 0
