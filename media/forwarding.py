@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-import av
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
+from media.aiortc_hooks import ForwardedPacket
 from media.frames import EncodedFrame, Kind, to_packet
 
 SLOT_CAPACITY = {"audio": 50, "video": 30}  # frames a subscriber may lag (about one second) before skipping ahead
@@ -37,7 +37,7 @@ class PublishedTrack:
 class SlotTrack(MediaStreamTrack):
     """One of a subscriber's outgoing tracks. What it shows changes without renegotiating.
 
-    aiortc's sender calls `recv`: it gets encoded packets (`av.Packet`), which it only packetises.
+    aiortc's sender calls `recv`: it gets encoded packets (`ForwardedPacket`), which it only packetises.
     Timestamps stay continuous across switches, and after a switch or a lag the slot waits for a
     keyframe, since the subscriber cannot decode a picture whose predecessors it never got.
     """
@@ -81,7 +81,7 @@ class SlotTrack(MediaStreamTrack):
             self._offset = self._last_pts + FRAME_STEP[self.kind] - frame.timestamp
         self._frames.put_nowait(frame)
 
-    async def recv(self) -> av.Packet:
+    async def recv(self) -> ForwardedPacket:
         if self.readyState != "live":
             raise MediaStreamError
         frame = await self._frames.get()

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
-import av
+from media.aiortc_hooks import ForwardedPacket
 
 Kind = Literal["audio", "video"]
 
 CLOCK_RATES: dict[Kind, int] = {"audio": 48_000, "video": 90_000}  # Opus and VP8 RTP clocks
+TIME_BASES: dict[Kind, Fraction] = {kind: Fraction(1, rate) for kind, rate in CLOCK_RATES.items()}  # made once
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +35,6 @@ def is_vp8_keyframe(frame_data: bytes) -> bool:
     return bool(frame_data) and frame_data[0] & 0x01 == 0
 
 
-def to_packet(frame: EncodedFrame, pts: int) -> av.Packet:
+def to_packet(frame: EncodedFrame, pts: int) -> ForwardedPacket:
     """What aiortc's sender only packetises (a decoded frame would be encoded again)."""
-    packet = av.Packet(frame.data)
-    packet.pts = pts
-    packet.time_base = Fraction(1, CLOCK_RATES[frame.kind])
-    return packet
+    return ForwardedPacket(frame.data, pts, TIME_BASES[frame.kind])
