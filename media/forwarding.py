@@ -72,9 +72,11 @@ class SlotTrack(MediaStreamTrack):
         self._waiting_for_keyframe = False
         if self._frames.full():  # this subscriber lags: skip ahead rather than let its picture decay
             self._skip_to_keyframe()
-            if self.source is not None and self.kind == "video":
-                self.source.ask_keyframe()
-            if self._waiting_for_keyframe:
+            if frame.keyframe:  # the very frame to start again from
+                self._waiting_for_keyframe = False
+            elif self._waiting_for_keyframe:
+                if self.source is not None:
+                    self.source.ask_keyframe()
                 self.skipped += 1
                 return
         if self._offset is None:
