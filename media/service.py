@@ -60,6 +60,13 @@ class MediaService:
         if page in self._pages:
             await self._pages[page][1].accept(answer)
 
+    def view(self, who: Someone) -> View:
+        """What this person is shown now (nothing while they are in no gathering)."""
+        for routing in self._routings.values():
+            if who in routing.views:
+                return routing.views[who]
+        return View()
+
     def profile(self, who: Someone) -> Profile:
         """What this person's browser should send now (nothing while nobody sees or hears them)."""
         for routing in self._routings.values():
@@ -172,7 +179,7 @@ class MediaService:
     def _apply(self) -> None:
         views = {who: view for routing in self._routings.values() for who, view in routing.views.items()}
         for who, peer in self._pages.values():
-            view = views.get(who, View(videos=(), sounds=()))
+            view = views.get(who, View())
             seen = (view.screen, *view.videos) if view.screen is not None else view.videos
             videos = [self._track(p, "video") for p in seen]
             sounds = [self._track(p, "audio") for p in view.sounds]

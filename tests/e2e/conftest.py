@@ -8,14 +8,17 @@ tests that edit something create their own draft.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import time
 import urllib.request
+import wave
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,12 +159,30 @@ def playwright() -> Iterator[Playwright]:
         yield running
 
 
+def write_speech_like_sound(path: Path, *, rate: int = 48_000) -> Path:
+    """A microphone's worth of "speech": 1.2 s of a loud tone, then 0.8 s of silence, which Chromium loops.
+
+    Chromium's default fake microphone only beeps for a few milliseconds each second: too short to
+    count as someone speaking.
+    """
+    tone = [int(8_000 * math.sin(2 * math.pi * 220 * n / rate)) for n in range(int(1.2 * rate))]
+    samples = tone + [0] * int(0.8 * rate)
+    with wave.open(str(path), "wb") as sound:
+        sound.setnchannels(1)
+        sound.setsampwidth(2)
+        sound.setframerate(rate)
+        sound.writeframes(struct.pack(f"<{len(samples)}h", *samples))
+    return path
+
+
 @pytest.fixture(scope="package")
-def browser(playwright: Playwright) -> Iterator[Browser]:
+def browser(playwright: Playwright, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     chromium = shutil.which("chromium")
     if chromium is None:
         pytest.fail("Debian's chromium is not installed: `make test` installs it")
-    launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+    speech = write_speech_like_sound(tmp_path_factory.mktemp("sound") / "speech.wav")
+    launched = playwright.chromium.launch(executable_path=chromium,
+                                          args=[*CHROMIUM_ARGS, f"--use-file-for-fake-audio-capture={speech}"])
     yield launched
     launched.close()
 

@@ -579,6 +579,28 @@ def sees_video_of(page: Page, name: str) -> None:
                lambda: f"{name}'s video: {frames_decoded(page) - before} frames decoded in 10 s")
 
 
+def sent_video(page: Page) -> dict[str, int]:
+    return page.evaluate("window.atelierMedia.sentVideo()")
+
+
+def sends_video(page: Page, width: int) -> None:
+    """The page's camera is encoding pictures of this width (the profile the server asked for)."""
+    def sending() -> bool:
+        before = sent_video(page)["frames"]
+        page.wait_for_timeout(700)
+        now = sent_video(page)
+        return now["frames"] > before and now["width"] == width
+    eventually(sending, lambda: f"camera sends {sent_video(page)}, expected width {width}", timeout=15)
+
+
+def sends_no_video(page: Page) -> None:
+    def paused() -> bool:
+        before = sent_video(page)["frames"]
+        page.wait_for_timeout(1000)
+        return sent_video(page)["frames"] == before
+    eventually(paused, "the camera still sends pictures nobody sees")
+
+
 def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people: Contexts) -> None:
     board = open_board(people)
     stage = board.context.new_page()  # the moderator's stage, beside the board
@@ -587,19 +609,31 @@ def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people
     amina, bruno = join(people, "Amina"), join(people, "Bruno")
     open_doors_and_start(board, [amina, bruno])
 
-    # Plenary: the participants see the moderator; nobody else's camera is on yet.
+    # Plenary: the participants see the moderator; nobody else's camera is on, their microphones are off.
     for page in (amina, bruno):
         sees_video_of(page, "Karim Benali")
+        expect(page.get_by_text("Votre micro est coupé en plénière : levez la main pour parler.")).to_be_visible()
     assert amina.locator("figure.tile.video").count() == 1
 
-    # Amina is given the floor: her camera goes on, and the moderator and Bruno see her.
+    # Amina is given the floor: her camera and microphone go live, and the moderator and Bruno see her.
     amina.get_by_role("button", name="Lever la main").click()
     board.get_by_role("tab", name=re.compile("^Parole")).click()
     hand_queue(board).get_by_role("listitem").filter(has_text="Amina").get_by_role(
         "button", name="Donner la parole").click()
     sees_video_of(stage, "Amina")
     sees_video_of(bruno, "Amina")
+    sends_video(amina, 640)
+    expect(amina.get_by_role("button", name="Couper mon micro")).to_be_visible()
+    # Chromium's fake microphone beeps: the audio levels its packets carry tell the server she speaks.
+    expect(bruno.locator(".speaking-now")).to_contain_text("Amina", timeout=15_000)
     keep_screenshot(bruno, "live-stage-video.png")
+
+    # The moderator mutes her; with the floor she may unmute herself.
+    board.get_by_role("button", name="Couper le micro de Amina").click()
+    expect(amina.get_by_role("button", name="Rallumer mon micro")).to_be_visible()
+    expect(board.get_by_text("Seul·es les modérateur·rices sont entendu·es.")).to_be_visible()
+    amina.get_by_role("button", name="Rallumer mon micro").click()
+    expect(board.get_by_role("button", name="Couper le micro de Amina")).to_be_visible()
 
     # Amina turns her camera off: the others see her name instead of a dark picture, until she turns it on.
     amina.get_by_role("button", name="Couper ma caméra").click()
@@ -609,7 +643,28 @@ def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people
     amina.get_by_role("button", name="Allumer ma caméra").click()
     sees_video_of(bruno, "Amina")
 
-    # A breakout room: Amina and Bruno see each other, and no longer the moderator.
+    # The floor taken back, her camera pauses (nobody sees her); given again, her picture comes back.
+    board.get_by_role("button", name="Reprendre la parole").click()
+    sends_no_video(amina)
+    expect(amina.get_by_text("Votre micro est coupé en plénière : levez la main pour parler.")).to_be_visible()
+    amina.get_by_role("button", name="Lever la main").click()
+    hand_queue(board).get_by_role("listitem").filter(has_text="Amina").get_by_role(
+        "button", name="Donner la parole").click()
+    sees_video_of(bruno, "Amina")
+
+    # The moderator shares a screen: everyone sees it, large, above the cameras.
+    stage.get_by_role("button", name="Partager mon écran").click()
+    sees_video_of(bruno, "Écran de Karim Benali")
+    stage.get_by_role("button", name="Arrêter de partager mon écran").click()
+    expect(bruno.locator("figure.tile.video.screen")).to_have_count(0)
+
+    # Bruno chooses sound only: he no longer receives the videos.
+    bruno.get_by_role("button", name="Son seulement (connexion faible)").click()
+    expect(bruno.locator("figure.tile.video")).to_have_count(0)
+    bruno.get_by_role("button", name="Son seulement (connexion faible)").click()
+    sees_video_of(bruno, "Amina")
+
+    # A breakout room: Amina and Bruno see each other at thumbnail size, and no longer the moderator.
     board.get_by_role("button", name="Reprendre la parole").click()
     choose_room(amina, MARKET_ROOM)
     choose_room(bruno, MARKET_ROOM)
@@ -619,6 +674,7 @@ def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people
     board.get_by_role("button", name="Ouvrir les salles").click()
     sees_video_of(amina, "Bruno")
     sees_video_of(bruno, "Amina")
+    sends_video(amina, 320)
     expect(amina.locator("figure.tile.video").filter(has_text="Karim Benali")).to_have_count(0)
     keep_screenshot(amina, "live-room-video.png")
     assert not people.page_errors, f"JavaScript errors: {people.page_errors}"

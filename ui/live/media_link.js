@@ -1,5 +1,17 @@
-// The page's camera and microphone, and the videos and sounds Atelier's server sends it:
-// one connection to publish (the browser offers), one to watch (the server offers).
+// The page's camera, microphone and screen, and the videos and sounds Atelier's server sends it:
+// one connection to publish the camera (the browser offers), one for a shared screen, one to watch
+// (the server offers). The server decides what each sends through the `profile` prop.
+
+// What the browser sends for each profile the server asks (see media/routing.py).
+const PROFILES = {
+  stage: { video: true, audio: true, scaleResolutionDownBy: 1, maxBitrate: 400000, maxFramerate: 15 },
+  thumbnail: { video: true, audio: true, scaleResolutionDownBy: 2, maxBitrate: 150000, maxFramerate: 10 },
+  audio_only: { video: false, audio: true },
+  paused: { video: false, audio: false },
+};
+const RETRY_DELAYS = [2, 4, 8, 15, 30]; // seconds between attempts after a lost connection
+const DISCONNECTED_GRACE = 5000; // "disconnected" often heals by itself: wait before starting anew
+
 function gathered(connection) {
   // aiortc does not take candidates one by one: send the description once they are all in it.
   return new Promise((resolve) => {
@@ -18,64 +30,179 @@ function described(connection) {
   return { sdp: connection.localDescription.sdp, type: connection.localDescription.type };
 }
 
+function chosenDevices() {
+  // What the person picked in the lobby's device check, if anything.
+  try {
+    return JSON.parse(localStorage.getItem("atelier.devices") || "{}");
+  } catch {
+    return {};
+  }
+}
+
 export default {
   template: `
     <div class="media-link grid gap-3">
-      <p v-if="problem" role="alert" class="media-problem">{{ problem }}</p>
-      <div class="grid gap-3 md:grid-cols-2">
-        <template v-for="(label, index) in videoLabels" :key="'v' + index">
-          <figure v-if="label" class="tile video m-0">
-            <video :ref="(el) => bind(el, index)" autoplay playsinline muted :aria-label="label"></video>
-            <figcaption>{{ label }}</figcaption>
+      <p v-if="problem" role="alert" class="media-problem">
+        {{ problem }}
+        <button v-if="retryAt" type="button" class="media-retry" @click="retryNow">{{ labels.retryNow }}</button>
+      </p>
+      <p v-if="speakingNow.length" class="speaking-now">
+        <span class="material-icons" aria-hidden="true">graphic_eq</span>
+        {{ labels.speaking }} {{ speakingNow.join(", ") }}
+      </p>
+      <div ref="videoArea" class="media-videos grid gap-3" :class="compact ? 'compact' : 'large'"
+           role="group" :aria-label="labels.videos">
+        <template v-for="(video, index) in videos" :key="'v' + index">
+          <figure v-if="video.label" class="tile video m-0" :class="{ screen: video.screen, speaking: video.speaking }">
+            <video :ref="(el) => bind(el, index)" autoplay playsinline muted :aria-label="video.label"></video>
+            <figcaption>{{ video.label }}</figcaption>
           </figure>
         </template>
       </div>
-      <div v-if="local" class="flex gap-2" role="group" :aria-label="labels.controls">
-        <button type="button" class="media-toggle" :aria-pressed="String(!micOn)" @click="toggleMicrophone">
-          {{ micOn ? labels.mute : labels.unmute }}
+      <div class="media-controls flex flex-wrap items-center gap-2" role="group" :aria-label="labels.controls">
+        <video v-if="local && cameraOn && sendsVideo" :ref="bindSelf" class="self-view" autoplay playsinline muted
+               :aria-label="labels.selfView"></video>
+        <button v-if="microphone !== 'locked'" type="button" class="media-toggle"
+                :aria-pressed="String(microphone !== 'on')" @click="toggleMicrophone">
+          <span class="material-icons" aria-hidden="true">{{ microphone === 'on' ? 'mic' : 'mic_off' }}</span>
+          {{ microphone === 'on' ? labels.mute : labels.unmute }}
         </button>
-        <button type="button" class="media-toggle" :aria-pressed="String(!cameraOn)" @click="toggleCamera">
+        <span v-else class="media-hint">
+          <span class="material-icons" aria-hidden="true">mic_off</span> {{ labels.locked }}
+        </span>
+        <button v-if="local && (sendsVideo || !cameraOn)" type="button" class="media-toggle"
+                :aria-pressed="String(!cameraOn)"
+                @click="toggleCamera">
+          <span class="material-icons" aria-hidden="true">{{ cameraOn ? 'videocam' : 'videocam_off' }}</span>
           {{ cameraOn ? labels.cameraOff : labels.cameraOn }}
+        </button>
+        <button type="button" class="media-toggle plain" :aria-pressed="String(audioOnly)" @click="toggleAudioOnly">
+          <span class="material-icons" aria-hidden="true">headphones</span> {{ labels.audioOnly }}
+        </button>
+        <button v-if="mayShareScreen && canShareScreen" type="button" class="media-toggle plain"
+                :aria-pressed="String(Boolean(screen))" @click="toggleScreen">
+          <span class="material-icons" aria-hidden="true">{{ screen ? 'stop_screen_share' : 'screen_share' }}</span>
+          {{ screen ? labels.stopScreen : labels.shareScreen }}
+        </button>
+        <button v-if="videos.some((video) => video.label)" type="button" class="media-toggle plain"
+                :aria-pressed="String(fullScreen)" @click="toggleFullScreen">
+          <span class="material-icons" aria-hidden="true">{{ fullScreen ? 'fullscreen_exit' : 'fullscreen' }}</span>
+          {{ fullScreen ? labels.leaveFullScreen : labels.fullScreen }}
         </button>
       </div>
       <audio v-for="index in audioCount" :key="'a' + index" :ref="(el) => (sounds[index - 1] = el)" autoplay></audio>
     </div>`,
   props: {
-    videoLabels: { type: Array, default: () => [] }, // who each video slot shows, "" for an empty slot
+    videos: { type: Array, default: () => [] }, // per video slot: {label, screen, speaking}; "" for an empty slot
+    compact: { type: Boolean, default: false }, // a breakout room: thumbnails rather than the stage
+    speakingNow: { type: Array, default: () => [] },
+    profile: { type: String, default: "paused" }, // what the server asks this browser to send
+    microphone: { type: String, default: "locked" }, // "on", "off" (may unmute) or "locked"
+    audioOnly: { type: Boolean, default: false },
+    mayShareScreen: { type: Boolean, default: false },
     audioCount: { type: Number, default: 0 },
     labels: { type: Object, default: () => ({}) },
     iceServers: { type: Array, default: () => [] },
   },
   data() {
-    return { problem: "", streams: [], sounds: [], local: null, micOn: true, cameraOn: true };
+    return {
+      problem: "", streams: [], sounds: [], local: null, cameraOn: true, screen: null, fullScreen: false,
+      retryAt: 0, failures: 0,
+    };
+  },
+  computed: {
+    sendsVideo() {
+      return PROFILES[this.profile]?.video && !this.audioOnly;
+    },
+    canShareScreen() {
+      return Boolean(navigator.mediaDevices && navigator.mediaDevices.getDisplayMedia);
+    },
+  },
+  watch: {
+    profile() {
+      this.applyProfile();
+    },
+    microphone() {
+      this.applyMicrophone();
+    },
+    mayShareScreen(allowed) {
+      if (!allowed) this.stopScreen(false); // the floor was taken back: the server stopped showing it already
+    },
   },
   mounted() {
-    window.atelierMedia = this; // for tests: getStats of both connections
+    window.atelierMedia = this; // for tests: getStats of the connections
+    this.onFullScreen = () => (this.fullScreen = document.fullscreenElement === this.$refs.videoArea);
+    document.addEventListener("fullscreenchange", this.onFullScreen);
     this.$emit("ready");
+    this.applyProfile();
   },
   unmounted() {
+    document.removeEventListener("fullscreenchange", this.onFullScreen);
+    clearTimeout(this.retryTimer);
+    this.stopScreen(false);
     for (const connection of [this.publisher, this.subscriber]) if (connection) connection.close();
     if (this.local) for (const track of this.local.getTracks()) track.stop();
   },
   methods: {
+    // ------------------------------------------------------------ publishing the camera and microphone
+    async applyProfile() {
+      // Only once someone sees or hears this person does the browser ask for the camera.
+      if (this.profile !== "paused" && !this.publisher) {
+        if (!this.starting) this.starting = this.startPublishing().finally(() => (this.starting = null));
+        await this.starting;
+      }
+      if (!this.publisher) return;
+      const shape = PROFILES[this.profile] || PROFILES.paused;
+      for (const sender of this.publisher.getSenders()) {
+        if (!sender.track) continue;
+        const parameters = sender.getParameters();
+        if (!parameters.encodings || !parameters.encodings.length) continue;
+        const encoding = parameters.encodings[0];
+        if (sender.track.kind === "video") {
+          encoding.active = shape.video;
+          if (shape.video) {
+            encoding.scaleResolutionDownBy = shape.scaleResolutionDownBy;
+            encoding.maxBitrate = shape.maxBitrate;
+            encoding.maxFramerate = shape.maxFramerate;
+          }
+        } else {
+          encoding.active = shape.audio;
+        }
+        await sender.setParameters(parameters).catch(() => {});
+      }
+    },
+    applyMicrophone() {
+      if (this.local) for (const track of this.local.getAudioTracks()) track.enabled = this.microphone === "on";
+    },
     async startPublishing() {
-      // Called by the server once someone sees or hears this person: only then does the browser ask for the camera.
-      if (this.publisher) return;
       if (!window.isSecureContext || !navigator.mediaDevices) {
         this.problem = this.labels.insecure;
         return;
       }
-      try {
-        this.local = await navigator.mediaDevices.getUserMedia({
-          video: { width: 640, height: 360, frameRate: 15 },
-          audio: true,
+      if (!this.local) {
+        const chosen = chosenDevices();
+        const exactly = (id) => (id ? { exact: id } : undefined); // Chrome ignores an "ideal" microphone
+        const asked = (devices) => ({
+          video: { width: 640, height: 360, frameRate: 15, deviceId: exactly(devices.videoDeviceId) },
+          audio: { deviceId: exactly(devices.audioDeviceId) },
         });
-      } catch (error) {
-        this.problem = { NotAllowedError: this.labels.refused, NotFoundError: this.labels.missing }[error.name]
-          || this.labels.failed;
-        return;
+        try {
+          this.local = await navigator.mediaDevices.getUserMedia(asked(chosen)).catch((error) => {
+            // A device chosen in the lobby may have been unplugged since: take the default ones.
+            if (error.name === "OverconstrainedError" || error.name === "NotFoundError") {
+              return navigator.mediaDevices.getUserMedia(asked({}));
+            }
+            throw error;
+          });
+        } catch (error) {
+          this.problem = { NotAllowedError: this.labels.refused, NotFoundError: this.labels.missing }[error.name]
+            || this.labels.failed;
+          return;
+        }
+        this.applyMicrophone();
       }
       const connection = (this.publisher = new RTCPeerConnection({ iceServers: this.iceServers }));
+      this.watchConnection(connection, () => this.republish());
       for (const track of this.local.getTracks()) connection.addTransceiver(track, { direction: "sendonly" });
       await connection.setLocalDescription(await connection.createOffer());
       await gathered(connection);
@@ -83,10 +210,66 @@ export default {
     },
     async published(answer) {
       await this.publisher.setRemoteDescription(answer);
+      await this.applyProfile();
     },
+    async republish() {
+      if (this.publisher) this.publisher.close();
+      this.publisher = null;
+      await this.applyProfile();
+    },
+    toggleMicrophone() {
+      this.$emit("microphone", { on: this.microphone !== "on" }); // the server decides, the prop follows
+    },
+    toggleCamera() {
+      this.cameraOn = !this.cameraOn;
+      for (const track of this.local.getVideoTracks()) track.enabled = this.cameraOn;
+      this.$emit("camera", { on: this.cameraOn }); // the others then see a name instead of a dark picture
+    },
+    toggleAudioOnly() {
+      this.$emit("audio_only", { on: !this.audioOnly });
+    },
+    bindSelf(element) {
+      if (element && element.srcObject !== this.local) element.srcObject = this.local;
+    },
+
+    // ------------------------------------------------------------ sharing a screen
+    async toggleScreen() {
+      if (this.screen) return this.stopScreen(true);
+      let stream;
+      try {
+        stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: 10 }, audio: false });
+      } catch (error) {
+        if (error.name !== "NotAllowedError") this.problem = this.labels.screenFailed; // a refusal is a choice
+        return;
+      }
+      const track = stream.getVideoTracks()[0];
+      track.contentHint = "detail";
+      track.addEventListener("ended", () => this.stopScreen(true)); // the browser's own "stop sharing" button
+      const connection = (this.screen = new RTCPeerConnection({ iceServers: this.iceServers }));
+      this.watchConnection(connection, () => this.stopScreen(true));
+      connection.addTransceiver(track, {
+        direction: "sendonly", sendEncodings: [{ maxBitrate: 1200000, maxFramerate: 10 }],
+      });
+      await connection.setLocalDescription(await connection.createOffer());
+      await gathered(connection);
+      this.$emit("screen_offer", described(connection));
+    },
+    async screenPublished(answer) {
+      if (this.screen) await this.screen.setRemoteDescription(answer);
+    },
+    stopScreen(tell) {
+      if (!this.screen) return;
+      for (const sender of this.screen.getSenders()) if (sender.track) sender.track.stop();
+      this.screen.close();
+      this.screen = null;
+      if (tell) this.$emit("screen_stopped");
+    },
+
+    // ------------------------------------------------------------ watching
     async watch(offer) {
       if (this.subscriber) this.subscriber.close();
       const connection = (this.subscriber = new RTCPeerConnection({ iceServers: this.iceServers }));
+      this.watchConnection(connection, () => this.$emit("ready")); // the server then offers anew
       connection.ontrack = (event) => this.attach(event.transceiver, event.track);
       await connection.setRemoteDescription(offer);
       await connection.setLocalDescription(await connection.createAnswer());
@@ -105,6 +288,8 @@ export default {
       const element = this.sounds[index];
       if (!element) return;
       element.srcObject = stream;
+      const output = chosenDevices().audioOutputId;
+      if (output && element.setSinkId) element.setSinkId(output).catch(() => {});
       element.play().catch(() => {}); // sound may wait for a click where the browser's autoplay policy says so
     },
     bind(element, index) {
@@ -112,23 +297,68 @@ export default {
       element.srcObject = this.streams[index];
       element.play().catch(() => {});
     },
-    toggleMicrophone() {
-      this.micOn = !this.micOn;
-      for (const track of this.local.getAudioTracks()) track.enabled = this.micOn;
+    toggleFullScreen() {
+      if (document.fullscreenElement) document.exitFullscreen();
+      else this.$refs.videoArea.requestFullscreen().catch(() => {});
     },
-    toggleCamera() {
-      this.cameraOn = !this.cameraOn;
-      for (const track of this.local.getVideoTracks()) track.enabled = this.cameraOn;
-      this.$emit("camera", { on: this.cameraOn }); // the others then see a name instead of a dark picture
+
+    // ------------------------------------------------------------ lost connections
+    watchConnection(connection, retry) {
+      // aiortc has no ICE restart: a lost connection is replaced by a new one, after a growing delay.
+      let grace = null;
+      connection.addEventListener("connectionstatechange", () => {
+        const state = connection.connectionState;
+        clearTimeout(grace);
+        if (state === "connected") {
+          this.failures = 0;
+          if (this.retryAt) this.problem = "";
+          this.retryAt = 0;
+        } else if (state === "failed") {
+          this.scheduleRetry(connection, retry);
+        } else if (state === "disconnected") {
+          grace = setTimeout(() => this.scheduleRetry(connection, retry), DISCONNECTED_GRACE);
+        }
+      });
     },
+    scheduleRetry(connection, retry) {
+      if (![this.publisher, this.subscriber, this.screen].includes(connection)) return; // replaced meanwhile
+      const seconds = RETRY_DELAYS[Math.min(this.failures, RETRY_DELAYS.length - 1)];
+      this.failures += 1;
+      this.retryAt = Date.now() + seconds * 1000;
+      this.problem = this.labels.lost.replace("{seconds}", String(seconds));
+      this.pendingRetry = retry;
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => this.retryNow(), seconds * 1000);
+    },
+    retryNow() {
+      clearTimeout(this.retryTimer);
+      const retry = this.pendingRetry;
+      this.pendingRetry = null;
+      if (retry) retry();
+    },
+
+    // ------------------------------------------------------------ for tests
     async framesDecoded() {
-      // For tests: video frames this page has decoded, from all it watches.
+      // Video frames this page has decoded, from all it watches.
       if (!this.subscriber) return 0;
       let frames = 0;
       (await this.subscriber.getStats()).forEach((report) => {
         if (report.type === "inbound-rtp" && report.kind === "video") frames += report.framesDecoded || 0;
       });
       return frames;
+    },
+    async sentVideo() {
+      // What this page's camera sends now: frames encoded and the picture's width.
+      if (!this.publisher) return { frames: 0, width: 0 };
+      let frames = 0;
+      let width = 0;
+      (await this.publisher.getStats()).forEach((report) => {
+        if (report.type === "outbound-rtp" && report.kind === "video") {
+          frames += report.framesEncoded || 0;
+          width = Math.max(width, report.frameWidth || 0);
+        }
+      });
+      return { frames, width };
     },
   },
 };

@@ -10,10 +10,12 @@ from aiortc import RTCSessionDescription
 from nicegui import background_tasks, context, ui
 from nicegui.events import GenericEventArguments
 
+from domain.errors import DomainError
 from domain.live.events import LiveEvent, PresenceChanged
 from domain.live.session import LiveSession
-from media.routing import Gathering, Profile, Someone, route
-from media.service import AUDIO_SLOTS, VIDEO_SLOTS, MediaService
+from media.routing import Gathering, Profile, Someone, is_screen, route, screen_of
+from media.service import AUDIO_SLOTS, MediaService
+from ui.components import translated
 from ui.i18n import _
 
 # Staff on the stage, by run: the room they visit (None: the plenary) and from which page (a reload opens another).
@@ -33,12 +35,27 @@ def staff(live: LiveSession, account_id: int) -> Someone:
 def reroute(live: LiveSession, media: MediaService) -> None:
     """Who sees and hears whom in this run, from where everyone is now."""
     state = live.state
-    rooms: dict[Someone, int | None] = {participant(live, p.id): state.room_of(p.id) for p in state.active_people()}
+    people = state.active_people()
+    rooms: dict[Someone, int | None] = {participant(live, p.id): state.room_of(p.id) for p in people}
     places = _staff_places.get(live, {})
     rooms.update({who: room for who, (room, _page) in places.items()})
     floor = participant(live, state.floor_holder) if state.floor_holder is not None else None
-    media.route(live.run.id, route(Gathering(rooms=rooms, moderators=frozenset(places), floor=floor,
-                                             cameras_off=media.cameras_off)))
+    plenary_voices = frozenset(participant(live, p.id) for p in people
+                               if state.room_of(p.id) is None and state.heard(p.id))
+    closed_microphones = frozenset(participant(live, p.id) for p in people if not state.heard(p.id))
+    media.route(live.run.id, route(Gathering(
+        rooms=rooms, moderators=frozenset(places), floor=floor, may_speak=plenary_voices,
+        muted=closed_microphones | media.muted, cameras_off=media.cameras_off, audio_only=media.audio_only,
+        screens={who: screen for who, screen in media.screens.items() if who in rooms})))
+
+
+def may_share_screen(live: LiveSession, who: Someone) -> bool:
+    """Moderators may always; a participant only with the floor in the plenary, if the moderators allow it."""
+    _run, kind, identifier = who  # type: ignore[misc]
+    if kind == "staff":
+        return True
+    state = live.state
+    return state.floor_may_share_screen and state.floor_holder == identifier and state.room_of(identifier) is None
 
 
 def follow(live: LiveSession, media: MediaService) -> None:
@@ -46,15 +63,29 @@ def follow(live: LiveSession, media: MediaService) -> None:
     if _following.get(live):
         return
     _following[live] = True
+
     def changed(event: LiveEvent) -> None:
-        if not isinstance(event, PresenceChanged):  # a connection coming or going moves nobody
-            reroute(live, media)
+        if isinstance(event, PresenceChanged):  # a connection coming or going moves nobody
+            return
+        for who in media.screens:
+            if who in _run_people(live) and not may_share_screen(live, who):  # the floor was taken back
+                background_tasks.create(_stop_screen(live, media, who), name="stop a screen")
+        reroute(live, media)
 
     live.events.subscribe(changed)
 
 
+def _run_people(live: LiveSession) -> set[Someone]:
+    return {participant(live, p.id) for p in live.state.active_people()} | set(_staff_places.get(live, {}))
+
+
+async def _stop_screen(live: LiveSession, media: MediaService, who: Someone) -> None:
+    await media.unpublish(screen_of(who))
+    reroute(live, media)
+
+
 class MediaLink(ui.element, component="media_link.js"):
-    """A live page's camera, microphone and the videos it shows, through Atelier's server only."""
+    """A live page's camera, microphone, screen and the videos it shows, through Atelier's server only."""
 
     def __init__(self, media: MediaService, live: LiveSession, who: Someone, names: Callable[[Someone], str], *,
                  staff_room: int | None = None, is_staff: bool = False,
@@ -63,39 +94,91 @@ class MediaLink(ui.element, component="media_link.js"):
         self._media = media
         self._live = live
         self._who = who
+        self._participant_id: int | None = None if is_staff else who[2]  # type: ignore[index]
         self._names = names
         self._page = context.client.id
-        self._publishing = False
         self._on_shown = on_shown
-        self._props.update(iceServers=media.browser_ice_servers, videoLabels=[""] * VIDEO_SLOTS,
-                           audioCount=AUDIO_SLOTS, labels={
-            "insecure": _("Camera and microphone need a secure page: open Atelier over HTTPS (or on localhost)."),
-            "refused": _("Your browser refused the camera or the microphone: allow them in the address bar, "
-                         "then reload the page."),
-            "missing": _("No camera or microphone was found: plug one in, then reload the page."),
-            "failed": _("The camera or the microphone could not start: close the other programs using it, "
-                        "then reload the page."),
-            "controls": _("My camera and microphone"),
-            "mute": _("Mute my microphone"), "unmute": _("Unmute my microphone"),
-            "cameraOff": _("Turn my camera off"), "cameraOn": _("Turn my camera on"),
-        })
+        self._shown: frozenset[Someone] = frozenset()
+        self._props.update(iceServers=media.browser_ice_servers, audioCount=AUDIO_SLOTS, videos=[], compact=False,
+                           speakingNow=[],
+                           profile=Profile.PAUSED.value, microphone="locked", audioOnly=False,
+                           mayShareScreen=False, labels=self._labels())
         if is_staff:
             _staff_places.setdefault(live, {})[who] = (staff_room, self._page)
         follow(live, media)
         reroute(live, media)
         self._stop_listening = media.on_change(self.refresh)
         self.on("publish_offer", self._publish)
+        self.on("screen_offer", self._publish_screen)
+        self.on("screen_stopped", self._screen_stopped)
         self.on("ready", self._watch)
         self.on("camera", self._camera)
+        self.on("microphone", self._microphone)
+        self.on("audio_only", self._audio_only)
         context.client.on_delete(self._gone)
+        self._follow_routing()
+
+    @staticmethod
+    def _labels() -> dict[str, str]:
+        return {
+            "insecure": _("Camera and microphone need a secure page: open Atelier over HTTPS (or on localhost)."),
+            "refused": _("Your browser refused the camera or the microphone: allow them in the address bar, "
+                         "then reload the page."),
+            "missing": _("No camera or microphone was found: plug one in, then reload the page."),
+            "failed": _("The camera or the microphone could not start: close the other programs using it, "
+                        "then reload the page."),
+            "lost": _("The sound and video connection was lost. Trying again in {seconds} s… If this goes on, "
+                      "check your internet connection, or ask the organisers whether your network lets "
+                      "video calls (UDP) through."),
+            "retryNow": _("Try again now"),
+            "controls": _("My camera and microphone"),
+            "mute": _("Mute my microphone"), "unmute": _("Unmute my microphone"),
+            "locked": _("Your microphone is off in the plenary: raise your hand to speak."),
+            "cameraOff": _("Turn my camera off"), "cameraOn": _("Turn my camera on"),
+            "audioOnly": _("Sound only (weak connection)"),
+            "shareScreen": _("Share my screen"), "stopScreen": _("Stop sharing my screen"),
+            "screenFailed": _("Your screen could not be shared: try again, or choose another window."),
+            "fullScreen": _("Full screen"), "leaveFullScreen": _("Leave full screen"),
+            "selfView": _("Your camera, as the others see it"),
+            "speaking": _("Speaking:"),
+            "videos": _("Cameras"),
+        }
 
     async def _publish(self, event: GenericEventArguments) -> None:
         answer = await self._media.publish(self._who, RTCSessionDescription(**event.args), self._page)
         self.run_method("published", {"sdp": answer.sdp, "type": answer.type})
 
+    async def _publish_screen(self, event: GenericEventArguments) -> None:
+        if not may_share_screen(self._live, self._who):
+            self.run_method("stopScreen", False)
+            return
+        answer = await self._media.publish(screen_of(self._who), RTCSessionDescription(**event.args), self._page)
+        reroute(self._live, self._media)
+        self.run_method("screenPublished", {"sdp": answer.sdp, "type": answer.type})
+
+    async def _screen_stopped(self, _: GenericEventArguments) -> None:
+        await self._media.unpublish(screen_of(self._who), self._page)
+        reroute(self._live, self._media)
+
     def _camera(self, event: GenericEventArguments) -> None:
         self._media.set_camera(self._who, on=bool(event.args["on"]))
         reroute(self._live, self._media)
+
+    def _audio_only(self, event: GenericEventArguments) -> None:
+        self._media.set_audio_only(self._who, on=bool(event.args["on"]))
+        reroute(self._live, self._media)
+
+    async def _microphone(self, event: GenericEventArguments) -> None:
+        on = bool(event.args["on"])
+        if self._participant_id is None:
+            self._media.set_microphone(self._who, on=on)
+            reroute(self._live, self._media)
+            return
+        try:
+            await self._live.set_microphone(self._participant_id, on=on)
+        except DomainError as error:
+            with self.client:
+                ui.notify(translated(error), type="warning")
 
     async def _watch(self, _: GenericEventArguments) -> None:
         offer = await self._media.watch(self._page, self._who)
@@ -108,16 +191,48 @@ class MediaLink(ui.element, component="media_link.js"):
         with self.client:
             self._follow_routing()
 
+    def _microphone_state(self) -> str:
+        """"on": heard; "off": closed, may be opened; "locked": closed, only the moderators can change that."""
+        if self._participant_id is None:
+            return "off" if self._who in self._media.muted else "on"
+        state = self._live.state
+        if state.heard(self._participant_id):
+            return "on"
+        return "off" if state.under_way and state.may_unmute(self._participant_id) else "locked"
+
     def _follow_routing(self) -> None:
-        if not self._publishing and self._media.profile(self._who) != Profile.PAUSED:
-            self._publishing = True  # someone sees or hears this person now: the browser starts its camera
-            self.run_method("startPublishing")
-        videos, _sounds = self._media.shown(self._page)
-        labels = [self._names(who) if who is not None else "" for who in videos] or [""] * VIDEO_SLOTS
-        if labels != self._props["videoLabels"]:
-            self._props["videoLabels"] = labels
+        media, who = self._media, self._who
+        videos, sounds = media.shown(self._page)
+        speaking = media.speaking
+        view = media.view(who)
+        self._set(
+            profile=media.profile(who).value,
+            microphone=self._microphone_state(),
+            audioOnly=who in media.audio_only,
+            mayShareScreen=may_share_screen(self._live, who),
+            compact=not view.large,
+            videos=[{"label": self._label(source), "screen": is_screen(source), "speaking": source in speaking}
+                    if source is not None else {"label": ""} for source in videos],
+            speakingNow=[self._names(source) for source in dict.fromkeys((*sounds, who))
+                         if source is not None and source in speaking],
+        )
+        shown = frozenset(source for source in videos if source is not None and not is_screen(source))
+        if shown != self._shown:
+            self._shown = shown
             if self._on_shown is not None:
-                self._on_shown(frozenset(who for who in videos if who is not None))
+                self._on_shown(shown)
+
+    def _label(self, source: Someone) -> str:
+        if is_screen(source):
+            return _("Screen of {name}", name=self._names(source[1]))  # type: ignore[index]
+        return self._names(source)
+
+    def _set(self, **props: Any) -> None:
+        """Send only what changed: a refresh runs on every page for each change of anyone's routing."""
+        changed = {name: value for name, value in props.items() if self._props.get(name) != value}
+        if changed:
+            self._props.update(changed)
+            self.update()
 
     def _gone(self) -> None:
         """The page is closed for good: stop following at once, then close its connections."""
@@ -129,5 +244,6 @@ class MediaLink(ui.element, component="media_link.js"):
 
     async def _close_connections(self) -> None:
         await self._media.leave(self._page)
+        await self._media.unpublish(screen_of(self._who), self._page)
         await self._media.unpublish(self._who, self._page)  # unless a reload of this page publishes now
         reroute(self._live, self._media)

@@ -144,6 +144,7 @@ class Board:
                     self.script = ui.element("div").classes("grid gap-3")
                 with ui.tab_panel("floor").classes("p-0 grid gap-3"):
                     self.floor = ui.element("div").classes("grid gap-3")
+                    self.microphones_card()
                     with ui.element("div").classes("grid gap-2"):
                         self.speaking_balance()
                 with ui.tab_panel("people").classes("p-0"), ui.element("div").classes("grid gap-3"):
@@ -157,6 +158,7 @@ class Board:
         self.draw_commands()
         self.draw_script()
         self.draw_floor()
+        self.draw_microphones()
         self.draw_balance()
         self.draw_people()
         self.draw_rooms()
@@ -174,6 +176,8 @@ class Board:
             self.draw_script()
         if aspects & {Aspect.HANDS, Aspect.FLOOR, Aspect.PHASE}:
             self.draw_floor()
+        if aspects & {Aspect.MICROPHONES, Aspect.FLOOR, Aspect.ROOMS, Aspect.PEOPLE, Aspect.PHASE}:
+            self.draw_microphones()
         if aspects & {Aspect.FLOOR, Aspect.PEOPLE}:
             self.draw_balance()
         if aspects & {Aspect.PEOPLE, Aspect.HANDS, Aspect.ROOMS, Aspect.ANSWERS, Aspect.FLOOR}:
@@ -428,6 +432,53 @@ class Board:
             if queue:
                 ui.button(_("Lower all hands"), on_click=lambda: self.act(self.live.lower_all_hands())).props(
                     "flat dense").classes("self-start")
+
+    def microphones_card(self) -> None:
+        """Who can be heard: built once, its switches and list then follow the run."""
+        with ui.card().classes("atelier-card p-4 gap-2"):
+            heading(_("Microphones and screens"), 2, looks_like=3)
+            self.unmuting_switch = ui.switch(_("Participants may unmute themselves in the plenary"),
+                                             value=self.live.state.unmuting_allowed)
+            self.unmuting_switch.on_value_change(
+                lambda event: self.act(self.live.allow_unmuting(bool(event.value))))
+            self.screen_switch = ui.switch(_("Whoever has the floor may share their screen"),
+                                           value=self.live.state.floor_may_share_screen)
+            self.screen_switch.on_value_change(
+                lambda event: self.act(self.live.allow_floor_screen_sharing(bool(event.value))))
+            with ui.row().classes("w-full items-center justify-between"):
+                Text(_("Open microphones"), "p").classes("font-semibold")
+                self.mute_everyone_button = ui.button(_("Mute everyone"), icon="mic_off",
+                                                      on_click=lambda: self.act(self.live.mute_everyone())).props(
+                    "outline dense")
+            self.no_open_microphone = paragraph(_("Only the moderators can be heard."), muted=True)
+            self.open_microphones = KeyedRows(ui.element("ul").classes("grid gap-2 list-none p-0 m-0"))
+
+    def draw_microphones(self) -> None:
+        state = self.live.state
+        self.unmuting_switch.value = state.unmuting_allowed
+        self.screen_switch.value = state.floor_may_share_screen
+        heard = sorted((p for p in state.active_people() if state.heard(p.id)), key=lambda p: p.name.lower())
+        self.no_open_microphone.set_visibility(not heard)
+        self.mute_everyone_button.set_visibility(bool(heard))
+        rows = []
+        for person in heard:
+            room_id = state.room_of(person.id)
+            where = self.room_name(room_id) if room_id is not None else _("plenary")
+            rows.append((person.id, (person.name, where), partial(self.microphone_row, person, where)))
+        self.open_microphones.show(rows)
+
+    def microphone_row(self, person: Person, where: str) -> ui.element:
+        with ui.element("li").classes("atelier-card p-2 flex items-center gap-3") as row:
+            ui.icon("mic").classes("text-positive").props('aria-hidden="true"')
+            with ui.column().classes("gap-0 grow min-w-0"):
+                Text(person.name, "span").classes("font-semibold")
+                Text(where, "span").classes("atelier-muted text-sm")
+            labelled(ui.button(_("Mute"), on_click=partial(self.mute, person.id)).props("flat dense"),
+                     _("Mute {name}", name=person.name))
+        return row
+
+    async def mute(self, participant_id: int) -> None:
+        await self.act(self.live.mute(participant_id))
 
     async def jump(self, index: int, expected_index: int) -> None:
         await self.act(self.live.jump_to(index, expected_index))

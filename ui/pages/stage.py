@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import context, ui
 
 from domain.errors import DomainError
-from domain.live.events import Aspect, LiveEvent, MessageBroadcast, RunReset
+from domain.live.events import Aspect, LiveEvent, MessageBroadcast, MicrophoneMuted, RunReset
 from domain.live.state import Notice, NoticeAudience, Person
 from domain.models import RoomAssignment, RunPhase, StaffAccount, StepKind
 from media.routing import Someone
@@ -405,6 +405,9 @@ class Stage:
         if isinstance(event, MessageBroadcast):
             self.show_notice(self.live.state.notices[-1])
             return
+        if isinstance(event, MicrophoneMuted) and event.by_moderator and self.person is not None \
+                and event.participant_id == self.person.id:
+            ui.notify(_("A moderator muted your microphone."), type="info")
         if self.person is not None and self.person.removed:
             ui.navigate.to(self.found.path("lobby"))
             return
