@@ -84,7 +84,7 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def _start(data_dir: Path, log: Path, port: int | None = None) -> Server:
+def _start(data_dir: Path, log: Path, port: int | None = None, options: tuple[str, ...] = ()) -> Server:
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     # The developer's ATELIER_* settings (a PostgreSQL URL, a public address...) must not reach the test server,
@@ -94,7 +94,7 @@ def _start(data_dir: Path, log: Path, port: int | None = None) -> Server:
     with log.open("ab") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "atelier", "demo", "--host", "127.0.0.1", "--port", str(port),
-             "--data-dir", str(data_dir)],
+             "--data-dir", str(data_dir), *options],
             cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT,
         )
     server = Server(url, log, process, data_dir)
@@ -119,14 +119,14 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=5)
 
 
-def start_demo(folder: Path) -> Server:
-    """`atelier demo` on a free port, with its data directory and log in `folder`."""
+def start_demo(folder: Path, *options: str) -> Server:
+    """`atelier demo` on a free port, with its data directory and log in `folder`, and these options."""
     try:
-        return _start(folder / "data", folder / "server.log")
+        return _start(folder / "data", folder / "server.log", options=options)
     except RuntimeError as problem:
         if "already in use" not in str(problem):
             raise
-        return _start(folder / "data", folder / "server.log")  # another program took the free port first
+        return _start(folder / "data", folder / "server.log", options=options)  # the free port was taken first
 
 
 def restart(server: Server) -> None:

@@ -627,6 +627,8 @@ def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people
     # Chromium's fake microphone beeps: the audio levels its packets carry tell the server she speaks.
     expect(bruno.locator(".speaking-now")).to_contain_text("Amina", timeout=15_000)
     keep_screenshot(bruno, "live-stage-video.png")
+    keep_screenshot(amina, "live-stage-floor-video.png")
+    keep_screenshot(board, "live-board-microphones.png")
 
     # The moderator mutes her; with the floor she may unmute herself.
     board.get_by_role("button", name="Couper le micro de Amina").click()
@@ -655,6 +657,7 @@ def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people
     # The moderator shares a screen: everyone sees it, large, above the cameras.
     stage.get_by_role("button", name="Partager mon écran").click()
     sees_video_of(bruno, "Écran de Karim Benali")
+    keep_screenshot(bruno, "live-stage-screen.png")
     stage.get_by_role("button", name="Arrêter de partager mon écran").click()
     expect(bruno.locator("figure.tile.video.screen")).to_have_count(0)
 
