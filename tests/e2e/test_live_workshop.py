@@ -661,6 +661,18 @@ def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people
     stage.get_by_role("button", name="Arrêter de partager mon écran").click()
     expect(bruno.locator("figure.tile.video.screen")).to_have_count(0)
 
+    # Allowed by the moderator, Amina shares hers while she has the floor, until it is taken back.
+    expect(amina.get_by_role("button", name="Partager mon écran")).to_have_count(0)
+    board.get_by_role("switch", name="La personne qui a la parole peut partager son écran").click()
+    amina.get_by_role("button", name="Partager mon écran").click()
+    sees_video_of(bruno, "Écran de Amina")
+    board.get_by_role("button", name="Reprendre la parole").click()
+    expect(bruno.locator("figure.tile.video.screen")).to_have_count(0)
+    expect(amina.get_by_role("button", name=re.compile("partager mon écran", re.IGNORECASE))).to_have_count(0)
+    amina.get_by_role("button", name="Lever la main").click()
+    hand_queue(board).get_by_role("listitem").filter(has_text="Amina").get_by_role(
+        "button", name="Donner la parole").click()
+
     # Bruno chooses sound only: he no longer receives the videos.
     bruno.get_by_role("button", name="Son seulement (connexion faible)").click()
     expect(bruno.locator("figure.tile.video")).to_have_count(0)
