@@ -382,8 +382,9 @@ class UnmutingAllowed(LiveEvent):
 
     def apply(self, state: LiveState) -> None:
         state.unmuting_allowed = self.allowed
-        if self.allowed:  # allowed to unmute, not unmuted: each opens their own microphone
-            state.muted.update(p.id for p in state.active_people() if p.id != state.floor_holder)
+        if self.allowed:  # allowed to unmute, not unmuted: each in the plenary opens their own microphone
+            state.muted.update(p.id for p in state.active_people()
+                               if p.id != state.floor_holder and state.room_of(p.id) is None)
 
 
 @dataclass(frozen=True)

@@ -226,6 +226,8 @@ async def test_microphones_are_closed_in_the_plenary_unless_the_floor_or_the_mod
     assert all(state.heard(p) for p in (amina, bob, chloe))
     await live.mute(bob)
     await live.set_microphone(bob, on=True)  # in a room, one may always speak again
+    await live.allow_unmuting(True)  # a plenary matter: the rooms go on talking
+    assert all(state.heard(p) for p in (amina, bob, chloe))
     await live.close_rooms()
     assert not any(state.heard(p) for p in (amina, bob, chloe))
 
