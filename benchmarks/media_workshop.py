@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import bisect
+import contextlib
 import json
 import os
 import pickle
@@ -71,7 +72,6 @@ OPUS_BITRATE = 32_000
 SWITCH_TARGET = 2.0  # seconds: a room switch shows within two seconds
 TRAILER = struct.Struct(">HIIB")  # publisher, frame number, sent at (ms), MAGIC: appended to every frame sent
 MAGIC = 0xA7
-TICKS = os.sysconf("SC_CLK_TCK")
 VIDEO_TIME_BASE, AUDIO_TIME_BASE = Fraction(1, 90_000), Fraction(1, 48_000)
 
 
@@ -239,11 +239,14 @@ class Camera(MediaStreamTrack):
         self._due: float | None = None
         self._changed = asyncio.Event()
         self.wants_keyframe = True
+        self.started: list[float] = []  # when the first frame after each change of size was sent
+        self._starting = False
 
     def set_profile(self, profile: str) -> None:
         if profile != self.profile:
             self.profile = profile
             self.wants_keyframe = True  # a new size starts with a keyframe
+            self._starting = profile in SIZES
             self._changed.set()
 
     def keyframe_asked(self) -> None:  # a PLI or FIR from the server
@@ -278,6 +281,9 @@ class Camera(MediaStreamTrack):
                 data = deltas[self._position % len(deltas)]
                 self._position += 1
             self.frames += 1
+            if self._starting:
+                self._starting = False
+                self.started.append(time.monotonic())
             packet = av.Packet(tagged(data, self.number, self.frames))
             packet.pts, packet.time_base = self._pts, VIDEO_TIME_BASE
             self._pts += 90_000 // fps
@@ -435,7 +441,7 @@ def browsers(names: list[str], url: str, control_port: int) -> None:
             for who, profile in (await request.json()).items():
                 if who in crowd:
                     crowd[who].set_profile(profile)
-            return web.json_response({})
+            return web.json_response({"at": time.monotonic()})
 
         async def mark(request: web.Request) -> web.Response:
             return web.json_response({
@@ -447,7 +453,7 @@ def browsers(names: list[str], url: str, control_port: int) -> None:
 
         async def report(request: web.Request) -> web.Response:
             return web.json_response({b.who: {"received": b.received, "arrivals": b.arrivals, "garbled": b.garbled,
-                                              "keyframes_sent": b.camera.keyframes}
+                                              "keyframes_sent": b.camera.keyframes, "started": b.camera.started}
                                       for b in crowd.values()})
 
         app = web.Application()
@@ -464,8 +470,12 @@ def browsers(names: list[str], url: str, control_port: int) -> None:
 # ------------------------------------------------------------------ the benchmark itself
 
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime and stime, all threads
+    """CPU time of all the process's threads, in ns (schedstat) rather than 10 ms ticks (see media_forwarding.py)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):  # a thread that ended meanwhile
+            total += int((task / "schedstat").read_text().split()[0])
+    return total / 1e9
 
 
 def udp_drops(pids: list[int]) -> dict[int, int]:
@@ -491,7 +501,7 @@ def udp_drops(pids: list[int]) -> dict[int, int]:
 def machine_busy_seconds() -> float:
     """CPU time all processes of the machine used, every core added (/proc/stat)."""
     user, nice, system, idle, iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
-    return (user + nice + system + irq + softirq + steal) / TICKS
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -577,15 +587,16 @@ async def run(options: argparse.Namespace) -> dict[str, Any]:
                 before = {"server_cpu": cpu_seconds(server.pid), "time": time.monotonic()}
                 async with http.post(f"{url}/route", json={"phase": plan}) as response:
                     switched = await response.json()
+                told = []
                 for control in controls:  # the server's profiles reach the browsers (Atelier's pages: signalling)
-                    async with http.post(f"{control}/profiles", json=switched["profiles"]):
-                        pass
+                    async with http.post(f"{control}/profiles", json=switched["profiles"]) as response:
+                        told.append((await response.json())["at"] - switched["at"])
                 await asyncio.sleep(options.settle)
                 start = await mark()
                 await asyncio.sleep(options.seconds)
                 end = await mark()
                 await asyncio.sleep(options.tail)  # frames sent at the end of the window are still on their way
-                phases.append({"name": name, "switched": switched, "start": start, "end": end,
+                phases.append({"name": name, "switched": switched, "start": start, "end": end, "told": max(told),
                                "switch_cpu": start["server_cpu"] - before["server_cpu"],
                                "switch_wall": start["time"] - before["time"]})
             report: dict[str, Any] = {}
@@ -633,6 +644,7 @@ def analyse(raw: dict[str, Any]) -> list[dict[str, Any]]:
             "packets_out_per_s": forwarded / wall,
             "cpu_us_per_packet": cpu / forwarded * 1e6 if forwarded else float("nan"),
             "switch_cpu_s": phase["switch_cpu"],
+            "told_s": phase["told"],
             "server_drops": end["server_drops"] - start["server_drops"],
             "browsers_drops": end["browsers_drops"] - start["browsers_drops"],
             "publishing": sum(1 for profile in switched["profiles"].values() if profile != "paused"),
@@ -671,6 +683,11 @@ def analyse(raw: dict[str, Any]) -> list[dict[str, Any]]:
                     else:
                         missing += 1
             row[f"{kind}_switch"], row[f"{kind}_switch_missing"] = delays, missing
+        later = [phase_["switched"]["at"] for phase_ in raw["phases"] if phase_["switched"]["at"] > switched["at"]]
+        until = min(later, default=float("inf"))
+        row["camera_started"] = [min(at for at in entry["started"] if switched["at"] <= at < until) - switched["at"]
+                                 for entry in report.values()
+                                 if any(switched["at"] <= at < until for at in entry["started"])]
         previous_views = views
         rows.append(row)
     return rows
@@ -705,6 +722,10 @@ def report(raw: dict[str, Any], rows: list[dict[str, Any]], options: argparse.Na
         line(f"{kind}: worst slot's frames lost", [f"{row[f'{kind}_worst_slot_lost']:.1%}" for row in rows])
         line(f"{kind}: sent → whole frame received p50/p95/p99",
              ["/".join(f"{value:.0f}" for value in row[f"{kind}_latency_ms"]) + " ms" for row in rows])
+    line("switch → the last browser told its profile", [f"{row['told_s'] * 1000:.0f} ms" for row in rows])
+    line("switch → cameras' first frame sent p50/max", [
+        f"{len(row['camera_started'])}: " + "/".join(milliseconds(row["camera_started"], share) for share in (0.5, 1.0))
+        if row["camera_started"] else "-" for row in rows])
     for kind in ("video", "audio"):
         line(f"switch → first {kind} frame: new sources", [
             f"{len(row[f'{kind}_switch'])}" + (f" ({row[f'{kind}_switch_missing']} never)"
