@@ -214,6 +214,12 @@ def cpu_seconds(pid: int) -> float:
     return total / 1e9
 
 
+def tick_seconds(pid: int) -> float:
+    """utime + stime of /proc/<pid>/stat, as first measured: sampled at each 10 ms tick, kept as a cross-check."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -242,12 +248,13 @@ async def measure(mode: str, count: int, video: Path, warm_up: float, seconds: f
                 await subscriber.join(http, url)
         await asyncio.sleep(warm_up)
         packets, frames = sum(s.packets for s in subscribers), sum(s.frames for s in subscribers)
-        cpu, wall = cpu_seconds(server.pid), time.monotonic()
+        cpu, ticks, wall = cpu_seconds(server.pid), tick_seconds(server.pid), time.monotonic()
         await asyncio.sleep(seconds)
-        cpu, wall = cpu_seconds(server.pid) - cpu, time.monotonic() - wall
+        cpu, ticks = cpu_seconds(server.pid) - cpu, tick_seconds(server.pid) - ticks
+        wall = time.monotonic() - wall
         packets = sum(s.packets for s in subscribers) - packets
         frames = sum(s.frames for s in subscribers) - frames
-        return {"cpu_share": cpu / wall, "packets_per_s": packets / wall,
+        return {"cpu_share": cpu / wall, "tick_cpu_share": ticks / wall, "packets_per_s": packets / wall,
                 "packets_per_cpu_s": packets / cpu if cpu else float("inf"),
                 "frames_per_subscriber_per_s": frames / wall / count}
     finally:
@@ -272,7 +279,7 @@ async def run(options: argparse.Namespace, video: Path) -> list[dict[str, object
 def report(rows: list[dict[str, object]], loop: str = "asyncio") -> None:
     print(f"\nOne publisher (VP8 {WIDTH}x{HEIGHT} at {FPS} fps, ~{BITRATE // 1000} kbit/s) to K subscribers; "
           f"{os.cpu_count()} cores, server ({loop} event loop), publisher and subscribers in three processes\n")
-    print(f"{'K':>3} {'stock CPU':>10} {'atelier CPU':>12} {'ratio':>7} {'atelier pkt/s':>14} "
+    print(f"{'K':>3} {'stock CPU':>10} {'atelier CPU':>12} {'(ticks)':>8} {'ratio':>7} {'atelier pkt/s':>14} "
           f"{'pkt/s per core':>15} {'µs per pkt':>11} {'fps/sub stock':>14} {'fps/sub atelier':>16}")
     by_key = {(row["mode"], row["subscribers"]): row for row in rows}
     missing = {"cpu_share": float("nan"), "frames_per_subscriber_per_s": float("nan")}
@@ -281,12 +288,13 @@ def report(rows: list[dict[str, object]], loop: str = "asyncio") -> None:
         if atelier is None:
             print(f"{count:>3} {stock['cpu_share']:>9.1%}")
             continue
-        print(f"{count:>3} {stock['cpu_share']:>9.1%} {atelier['cpu_share']:>11.1%} "
+        print(f"{count:>3} {stock['cpu_share']:>9.1%} {atelier['cpu_share']:>11.1%} {atelier['tick_cpu_share']:>8.1%} "
               f"{atelier['cpu_share'] / stock['cpu_share']:>7.2f} {atelier['packets_per_s']:>14.0f} "
               f"{atelier['packets_per_cpu_s']:>15.0f} {1e6 / atelier['packets_per_cpu_s']:>11.0f} "
               f"{stock['frames_per_subscriber_per_s']:>14.1f} {atelier['frames_per_subscriber_per_s']:>16.1f}")
-    print("\n(CPU: share of one core used by the server; ratio: atelier / stock; pkt/s per core: RTP packets "
-          "received by the subscribers per second of server CPU; µs per pkt: its inverse)")
+    print("\n(CPU: share of one core used by the server, from schedstat; ticks: the same from /proc/<pid>/stat's "
+          "10 ms ticks; ratio: atelier / stock; pkt/s per core: RTP packets received by the subscribers per second "
+          "of server CPU; µs per pkt: its inverse)")
 
 
 def main() -> int:
