@@ -129,6 +129,9 @@ export default {
       if (!allowed) this.stopScreen(false); // the floor was taken back: the server stopped showing it already
     },
   },
+  created() {
+    this.pendingRetries = new Map(); // connection -> how to replace it (kept out of Vue's reactive data)
+  },
   mounted() {
     window.atelierMedia = this; // for tests: getStats of the connections
     this.onFullScreen = () => (this.fullScreen = document.fullscreenElement === this.$refs.videoArea);
@@ -326,15 +329,15 @@ export default {
       this.failures += 1;
       this.retryAt = Date.now() + seconds * 1000;
       this.problem = this.labels.lost.replace("{seconds}", String(seconds));
-      this.pendingRetry = retry;
+      this.pendingRetries.set(connection, retry); // a lost network fails every connection at once
       clearTimeout(this.retryTimer);
       this.retryTimer = setTimeout(() => this.retryNow(), seconds * 1000);
     },
     retryNow() {
       clearTimeout(this.retryTimer);
-      const retry = this.pendingRetry;
-      this.pendingRetry = null;
-      if (retry) retry();
+      const retries = [...this.pendingRetries.values()];
+      this.pendingRetries.clear();
+      for (const retry of retries) retry();
     },
 
     // ------------------------------------------------------------ for tests
