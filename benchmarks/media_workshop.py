@@ -762,7 +762,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="shorter windows: under a minute")
     parser.add_argument("--seconds", type=float, help="measured seconds per phase (default 20, quick 6)")
     parser.add_argument("--settle", type=float, help="seconds after a switch before measuring (default 5, quick 3)")
-    parser.add_argument("--people", type=int, default=PEOPLE, help=argparse.SUPPRESS)
+    parser.add_argument("--people", type=int, default=PEOPLE, help="participants (default 30, rooms of 6)")
     parser.add_argument("--tail", type=float, default=1.0,
                         help="seconds after a window before the next switch, for the frames on their way (default 1)")
     parser.add_argument("--browsers", type=int, default=2, help="processes the browsers run in (default 2)")
