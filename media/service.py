@@ -7,15 +7,15 @@ from collections.abc import Callable, Hashable, Sequence
 
 from aiortc import RTCSessionDescription
 
-from media.forwarding import PublishedTrack
+from media.forwarding import PublishedTrack, SlotTrack
 from media.frames import Kind
 from media.peers import PublishPeer, SubscribePeer
 from media.routing import Profile, Routing, Someone, View, is_screen
 
 log = logging.getLogger(__name__)
 
-VIDEO_SLOTS = 8  # videos a page can show at once: the stage, or a breakout room of up to 8 with a shared screen
-AUDIO_SLOTS = 6
+VIDEO_SLOTS = 8  # videos a page can show at once: the stage, or a breakout room of 8 with a shared screen
+AUDIO_SLOTS = 8  # voices a page can hear at once; beyond, those speaking now take the place of those silent
 
 
 class MediaService:
@@ -135,7 +135,7 @@ class MediaService:
             self._speaking.add(who)
         else:
             self._speaking.discard(who)
-        self._tell_listeners()
+        self._apply()  # with more voices than slots, who is heard follows who speaks
 
     def _tell_listeners(self) -> None:
         for listener in list(self._listeners):
@@ -178,17 +178,25 @@ class MediaService:
 
     def _apply(self) -> None:
         views = {who: view for routing in self._routings.values() for who, view in routing.views.items()}
+        speaking = {track for who in self._speaking if (track := self._track(who, "audio")) is not None}
         for who, peer in self._pages.values():
             view = views.get(who, View())
             seen = (view.screen, *view.videos) if view.screen is not None else view.videos
-            videos = [self._track(p, "video") for p in seen]
-            sounds = [self._track(p, "audio") for p in view.sounds]
-            for slots, shown in ((peer.video, videos), (peer.audio, sounds)):
-                sources = [source for source in shown if source is not None]
-                kept = {slot.source for slot in slots} & set(sources)  # a source already shown stays in its slot
-                waiting = [source for source in sources if source not in kept]
-                for slot in slots:
-                    if slot.source in kept:
-                        continue
-                    slot.show(waiting.pop(0) if waiting else None)
+            fill_slots(peer.video, [self._track(p, "video") for p in seen], set())
+            fill_slots(peer.audio, [self._track(p, "audio") for p in view.sounds], speaking)
         self._tell_listeners()
+
+
+def fill_slots(slots: list[SlotTrack], wanted: list[PublishedTrack | None], preferred: set[PublishedTrack]) -> None:
+    """Show the wanted sources in the slots: those already shown keep their slot, the preferred come first."""
+    sources = [source for source in wanted if source is not None]
+    if len(sources) > len(slots):
+        shown_now = {slot.source for slot in slots}
+        sources.sort(key=lambda source: (source not in preferred, source not in shown_now))
+        log.debug("%d sources for %d slots: the last ones wait", len(sources), len(slots))
+        sources = sources[:len(slots)]
+    kept = {slot.source for slot in slots} & set(sources)  # a source already shown stays in its slot
+    waiting = [source for source in sources if source not in kept]
+    for slot in slots:
+        if slot.source not in kept:
+            slot.show(waiting.pop(0) if waiting else None)

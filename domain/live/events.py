@@ -44,6 +44,8 @@ def _end_floor(state: LiveState, at: datetime) -> None:
     holder = state.people.get(state.floor_holder) if state.floor_holder is not None else None
     if holder is not None and state.floor_since is not None:
         holder.spoken += at - state.floor_since
+    if holder is not None:
+        state.open_microphones.discard(holder.id)  # the turn is over: their microphone closes
     state.floor_holder = state.floor_since = None
 
 
@@ -169,6 +171,7 @@ class ParticipantRemoved(LiveEvent):
         person.removed, person.present, person.hand_raised_at = True, False, None
         if state.floor_holder == person.id:
             _end_floor(state, self.at)
+        state.open_microphones.discard(person.id)
 
 
 @dataclass(frozen=True)
@@ -231,7 +234,7 @@ class FloorGiven(LiveEvent):
         person.hand_raised_at = None
         person.turns += 1
         state.floor_holder, state.floor_since = person.id, self.at
-        state.muted.discard(person.id)  # given the floor, their microphone goes live
+        state.open_microphones.add(person.id)  # given the floor, their microphone goes live
 
 
 @dataclass(frozen=True)
@@ -274,7 +277,7 @@ class RoomsOpened(LiveEvent):
             state.people[participant_id].room_id = room_id
         _end_floor(state, self.at)
         state.rooms_open = True
-        state.muted.clear()  # a breakout room is a conversation: microphones start open
+        state.open_microphones.update(participant_id for participant_id, _room in self.assignments)  # a conversation
 
 
 class ClosingReason(StrEnum):
@@ -291,7 +294,7 @@ class RoomsClosed(LiveEvent):
     def apply(self, state: LiveState) -> None:
         state.rooms_open = False
         state.calls.clear()
-        state.muted.update(person.id for person in state.active_people())  # nobody is live by surprise
+        state.open_microphones.clear()  # back in the plenary, nobody is live by surprise
 
 
 @dataclass(frozen=True)
@@ -353,7 +356,7 @@ class MicrophoneMuted(LiveEvent):
     aspects = frozenset({Aspect.MICROPHONES})
 
     def apply(self, state: LiveState) -> None:
-        state.muted.add(self.participant_id)
+        state.open_microphones.discard(self.participant_id)
 
 
 @dataclass(frozen=True)
@@ -362,7 +365,7 @@ class MicrophoneUnmuted(LiveEvent):
     aspects = frozenset({Aspect.MICROPHONES})
 
     def apply(self, state: LiveState) -> None:
-        state.muted.discard(self.participant_id)
+        state.open_microphones.add(self.participant_id)
 
 
 @dataclass(frozen=True)
@@ -370,21 +373,21 @@ class EveryoneMuted(LiveEvent):
     aspects = frozenset({Aspect.MICROPHONES})
 
     def apply(self, state: LiveState) -> None:
-        state.muted.update(person.id for person in state.active_people())
+        state.open_microphones.clear()
 
 
 @dataclass(frozen=True)
 class UnmutingAllowed(LiveEvent):
-    """The moderators let participants open their microphone in the plenary, or stop letting them."""
+    """The moderators let participants open their microphone in the plenary (each still has to), or stop."""
 
     allowed: bool
     aspects = frozenset({Aspect.MICROPHONES})
 
     def apply(self, state: LiveState) -> None:
         state.unmuting_allowed = self.allowed
-        if self.allowed:  # allowed to unmute, not unmuted: each in the plenary opens their own microphone
-            state.muted.update(p.id for p in state.active_people()
-                               if p.id != state.floor_holder and state.room_of(p.id) is None)
+        if not self.allowed:  # the plenary's open microphones close; the floor and the rooms keep theirs
+            state.open_microphones = {person for person in state.open_microphones
+                                      if person == state.floor_holder or state.room_of(person) is not None}
 
 
 @dataclass(frozen=True)

@@ -364,24 +364,26 @@ class LiveSession:
         async with self._lock:
             self._require_under_way()
             self._person(participant_id)
-            muted = participant_id in self.state.muted
+            is_open = participant_id in self.state.open_microphones
             if on and not self.state.may_unmute(participant_id):
                 raise NotAllowed(N_("The moderators have not opened the microphones: raise your hand to speak."))
-            if on and muted:
+            if on and not is_open:
                 await self._commit(MicrophoneUnmuted(at=self.clock.now(), participant_id=participant_id))
-            elif not on and not muted:
+            elif not on and is_open:
                 await self._commit(MicrophoneMuted(at=self.clock.now(), participant_id=participant_id))
 
     async def mute(self, participant_id: int) -> None:
         """A moderator closes someone's microphone; they may open it again where they are allowed to speak."""
         async with self._lock:
+            self._require_under_way()
             self._person(participant_id)
-            if participant_id in self.state.muted:
+            if not self.state.heard(participant_id):
                 raise NotAllowed(N_("This microphone is already off."))
             await self._commit(MicrophoneMuted(at=self.clock.now(), participant_id=participant_id, by_moderator=True))
 
     async def mute_everyone(self) -> None:
         async with self._lock:
+            self._require_under_way()
             if any(self.state.heard(p.id) for p in self.state.active_people()):
                 await self._commit(EveryoneMuted(at=self.clock.now()))
 

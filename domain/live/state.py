@@ -109,7 +109,7 @@ class LiveState:
     opened_at: datetime | None = None
     started_at: datetime | None = None
     ended_at: datetime | None = None
-    muted: set[int] = field(default_factory=set)  # participants whose microphone is closed
+    open_microphones: set[int] = field(default_factory=set)  # participants who opened theirs (or were given the floor)
     unmuting_allowed: bool = False  # participants may open their microphone in the plenary
     floor_may_share_screen: bool = False  # whoever has the floor may show their screen
 
@@ -152,7 +152,7 @@ class LiveState:
 
     def heard(self, participant_id: int) -> bool:
         """Whether this participant's microphone reaches the others now."""
-        return self.under_way and participant_id not in self.muted and self.may_unmute(participant_id)
+        return self.under_way and participant_id in self.open_microphones and self.may_unmute(participant_id)
 
     def speaking_time(self, person: Person, now: datetime) -> timedelta:
         """Time with the floor so far, including a turn still going on."""

@@ -210,32 +210,43 @@ async def test_microphones_are_closed_in_the_plenary_unless_the_floor_or_the_mod
 
     await live.allow_unmuting(True)  # allowed, not opened: nobody is live by surprise
     assert not any(state.heard(p) for p in (amina, bob, chloe))
+    [david] = await setup.people("David")  # nor someone arriving meanwhile
+    assert not state.heard(david)
     await live.set_microphone(bob, on=True)
     await live.set_microphone(chloe, on=True)
     assert state.heard(bob) and state.heard(chloe)
-    await live.set_microphone(chloe, on=False)
-    assert not state.heard(chloe)
+    await live.give_floor(chloe)
+    await live.take_floor_back()  # her turn over, her microphone closes with it
+    assert state.heard(bob) and not state.heard(chloe)
     await live.mute_everyone()
     assert not state.heard(bob)
-    await live.allow_unmuting(False)
+    await live.set_microphone(bob, on=True)
+    await live.allow_unmuting(False)  # the plenary's microphones close, and stay closed
+    assert not state.heard(bob)
     with pytest.raises(NotAllowed):
         await live.set_microphone(bob, on=True)
+    await live.allow_unmuting(True)
+    assert not state.heard(bob)
 
     await live.next_step(expected_index=0)
     await live.open_rooms()  # a breakout room is a conversation: microphones start open
-    assert all(state.heard(p) for p in (amina, bob, chloe))
+    assert all(state.heard(p) for p in (amina, bob, chloe, david))
+    [emma] = await setup.people("Emma")  # arriving while the rooms are open, she is in the plenary
+    assert not state.heard(emma)
     await live.mute(bob)
     await live.set_microphone(bob, on=True)  # in a room, one may always speak again
-    await live.allow_unmuting(True)  # a plenary matter: the rooms go on talking
-    assert all(state.heard(p) for p in (amina, bob, chloe))
+    await live.allow_unmuting(False)  # a plenary matter: the rooms go on talking
+    assert all(state.heard(p) for p in (amina, bob, chloe, david))
     await live.close_rooms()
-    assert not any(state.heard(p) for p in (amina, bob, chloe))
+    assert not any(state.heard(p) for p in (amina, bob, chloe, david, emma))
 
     await live.allow_floor_screen_sharing(True)
-    await live.set_microphone(amina, on=False)
+    await live.give_floor(amina)
     restored = (await setup.restart()).state
-    assert restored.muted == state.muted and restored.floor_may_share_screen
-    assert sum(Aspect.MICROPHONES in event.aspects for event in setup.heard) >= 10
+    assert restored.open_microphones == state.open_microphones == {amina}
+    assert restored.floor_may_share_screen and not restored.unmuting_allowed
+    microphone_events = [type(e).__name__ for e in setup.heard if Aspect.MICROPHONES in e.aspects]
+    assert microphone_events.count("MicrophoneMuted") == 2 and microphone_events.count("UnmutingAllowed") == 4
 
 
 async def test_breakout_rooms_open_only_in_a_breakout_step_with_people(setup: Setup) -> None:

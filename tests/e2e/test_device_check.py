@@ -45,7 +45,7 @@ def meter(page: Page) -> Locator:
 
 
 def wait_for_sound(page: Page) -> None:
-    """The level meter moves: Chromium's synthetic microphone beeps about once a second."""
+    """The level meter moves: Chromium's synthetic microphone (beeps, or the tests' tone) sounds every second or so."""
     page.wait_for_function("(meter) => Number(meter.getAttribute('aria-valuenow')) > 0",
                            arg=meter(page).element_handle(), timeout=5_000)
 

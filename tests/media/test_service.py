@@ -9,8 +9,9 @@ from functools import partial
 import aioice.ice
 import pytest
 
+from media.forwarding import PublishedTrack, SlotTrack
 from media.routing import Gathering, route
-from media.service import VIDEO_SLOTS, MediaService
+from media.service import VIDEO_SLOTS, MediaService, fill_slots
 from tests.media.synthetic import Viewer, camera, until
 
 pytestmark = pytest.mark.skipif(not aioice.ice.get_host_addresses(use_ipv4=True, use_ipv6=True),
@@ -74,3 +75,17 @@ async def test_a_reloaded_page_keeps_the_camera_its_new_connection_publishes() -
     await media.close()
     for browser in (first, second):
         await browser.close()
+
+
+def test_with_more_voices_than_slots_those_speaking_are_heard() -> None:
+    slots = [SlotTrack("audio") for _ in range(2)]
+    amina, bruno, chloe = (PublishedTrack("audio", lambda: None) for _ in range(3))
+    fill_slots(slots, [amina, bruno, chloe], preferred=set())
+    assert [slot.source for slot in slots] == [amina, bruno]
+    fill_slots(slots, [amina, bruno, chloe], preferred={chloe})  # Chloé starts speaking
+    assert chloe in {slot.source for slot in slots}
+    assert slots[0].source is amina or slots[1].source is bruno  # one of the others kept its slot
+    fill_slots(slots, [amina, bruno, chloe], preferred=set())  # silence again: nobody is moved for nothing
+    assert chloe in {slot.source for slot in slots}
+    for slot in slots:
+        slot.stop()

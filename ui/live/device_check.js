@@ -220,6 +220,7 @@ export default {
     },
     async listDevices() {
       const devices = await navigator.mediaDevices.enumerateDevices();
+      if (this.phase !== "running") return;
       const named = (kind) => devices.filter((device) => device.kind === kind && device.deviceId)
         .map((device) => ({ deviceId: device.deviceId, label: device.label }));
       this.cameras = named("videoinput");
@@ -235,10 +236,16 @@ export default {
       const deviceId = kind === "video" ? this.videoId : this.audioId;
       this.tracks[kind]?.stop();
       try {
-        this.adopt(await navigator.mediaDevices.getUserMedia({ [kind]: constraint(kind, { exact: deviceId }) }));
+        const stream = await navigator.mediaDevices.getUserMedia({ [kind]: constraint(kind, { exact: deviceId }) });
+        if (this.phase !== "running") {
+          for (const track of stream.getTracks()) track.stop(); // the check was closed while the browser opened it
+          return;
+        }
+        this.adopt(stream);
         const { [kind]: _solved, ...others } = this.problems;
         this.problems = others;
       } catch (error) {
+        if (this.phase !== "running") return;
         this.problems = { ...this.problems, [kind]: this.trouble(kind, error) };
       }
       if (kind === "audio") this.startMeter();
@@ -246,6 +253,7 @@ export default {
     },
     async chooseSpeakers() {
       const sound = this.$refs.sound;
+      if (!sound) return; // gone meanwhile
       if (this.outputId && sound.sinkId !== this.outputId) {
         await sound.setSinkId(this.outputId).catch(() => {}); // the sound then plays where it did before
       }
@@ -257,7 +265,7 @@ export default {
       this.listening?.disconnect();
       this.level = 0;
       const track = this.tracks.audio;
-      if (!track || track.readyState === "ended") return;
+      if (!this.audio || !track || track.readyState === "ended") return;
       const analyser = this.audio.createAnalyser();
       analyser.fftSize = 1024;
       this.listening = this.audio.createMediaStreamSource(new MediaStream([track]));

@@ -53,7 +53,7 @@ export default {
       <div ref="videoArea" class="media-videos grid gap-3" :class="compact ? 'compact' : 'large'"
            role="group" :aria-label="labels.videos">
         <template v-for="(video, index) in videos" :key="'v' + index">
-          <figure v-if="video.label" class="tile video m-0" :class="{ screen: video.screen, speaking: video.speaking }">
+          <figure v-if="video" class="tile video m-0" :class="{ screen: video.screen, speaking: video.speaking }">
             <video :ref="(el) => bind(el, index)" autoplay playsinline muted :aria-label="video.label"></video>
             <figcaption>{{ video.label }}</figcaption>
           </figure>
@@ -62,8 +62,8 @@ export default {
       <div class="media-controls flex flex-wrap items-center gap-2" role="group" :aria-label="labels.controls">
         <video v-if="local && cameraOn && sendsVideo" :ref="bindSelf" class="self-view" autoplay playsinline muted
                :aria-label="labels.selfView"></video>
-        <button v-if="microphone !== 'locked'" type="button" class="media-toggle"
-                :aria-pressed="String(microphone !== 'on')" @click="toggleMicrophone">
+        <button v-if="microphone !== 'locked'" type="button" class="media-toggle" :class="{ off: microphone !== 'on' }"
+                @click="toggleMicrophone">
           <span class="material-icons" aria-hidden="true">{{ microphone === 'on' ? 'mic' : 'mic_off' }}</span>
           {{ microphone === 'on' ? labels.mute : labels.unmute }}
         </button>
@@ -71,8 +71,7 @@ export default {
           <span class="material-icons" aria-hidden="true">mic_off</span> {{ labels.locked }}
         </span>
         <button v-if="local && (sendsVideo || !cameraOn)" type="button" class="media-toggle"
-                :aria-pressed="String(!cameraOn)"
-                @click="toggleCamera">
+                :class="{ off: !cameraOn }" @click="toggleCamera">
           <span class="material-icons" aria-hidden="true">{{ cameraOn ? 'videocam' : 'videocam_off' }}</span>
           {{ cameraOn ? labels.cameraOff : labels.cameraOn }}
         </button>
@@ -80,12 +79,12 @@ export default {
           <span class="material-icons" aria-hidden="true">headphones</span> {{ labels.audioOnly }}
         </button>
         <button v-if="mayShareScreen && canShareScreen" type="button" class="media-toggle plain"
-                :aria-pressed="String(Boolean(screen))" @click="toggleScreen">
+                :class="{ on: screen }" @click="toggleScreen">
           <span class="material-icons" aria-hidden="true">{{ screen ? 'stop_screen_share' : 'screen_share' }}</span>
           {{ screen ? labels.stopScreen : labels.shareScreen }}
         </button>
-        <button v-if="videos.some((video) => video.label)" type="button" class="media-toggle plain"
-                :aria-pressed="String(fullScreen)" @click="toggleFullScreen">
+        <button v-if="videos.some((video) => video)" type="button" class="media-toggle plain"
+                @click="toggleFullScreen">
           <span class="material-icons" aria-hidden="true">{{ fullScreen ? 'fullscreen_exit' : 'fullscreen' }}</span>
           {{ fullScreen ? labels.leaveFullScreen : labels.fullScreen }}
         </button>
@@ -93,11 +92,12 @@ export default {
       <audio v-for="index in audioCount" :key="'a' + index" :ref="(el) => (sounds[index - 1] = el)" autoplay></audio>
     </div>`,
   props: {
-    videos: { type: Array, default: () => [] }, // per video slot: {label, screen, speaking}; "" for an empty slot
+    videos: { type: Array, default: () => [] }, // per video slot: {label, screen, speaking}, or null when empty
     compact: { type: Boolean, default: false }, // a breakout room: thumbnails rather than the stage
     speakingNow: { type: Array, default: () => [] },
     profile: { type: String, default: "paused" }, // what the server asks this browser to send
     microphone: { type: String, default: "locked" }, // "on", "off" (may unmute) or "locked"
+    cameraOn: { type: Boolean, default: true }, // kept by the server, so that a reload keeps it
     audioOnly: { type: Boolean, default: false },
     mayShareScreen: { type: Boolean, default: false },
     audioCount: { type: Number, default: 0 },
@@ -106,7 +106,7 @@ export default {
   },
   data() {
     return {
-      problem: "", streams: [], sounds: [], local: null, cameraOn: true, screen: null, fullScreen: false,
+      problem: "", streams: [], sounds: [], local: null, screen: null, fullScreen: false,
       retryAt: 0, failures: 0,
     };
   },
@@ -124,6 +124,9 @@ export default {
     },
     microphone() {
       this.applyMicrophone();
+    },
+    cameraOn() {
+      this.applyCamera();
     },
     mayShareScreen(allowed) {
       if (!allowed) this.stopScreen(false); // the floor was taken back: the server stopped showing it already
@@ -177,6 +180,9 @@ export default {
     applyMicrophone() {
       if (this.local) for (const track of this.local.getAudioTracks()) track.enabled = this.microphone === "on";
     },
+    applyCamera() {
+      if (this.local) for (const track of this.local.getVideoTracks()) track.enabled = this.cameraOn;
+    },
     async startPublishing() {
       if (!window.isSecureContext || !navigator.mediaDevices) {
         this.problem = this.labels.insecure;
@@ -203,6 +209,7 @@ export default {
           return;
         }
         this.applyMicrophone();
+        this.applyCamera();
       }
       const connection = (this.publisher = new RTCPeerConnection({ iceServers: this.iceServers }));
       this.watchConnection(connection, () => this.republish());
@@ -224,9 +231,7 @@ export default {
       this.$emit("microphone", { on: this.microphone !== "on" }); // the server decides, the prop follows
     },
     toggleCamera() {
-      this.cameraOn = !this.cameraOn;
-      for (const track of this.local.getVideoTracks()) track.enabled = this.cameraOn;
-      this.$emit("camera", { on: this.cameraOn }); // the others then see a name instead of a dark picture
+      this.$emit("camera", { on: !this.cameraOn }); // the others then see a name instead of a dark picture
     },
     toggleAudioOnly() {
       this.$emit("audio_only", { on: !this.audioOnly });
@@ -249,7 +254,11 @@ export default {
       track.contentHint = "detail";
       track.addEventListener("ended", () => this.stopScreen(true)); // the browser's own "stop sharing" button
       const connection = (this.screen = new RTCPeerConnection({ iceServers: this.iceServers }));
-      this.watchConnection(connection, () => this.stopScreen(true));
+      connection.addEventListener("connectionstatechange", () => {
+        if (connection.connectionState !== "failed" || connection !== this.screen) return;
+        this.stopScreen(true); // sharing again is the person's choice: say so rather than retry
+        this.problem = this.labels.screenFailed;
+      });
       connection.addTransceiver(track, {
         direction: "sendonly", sendEncodings: [{ maxBitrate: 1200000, maxFramerate: 10 }],
       });

@@ -46,7 +46,16 @@ def reroute(live: LiveSession, media: MediaService) -> None:
     media.route(live.run.id, route(Gathering(
         rooms=rooms, moderators=frozenset(places), floor=floor, may_speak=plenary_voices,
         muted=closed_microphones | media.muted, cameras_off=media.cameras_off, audio_only=media.audio_only,
-        screens={who: screen for who, screen in media.screens.items() if who in rooms})))
+        screens={who: screen for who, screen in media.screens.items()
+                 if who in rooms and may_share_screen(live, who)})))
+
+
+def place_of(live: LiveSession, who: Someone) -> int | None:
+    """The breakout room someone is in (None: the plenary)."""
+    _run, kind, identifier = who  # type: ignore[misc]
+    if kind == "staff":
+        return _staff_places.get(live, {}).get(who, (None, None))[0]
+    return live.state.room_of(identifier)
 
 
 def may_share_screen(live: LiveSession, who: Someone) -> bool:
@@ -101,7 +110,7 @@ class MediaLink(ui.element, component="media_link.js"):
         self._shown: frozenset[Someone] = frozenset()
         self._props.update(iceServers=media.browser_ice_servers, audioCount=AUDIO_SLOTS, videos=[], compact=False,
                            speakingNow=[],
-                           profile=Profile.PAUSED.value, microphone="locked", audioOnly=False,
+                           profile=Profile.PAUSED.value, microphone="locked", cameraOn=True, audioOnly=False,
                            mayShareScreen=False, labels=self._labels())
         if is_staff:
             _staff_places.setdefault(live, {})[who] = (staff_room, self._page)
@@ -149,12 +158,29 @@ class MediaLink(ui.element, component="media_link.js"):
         self.run_method("published", {"sdp": answer.sdp, "type": answer.type})
 
     async def _publish_screen(self, event: GenericEventArguments) -> None:
-        if not may_share_screen(self._live, self._who):
-            self.run_method("stopScreen", False)
+        if self._screen_refused():
             return
         answer = await self._media.publish(screen_of(self._who), RTCSessionDescription(**event.args), self._page)
+        if self._screen_refused():  # the floor may have been taken back meanwhile
+            await self._media.unpublish(screen_of(self._who), self._page)
+            return
         reroute(self._live, self._media)
         self.run_method("screenPublished", {"sdp": answer.sdp, "type": answer.type})
+
+    def _screen_refused(self) -> bool:
+        """Whether this page may not show its screen now: it is then told, and stops sharing."""
+        here = place_of(self._live, self._who)
+        if not may_share_screen(self._live, self._who):
+            refusal = _("You may not share your screen now.")
+        elif any(place_of(self._live, other) == here for other in self._media.screens
+                 if other != self._who and other in _run_people(self._live)):
+            refusal = _("Someone else is sharing a screen here: wait until they stop.")
+        else:
+            return False
+        with self.client:
+            ui.notify(refusal, type="warning")
+        self.run_method("stopScreen", False)
+        return True
 
     async def _screen_stopped(self, _: GenericEventArguments) -> None:
         await self._media.unpublish(screen_of(self._who), self._page)
@@ -208,11 +234,12 @@ class MediaLink(ui.element, component="media_link.js"):
         self._set(
             profile=media.profile(who).value,
             microphone=self._microphone_state(),
+            cameraOn=who not in media.cameras_off,
             audioOnly=who in media.audio_only,
             mayShareScreen=may_share_screen(self._live, who),
             compact=not view.large,
             videos=[{"label": self._label(source), "screen": is_screen(source), "speaking": source in speaking}
-                    if source is not None else {"label": ""} for source in videos],
+                    if source is not None else None for source in videos],
             speakingNow=[self._names(source) for source in dict.fromkeys((*sounds, who))
                          if source is not None and source in speaking],
         )

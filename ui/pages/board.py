@@ -12,6 +12,7 @@ from functools import partial
 
 from fastapi import Response
 from nicegui import context, ui
+from nicegui.events import ValueChangeEventArguments
 
 from domain.errors import DomainError
 from domain.live.events import Aspect, LiveEvent, RunReset
@@ -438,13 +439,10 @@ class Board:
         with ui.card().classes("atelier-card p-4 gap-2"):
             heading(_("Microphones and screens"), 2, looks_like=3)
             self.unmuting_switch = ui.switch(_("Participants may unmute themselves in the plenary"),
-                                             value=self.live.state.unmuting_allowed)
-            self.unmuting_switch.on_value_change(
-                lambda event: self.act(self.live.allow_unmuting(bool(event.value))))
+                                             value=self.live.state.unmuting_allowed, on_change=self.allow_unmuting)
             self.screen_switch = ui.switch(_("Whoever has the floor may share their screen"),
-                                           value=self.live.state.floor_may_share_screen)
-            self.screen_switch.on_value_change(
-                lambda event: self.act(self.live.allow_floor_screen_sharing(bool(event.value))))
+                                           value=self.live.state.floor_may_share_screen,
+                                           on_change=self.allow_screen_sharing)
             with ui.row().classes("w-full items-center justify-between"):
                 Text(_("Open microphones"), "p").classes("font-semibold")
                 self.mute_everyone_button = ui.button(_("Mute everyone"), icon="mic_off",
@@ -476,6 +474,15 @@ class Board:
             labelled(ui.button(_("Mute"), on_click=partial(self.mute, person.id)).props("flat dense"),
                      _("Mute {name}", name=person.name))
         return row
+
+    async def allow_unmuting(self, event: ValueChangeEventArguments) -> None:
+        # The switch also changes when the board follows the run: only a change of the person's is a command.
+        if bool(event.value) != self.live.state.unmuting_allowed:
+            await self.act(self.live.allow_unmuting(bool(event.value)))
+
+    async def allow_screen_sharing(self, event: ValueChangeEventArguments) -> None:
+        if bool(event.value) != self.live.state.floor_may_share_screen:
+            await self.act(self.live.allow_floor_screen_sharing(bool(event.value)))
 
     async def mute(self, participant_id: int) -> None:
         await self.act(self.live.mute(participant_id))

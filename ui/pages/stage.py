@@ -144,8 +144,8 @@ class Stage:
 
         def name_of(who: Someone) -> str:
             _run, kind, identifier = who  # type: ignore[misc]
-            if kind == "staff":
-                return team.get(identifier, "")
+            if kind == "staff":  # an organiser may moderate without being in the team
+                return team.get(identifier) or _("Moderation team")
             person = self.live.state.people.get(identifier)
             return person.name if person is not None else ""
 
