@@ -579,6 +579,9 @@ def sees_video_of(page: Page, name: str) -> None:
                lambda: f"{name}'s video: {frames_decoded(page) - before} frames decoded in 10 s")
 
 
+MICROPHONE_LOCKED = "Votre micro est coupé en plénière : levez la main pour parler."
+
+
 def sent_video(page: Page) -> dict[str, int]:
     return page.evaluate("window.atelierMedia.sentVideo()")
 
@@ -612,7 +615,7 @@ def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people
     # Plenary: the participants see the moderator; nobody else's camera is on, their microphones are off.
     for page in (amina, bruno):
         sees_video_of(page, "Karim Benali")
-        expect(page.get_by_text("Votre micro est coupé en plénière : levez la main pour parler.")).to_be_visible()
+        expect(page.locator(".media-hint")).to_contain_text(MICROPHONE_LOCKED)
     assert amina.locator("figure.tile.video").count() == 1
 
     # Amina is given the floor: her camera and microphone go live, and the moderator and Bruno see her.
@@ -629,6 +632,8 @@ def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people
     keep_screenshot(bruno, "live-stage-video.png")
     keep_screenshot(amina, "live-stage-floor-video.png")
     keep_screenshot(board, "live-board-microphones.png")
+    check_accessibility(amina, "/w/demo/live (with the floor, camera and microphone on)")
+    check_accessibility(board, "/w/demo/moderate (floor, microphones)")
 
     # The moderator mutes her; with the floor she may unmute herself.
     board.get_by_role("button", name="Couper le micro de Amina").click()
@@ -648,7 +653,7 @@ def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people
     # The floor taken back, her camera pauses (nobody sees her); given again, her picture comes back.
     board.get_by_role("button", name="Reprendre la parole").click()
     sends_no_video(amina)
-    expect(amina.get_by_text("Votre micro est coupé en plénière : levez la main pour parler.")).to_be_visible()
+    expect(amina.locator(".media-hint")).to_contain_text(MICROPHONE_LOCKED)
     amina.get_by_role("button", name="Lever la main").click()
     hand_queue(board).get_by_role("listitem").filter(has_text="Amina").get_by_role(
         "button", name="Donner la parole").click()
@@ -658,6 +663,7 @@ def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people
     stage.get_by_role("button", name="Partager mon écran").click()
     sees_video_of(bruno, "Écran de Karim Benali")
     keep_screenshot(bruno, "live-stage-screen.png")
+    check_accessibility(bruno, "/w/demo/live (a shared screen)")
     stage.get_by_role("button", name="Arrêter de partager mon écran").click()
     expect(bruno.locator("figure.tile.video.screen")).to_have_count(0)
 

@@ -42,6 +42,7 @@ function chosenDevices() {
 export default {
   template: `
     <div class="media-link grid gap-3">
+      <span class="sr-only" aria-live="polite">{{ announcement }}</span>
       <p v-if="problem" role="alert" class="media-problem">
         {{ problem }}
         <button v-if="retryAt" type="button" class="media-retry" @click="retryNow">{{ labels.retryNow }}</button>
@@ -107,7 +108,7 @@ export default {
   data() {
     return {
       problem: "", streams: [], sounds: [], local: null, screen: null, fullScreen: false,
-      retryAt: 0, failures: 0,
+      retryAt: 0, failures: 0, announcement: "",
     };
   },
   computed: {
@@ -122,8 +123,10 @@ export default {
     profile() {
       this.applyProfile();
     },
-    microphone() {
+    microphone(now) {
       this.applyMicrophone();
+      // Said once to screen readers: the floor given or taken back, a moderator's mute, one's own click.
+      this.announcement = { on: this.labels.nowOn, off: this.labels.nowOff, locked: this.labels.locked }[now];
     },
     cameraOn() {
       this.applyCamera();

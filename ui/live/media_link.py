@@ -143,6 +143,7 @@ class MediaLink(ui.element, component="media_link.js"):
             "controls": _("My camera and microphone"),
             "mute": _("Mute my microphone"), "unmute": _("Unmute my microphone"),
             "locked": _("Your microphone is off in the plenary: raise your hand to speak."),
+            "nowOn": _("Your microphone is on: the others hear you."), "nowOff": _("Your microphone is off."),
             "cameraOff": _("Turn my camera off"), "cameraOn": _("Turn my camera on"),
             "audioOnly": _("Sound only (weak connection)"),
             "shareScreen": _("Share my screen"), "stopScreen": _("Stop sharing my screen"),
