@@ -10,7 +10,7 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from media.aiortc_hooks import ForwardedPacket
 from media.frames import EncodedFrame, Kind, to_packet
 
-SLOT_CAPACITY = {"audio": 50, "video": 30}  # frames a subscriber may lag (about one second) before skipping ahead
+SLOT_CAPACITY = {"audio": 50, "video": 15}  # frames a subscriber may lag (a second at 15 fps) before skipping ahead
 FRAME_STEP = {"audio": 960, "video": 3_000}  # RTP ticks between frames: 20 ms of Opus, a 30 fps picture
 
 
