@@ -99,6 +99,7 @@ class MediaLink(ui.element, component="media_link.js"):
     def __init__(self, media: MediaService, live: LiveSession, who: Someone, names: Callable[[Someone], str], *,
                  staff_room: int | None = None, is_staff: bool = False,
                  on_shown: Callable[[frozenset[Someone]], None] | None = None) -> None:
+        """`on_shown` hears who is on video on this page (oneself included, in the self view)."""
         super().__init__()
         self._media = media
         self._live = live
@@ -245,6 +246,8 @@ class MediaLink(ui.element, component="media_link.js"):
                          if source is not None and source in speaking],
         )
         shown = frozenset(source for source in videos if source is not None and not is_screen(source))
+        if media.profile(who) in (Profile.STAGE, Profile.THUMBNAIL):
+            shown |= {who}  # one's own camera is on: the self view shows it, not a tile with one's name
         if shown != self._shown:
             self._shown = shown
             if self._on_shown is not None:
