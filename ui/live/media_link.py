@@ -215,9 +215,8 @@ class MediaLink(ui.element, component="media_link.js"):
         self.refresh()
 
     def refresh(self) -> None:
-        """Follow a change of routing, which may come from anyone's action: work in this page's own client."""
-        with self.client:
-            self._follow_routing()
+        """Follow a change of routing, which may come from anyone's action (on every page: keep it cheap)."""
+        self._follow_routing()
 
     def _microphone_state(self) -> str:
         """"on": heard; "off": closed, may be opened; "locked": closed, only the moderators can change that."""
@@ -251,7 +250,8 @@ class MediaLink(ui.element, component="media_link.js"):
         if shown != self._shown:
             self._shown = shown
             if self._on_shown is not None:
-                self._on_shown(shown)
+                with self.client:  # the page redraws: in its own client, not that of whoever acted
+                    self._on_shown(shown)
 
     def _label(self, source: Someone) -> str:
         if is_screen(source):
