@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import array
 import asyncio
 import math
 import struct
@@ -45,17 +46,24 @@ class Viewer:
     def __init__(self) -> None:
         self.connection = RTCPeerConnection(server_configuration())
         self.shades: list[tuple[float, int]] = []
+        self.peaks: list[tuple[float, int]] = []  # the loudest sample of each sound frame heard
         self._readers: list[asyncio.Task[None]] = []
         self.connection.on("track", self._on_track)
 
     def _on_track(self, track: MediaStreamTrack) -> None:
-        if track.kind == "video":
-            self._readers.append(asyncio.ensure_future(self._read(track)))
+        self._readers.append(asyncio.ensure_future(self._read(track)))
 
     async def _read(self, track: MediaStreamTrack) -> None:
         while True:
             frame = await track.recv()
-            self.shades.append((time.monotonic(), shade_of(frame)))
+            if isinstance(frame, VideoFrame):
+                self.shades.append((time.monotonic(), shade_of(frame)))
+            else:
+                samples = array.array("h", bytes(frame.planes[0])[:2 * frame.samples * len(frame.layout.channels)])
+                self.peaks.append((time.monotonic(), max(map(abs, samples), default=0)))
+
+    def loudest_since(self, moment: float) -> int:
+        return max((peak for at, peak in self.peaks if at >= moment), default=0)
 
     async def join(self, server_side: SubscribePeer) -> None:
         await server_side.accept(await self.answer(await server_side.offer()))

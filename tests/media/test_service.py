@@ -12,7 +12,7 @@ import pytest
 from media.forwarding import PublishedTrack, SlotTrack
 from media.routing import Gathering, route
 from media.service import VIDEO_SLOTS, MediaService, fill_slots
-from tests.media.synthetic import Viewer, camera, until
+from tests.media.synthetic import Viewer, camera, microphone, until
 
 pytestmark = pytest.mark.skipif(not aioice.ice.get_host_addresses(use_ipv4=True, use_ipv6=True),
                                 reason="no network address for ICE on this machine")
@@ -89,3 +89,24 @@ def test_with_more_voices_than_slots_those_speaking_are_heard() -> None:
     assert chloe in {slot.source for slot in slots}
     for slot in slots:
         slot.stop()
+
+
+async def test_voices_are_heard_in_their_room_and_in_no_other() -> None:
+    media = MediaService()
+    amina, amina_voice = await microphone(partial(media.publish, "amina"))
+    bruno, _silent = await microphone(partial(media.publish, "bruno"))
+    amina_voice.loud = True
+    listeners = {"chloe": Viewer(), "david": Viewer()}
+    for who, listener in listeners.items():
+        await media.accept(f"page of {who}", await listener.answer(await media.watch(f"page of {who}", who)))
+    rooms = {"amina": "nature", "chloe": "nature", "bruno": "market", "david": "market"}
+    routed = time.monotonic()
+    media.route("run", route(Gathering(rooms=rooms)))
+    await until(lambda: listeners["chloe"].loudest_since(routed) > 8_000, timeout=5.0)  # Amina's tone
+    await until(lambda: len([at for at, _ in listeners["david"].peaks if at > routed]) > 50, timeout=5.0)
+    assert listeners["david"].loudest_since(routed) < 1_000  # Bruno's silence, never Amina's voice
+    for listener in listeners.values():
+        await listener.close()
+    await media.close()
+    for browser in (amina, bruno):
+        await browser.close()
