@@ -596,6 +596,15 @@ def sends_video(page: Page, width: int) -> None:
     eventually(sending, lambda: f"camera sends {sent_video(page)}, expected width {width}", timeout=15)
 
 
+def hears_someone(page: Page) -> None:
+    """Sound reaches the page and plays: the energy of what it received keeps rising (the tests' tone)."""
+    def heard() -> bool:
+        before = page.evaluate("window.atelierMedia.soundHeard()")
+        page.wait_for_timeout(2_500)  # the tone plays 1.2 s in every 2 s
+        return page.evaluate("window.atelierMedia.soundHeard()") > before + 0.01
+    eventually(heard, "no sound heard", timeout=15)
+
+
 def sends_no_video(page: Page) -> None:
     def paused() -> bool:
         before = sent_video(page)["frames"]
@@ -604,7 +613,9 @@ def sends_no_video(page: Page) -> None:
     eventually(paused, "the camera still sends pictures nobody sees")
 
 
-def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people: Contexts) -> None:
+def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people: Contexts,
+                                                                         own_server: Server) -> None:
+    log_before = len(own_server.log.read_text(errors="replace"))
     board = open_board(people)
     stage = board.context.new_page()  # the moderator's stage, beside the board
     stage.set_viewport_size(STAGE_VIEWPORT)
@@ -626,6 +637,7 @@ def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people
     sees_video_of(stage, "Amina")
     sees_video_of(bruno, "Amina")
     sends_video(amina, 640)
+    hears_someone(bruno)
     expect(amina.get_by_role("button", name="Couper mon micro")).to_be_visible()
     # Chromium's fake microphone beeps: the audio levels its packets carry tell the server she speaks.
     expect(bruno.locator(".speaking-now")).to_contain_text("Amina", timeout=15_000)
@@ -696,6 +708,10 @@ def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people
     sees_video_of(amina, "Bruno")
     sees_video_of(bruno, "Amina")
     sends_video(amina, 320)
+    hears_someone(amina)  # Bruno, the only other one in the room
+    hears_someone(bruno)
     expect(amina.locator("figure.tile.video").filter(has_text="Karim Benali")).to_have_count(0)
     keep_screenshot(amina, "live-room-video.png")
     assert not people.page_errors, f"JavaScript errors: {people.page_errors}"
+    server_said = own_server.log.read_text(errors="replace")[log_before:]
+    assert "Traceback" not in server_said, server_said

@@ -362,6 +362,15 @@ export default {
       });
       return frames;
     },
+    async soundHeard() {
+      // The energy of all the sound this page has received (rises while someone audible speaks).
+      if (!this.subscriber) return 0;
+      let energy = 0;
+      (await this.subscriber.getStats()).forEach((report) => {
+        if (report.type === "inbound-rtp" && report.kind === "audio") energy += report.totalAudioEnergy || 0;
+      });
+      return energy;
+    },
     async sentVideo() {
       // What this page's camera sends now: frames encoded and the picture's width.
       if (!this.publisher) return { frames: 0, width: 0 };

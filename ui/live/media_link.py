@@ -11,12 +11,13 @@ from nicegui import background_tasks, context, ui
 from nicegui.events import GenericEventArguments
 
 from domain.errors import DomainError
+from domain.i18n import N_, translate
 from domain.live.events import LiveEvent, PresenceChanged
 from domain.live.session import LiveSession
 from media.routing import Gathering, Profile, Someone, is_screen, route, screen_of
 from media.service import AUDIO_SLOTS, MediaService
 from ui.components import translated
-from ui.i18n import _
+from ui.i18n import _, current_language
 
 # Staff on the stage, by run: the room they visit (None: the plenary) and from which page (a reload opens another).
 # Participants' places are in the live state.
@@ -107,6 +108,7 @@ class MediaLink(ui.element, component="media_link.js"):
         self._participant_id: int | None = None if is_staff else who[2]  # type: ignore[index]
         self._names = names
         self._page = context.client.id
+        self._language = current_language()
         self._on_shown = on_shown
         self._shown: frozenset[Someone] = frozenset()
         self._props.update(iceServers=media.browser_ice_servers, audioCount=AUDIO_SLOTS, videos=[], compact=False,
@@ -215,7 +217,10 @@ class MediaLink(ui.element, component="media_link.js"):
         self.refresh()
 
     def refresh(self) -> None:
-        """Follow a change of routing, which may come from anyone's action (on every page: keep it cheap)."""
+        """Follow a change of routing, which may come from anyone's action (on every page: keep it cheap).
+
+        It runs outside the page's NiceGUI context (entering it was most of the cost): no `_()` here.
+        """
         self._follow_routing()
 
     def _microphone_state(self) -> str:
@@ -254,8 +259,8 @@ class MediaLink(ui.element, component="media_link.js"):
                     self._on_shown(shown)
 
     def _label(self, source: Someone) -> str:
-        if is_screen(source):
-            return _("Screen of {name}", name=self._names(source[1]))  # type: ignore[index]
+        if is_screen(source):  # the page's own language: this may run during someone else's request
+            return translate(N_("Screen of {name}"), self._language, name=self._names(source[1]))  # type: ignore[index]
         return self._names(source)
 
     def _set(self, **props: Any) -> None:

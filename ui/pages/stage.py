@@ -141,11 +141,12 @@ class Stage:
     def media_link(self) -> media_link.MediaLink | None:
         """Cameras and microphones: this page's own, and those it sees and hears, through Atelier's server."""
         team = {member.account_id: member.account.display_name for member in self.found.plan.team}
+        moderation_team = _("Moderation team")  # translated now: names are asked for outside the page's context
 
         def name_of(who: Someone) -> str:
             _run, kind, identifier = who  # type: ignore[misc]
             if kind == "staff":  # an organiser may moderate without being in the team
-                return team.get(identifier) or _("Moderation team")
+                return team.get(identifier) or moderation_team
             person = self.live.state.people.get(identifier)
             return person.name if person is not None else ""
 
