@@ -596,13 +596,16 @@ def sends_video(page: Page, width: int) -> None:
     eventually(sending, lambda: f"camera sends {sent_video(page)}, expected width {width}", timeout=15)
 
 
-def hears_someone(page: Page) -> None:
+def hears_someone(page: Page, who: str) -> None:
     """Sound reaches the page and plays: the energy of what it received keeps rising (the tests' tone)."""
+    energies: list[float] = []
+
     def heard() -> bool:
         before = page.evaluate("window.atelierMedia.soundHeard()")
         page.wait_for_timeout(2_500)  # the tone plays 1.2 s in every 2 s
-        return page.evaluate("window.atelierMedia.soundHeard()") > before + 0.01
-    eventually(heard, "no sound heard", timeout=15)
+        energies.append(page.evaluate("window.atelierMedia.soundHeard()") - before)
+        return energies[-1] > 0.01
+    eventually(heard, lambda: f"{who} not heard: sound energy received in 2.5 s: {energies}", timeout=15)
 
 
 def sends_no_video(page: Page) -> None:
@@ -637,7 +640,7 @@ def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people
     sees_video_of(stage, "Amina")
     sees_video_of(bruno, "Amina")
     sends_video(amina, 640)
-    hears_someone(bruno)
+    hears_someone(bruno, "Amina and Karim")
     expect(amina.get_by_role("button", name="Couper mon micro")).to_be_visible()
     # Chromium's fake microphone beeps: the audio levels its packets carry tell the server she speaks.
     expect(bruno.locator(".speaking-now")).to_contain_text("Amina", timeout=15_000)
@@ -691,6 +694,19 @@ def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people
     hand_queue(board).get_by_role("listitem").filter(has_text="Amina").get_by_role(
         "button", name="Donner la parole").click()
 
+    # The moderator lets participants unmute in the plenary: Bruno speaks from his seat, heard, not on stage.
+    board.get_by_role("switch", name="Les participant·es peuvent ouvrir leur micro en plénière").click()
+    bruno.get_by_role("button", name="Rallumer mon micro").click()
+    expect(board.get_by_role("button", name="Couper le micro de Bruno")).to_be_visible()
+    expect(amina.locator(".speaking-now")).to_contain_text("Bruno", timeout=15_000)
+    expect(board.get_by_role("listitem").filter(has_text="Bruno").get_by_text("parle", exact=True)).to_be_visible(
+        timeout=15_000)  # the board marks who speaks among the open microphones
+    expect(amina.locator("figure.tile.video").filter(has_text="Bruno")).to_have_count(0)
+    board.get_by_role("button", name="Couper tous les micros").click()
+    expect(bruno.get_by_role("button", name="Rallumer mon micro")).to_be_visible()
+    board.get_by_role("switch", name="Les participant·es peuvent ouvrir leur micro en plénière").click()
+    expect(bruno.locator(".media-hint")).to_contain_text(MICROPHONE_LOCKED)
+
     # Bruno chooses sound only: he no longer receives the videos.
     bruno.get_by_role("button", name="Son seulement (connexion faible)").click()
     expect(bruno.locator("figure.tile.video")).to_have_count(0)
@@ -708,8 +724,8 @@ def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people
     sees_video_of(amina, "Bruno")
     sees_video_of(bruno, "Amina")
     sends_video(amina, 320)
-    hears_someone(amina)  # Bruno, the only other one in the room
-    hears_someone(bruno)
+    hears_someone(amina, "Bruno, the only other one in the room")
+    hears_someone(bruno, "Amina")
     expect(amina.locator("figure.tile.video").filter(has_text="Karim Benali")).to_have_count(0)
     keep_screenshot(amina, "live-room-video.png")
     assert not people.page_errors, f"JavaScript errors: {people.page_errors}"

@@ -24,6 +24,7 @@ from ui.auth import check_staff
 from ui.components import Text, heading, labelled, paragraph, translated
 from ui.frame import page_frame
 from ui.i18n import _, ngettext
+from ui.live import media_link
 from ui.live.bridge import page_events
 from ui.live.context import LiveContext, may_moderate, resolve
 from ui.live.countdown import Timer
@@ -105,6 +106,8 @@ class Board:
         self.client = context.client  # handlers may outlive the element that started them
         self._commands_shown: Hashable = None
         self.command_timer: Timer | None = None
+        self.speaking: set[int] = set()  # participants whose voice the server hears now
+        self.speaking_marks: dict[int, Text] = {}
 
     @property
     def now(self) -> datetime:
@@ -165,6 +168,7 @@ class Board:
         self.draw_rooms()
         self.update_tab_badges()
         page_events(self.live).subscribe(self.on_event)
+        context.client.on_delete(self.services.media.on_change(self.follow_speaking))
 
     def on_event(self, event: LiveEvent) -> None:
         if isinstance(event, RunReset):
@@ -470,10 +474,27 @@ class Board:
             ui.icon("mic").classes("text-positive").props('aria-hidden="true"')
             with ui.column().classes("gap-0 grow min-w-0"):
                 Text(person.name, "span").classes("font-semibold")
-                Text(where, "span").classes("atelier-muted text-sm")
+                with ui.row().classes("gap-2 items-center"):
+                    Text(where, "span").classes("atelier-muted text-sm")
+                    mark = Text(_("speaking"), "span").classes("atelier-chip speaking-chip")
+            mark.set_visibility(person.id in self.speaking)
+            self.speaking_marks[person.id] = mark
             labelled(ui.button(_("Mute"), on_click=partial(self.mute, person.id)).props("flat dense"),
                      _("Mute {name}", name=person.name))
         return row
+
+    def follow_speaking(self) -> None:
+        """Mark who speaks now among the open microphones, in place: the rows and their buttons stay."""
+        speaking = {person.id for person in self.live.state.active_people()
+                    if media_link.participant(self.live, person.id) in self.services.media.speaking}
+        if speaking == self.speaking:
+            return
+        self.speaking = speaking
+        for person_id, mark in list(self.speaking_marks.items()):
+            if mark.is_deleted:
+                del self.speaking_marks[person_id]
+            else:
+                mark.set_visibility(person_id in speaking)
 
     async def allow_unmuting(self, event: ValueChangeEventArguments) -> None:
         # The switch also changes when the board follows the run: only a change of the person's is a command.
