@@ -707,6 +707,14 @@ def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people
     board.get_by_role("switch", name="Les participant·es peuvent ouvrir leur micro en plénière").click()
     expect(bruno.locator(".media-hint")).to_contain_text(MICROPHONE_LOCKED)
 
+    # Full screen shows the videos with their controls, until Bruno leaves it.
+    bruno.get_by_role("button", name="Plein écran").click()
+    expect(bruno.get_by_role("button", name="Quitter le plein écran")).to_be_visible()
+    assert bruno.evaluate("document.fullscreenElement?.classList.contains('media-screen')")
+    keep_screenshot(bruno, "live-stage-full-screen.png")
+    bruno.get_by_role("button", name="Quitter le plein écran").click()
+    expect(bruno.get_by_role("button", name="Plein écran")).to_be_visible()
+
     # Bruno chooses sound only: he no longer receives the videos.
     bruno.get_by_role("button", name="Son seulement (connexion faible)").click()
     expect(bruno.locator("figure.tile.video")).to_have_count(0)

@@ -51,44 +51,46 @@ export default {
         <span class="material-icons" aria-hidden="true">graphic_eq</span>
         {{ labels.speaking }} {{ speakingNow.join(", ") }}
       </p>
-      <div ref="videoArea" class="media-videos grid gap-3" :class="compact ? 'compact' : 'large'"
-           role="group" :aria-label="labels.videos">
-        <template v-for="(video, index) in videos" :key="'v' + index">
-          <figure v-if="video" class="tile video m-0" :class="{ screen: video.screen, speaking: video.speaking }">
-            <video :ref="(el) => bind(el, index)" autoplay playsinline muted :aria-label="video.label"></video>
-            <figcaption>{{ video.label }}</figcaption>
-          </figure>
-        </template>
-      </div>
-      <div class="media-controls flex flex-wrap items-center gap-2" role="group" :aria-label="labels.controls">
-        <video v-if="local && cameraOn && sendsVideo" :ref="bindSelf" class="self-view" autoplay playsinline muted
-               :aria-label="labels.selfView"></video>
-        <button v-if="microphone !== 'locked'" type="button" class="media-toggle" :class="{ off: microphone !== 'on' }"
-                @click="toggleMicrophone">
-          <span class="material-icons" aria-hidden="true">{{ microphone === 'on' ? 'mic' : 'mic_off' }}</span>
-          {{ microphone === 'on' ? labels.mute : labels.unmute }}
-        </button>
-        <span v-else class="media-hint">
-          <span class="material-icons" aria-hidden="true">mic_off</span> {{ labels.locked }}
-        </span>
-        <button v-if="local && (sendsVideo || !cameraOn)" type="button" class="media-toggle"
-                :class="{ off: !cameraOn }" @click="toggleCamera">
-          <span class="material-icons" aria-hidden="true">{{ cameraOn ? 'videocam' : 'videocam_off' }}</span>
-          {{ cameraOn ? labels.cameraOff : labels.cameraOn }}
-        </button>
-        <button type="button" class="media-toggle plain" :aria-pressed="String(audioOnly)" @click="toggleAudioOnly">
-          <span class="material-icons" aria-hidden="true">headphones</span> {{ labels.audioOnly }}
-        </button>
-        <button v-if="mayShareScreen && canShareScreen" type="button" class="media-toggle plain"
-                :class="{ on: screen }" @click="toggleScreen">
-          <span class="material-icons" aria-hidden="true">{{ screen ? 'stop_screen_share' : 'screen_share' }}</span>
-          {{ screen ? labels.stopScreen : labels.shareScreen }}
-        </button>
-        <button v-if="videos.some((video) => video)" type="button" class="media-toggle plain"
-                @click="toggleFullScreen">
-          <span class="material-icons" aria-hidden="true">{{ fullScreen ? 'fullscreen_exit' : 'fullscreen' }}</span>
-          {{ fullScreen ? labels.leaveFullScreen : labels.fullScreen }}
-        </button>
+      <div ref="screenArea" class="media-screen grid gap-3">
+        <div class="media-videos grid gap-3" :class="compact ? 'compact' : 'large'"
+             role="group" :aria-label="labels.videos">
+          <template v-for="(video, index) in videos" :key="'v' + index">
+            <figure v-if="video" class="tile video m-0" :class="{ screen: video.screen, speaking: video.speaking }">
+              <video :ref="(el) => bind(el, index)" autoplay playsinline muted :aria-label="video.label"></video>
+              <figcaption>{{ video.label }}</figcaption>
+            </figure>
+          </template>
+        </div>
+        <div class="media-controls flex flex-wrap items-center gap-2" role="group" :aria-label="labels.controls">
+          <video v-if="local && cameraOn && sendsVideo" :ref="bindSelf" class="self-view" autoplay playsinline muted
+                 :aria-label="labels.selfView"></video>
+          <button v-if="microphone !== 'locked'" type="button" class="media-toggle"
+                  :class="{ off: microphone !== 'on' }" @click="toggleMicrophone">
+            <span class="material-icons" aria-hidden="true">{{ microphone === 'on' ? 'mic' : 'mic_off' }}</span>
+            {{ microphone === 'on' ? labels.mute : labels.unmute }}
+          </button>
+          <span v-else class="media-hint">
+            <span class="material-icons" aria-hidden="true">mic_off</span> {{ labels.locked }}
+          </span>
+          <button v-if="local && (sendsVideo || !cameraOn)" type="button" class="media-toggle"
+                  :class="{ off: !cameraOn }" @click="toggleCamera">
+            <span class="material-icons" aria-hidden="true">{{ cameraOn ? 'videocam' : 'videocam_off' }}</span>
+            {{ cameraOn ? labels.cameraOff : labels.cameraOn }}
+          </button>
+          <button type="button" class="media-toggle plain" :aria-pressed="String(audioOnly)" @click="toggleAudioOnly">
+            <span class="material-icons" aria-hidden="true">headphones</span> {{ labels.audioOnly }}
+          </button>
+          <button v-if="mayShareScreen && canShareScreen" type="button" class="media-toggle plain"
+                  :class="{ on: screen }" @click="toggleScreen">
+            <span class="material-icons" aria-hidden="true">{{ screen ? 'stop_screen_share' : 'screen_share' }}</span>
+            {{ screen ? labels.stopScreen : labels.shareScreen }}
+          </button>
+          <button v-if="videos.some((video) => video)" type="button" class="media-toggle plain"
+                  @click="toggleFullScreen">
+            <span class="material-icons" aria-hidden="true">{{ fullScreen ? 'fullscreen_exit' : 'fullscreen' }}</span>
+            {{ fullScreen ? labels.leaveFullScreen : labels.fullScreen }}
+          </button>
+        </div>
       </div>
       <audio v-for="index in audioCount" :key="'a' + index" :ref="(el) => (sounds[index - 1] = el)" autoplay></audio>
     </div>`,
@@ -140,7 +142,7 @@ export default {
   },
   mounted() {
     window.atelierMedia = this; // for tests: getStats of the connections
-    this.onFullScreen = () => (this.fullScreen = document.fullscreenElement === this.$refs.videoArea);
+    this.onFullScreen = () => (this.fullScreen = document.fullscreenElement === this.$refs.screenArea);
     document.addEventListener("fullscreenchange", this.onFullScreen);
     this.$emit("ready");
     this.applyProfile();
@@ -314,7 +316,7 @@ export default {
     },
     toggleFullScreen() {
       if (document.fullscreenElement) document.exitFullscreen();
-      else this.$refs.videoArea.requestFullscreen().catch(() => {});
+      else this.$refs.screenArea.requestFullscreen().catch(() => {}); // the videos with their controls
     },
 
     // ------------------------------------------------------------ lost connections
