@@ -93,10 +93,7 @@ class MediaService:
         return frozenset(self._cameras_off)
 
     def set_camera(self, who: Someone, *, on: bool) -> None:
-        if on:
-            self._cameras_off.discard(who)
-        else:
-            self._cameras_off.add(who)
+        _mark(self._cameras_off, who, not on)
 
     @property
     def muted(self) -> frozenset[Someone]:
@@ -104,10 +101,7 @@ class MediaService:
         return frozenset(self._muted)
 
     def set_microphone(self, who: Someone, *, on: bool) -> None:
-        if on:
-            self._muted.discard(who)
-        else:
-            self._muted.add(who)
+        _mark(self._muted, who, not on)
 
     @property
     def audio_only(self) -> frozenset[Someone]:
@@ -115,10 +109,7 @@ class MediaService:
         return frozenset(self._audio_only)
 
     def set_audio_only(self, who: Someone, *, on: bool) -> None:
-        if on:
-            self._audio_only.add(who)
-        else:
-            self._audio_only.discard(who)
+        _mark(self._audio_only, who, on)
 
     @property
     def screens(self) -> dict[Someone, Someone]:
@@ -131,10 +122,7 @@ class MediaService:
         return frozenset(self._speaking)
 
     def _speaking_changed(self, who: Someone, speaking: bool) -> None:
-        if speaking:
-            self._speaking.add(who)
-        else:
-            self._speaking.discard(who)
+        _mark(self._speaking, who, speaking)
         self._apply()  # with more voices than slots, who is heard follows who speaks
 
     def _tell_listeners(self) -> None:
@@ -185,6 +173,13 @@ class MediaService:
             fill_slots(peer.video, [self._track(p, "video") for p in seen], set())
             fill_slots(peer.audio, [self._track(p, "audio") for p in view.sounds], speaking)
         self._tell_listeners()
+
+
+def _mark(group: set[Someone], who: Someone, member: bool) -> None:
+    if member:
+        group.add(who)
+    else:
+        group.discard(who)
 
 
 def fill_slots(slots: list[SlotTrack], wanted: list[PublishedTrack | None], preferred: set[PublishedTrack]) -> None:

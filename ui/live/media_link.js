@@ -30,6 +30,16 @@ function described(connection) {
   return { sdp: connection.localDescription.sdp, type: connection.localDescription.type };
 }
 
+async function statistics(connection, type, kind) {
+  // For tests: the connection's reports of this type and kind (none before it exists).
+  if (!connection) return [];
+  const reports = [];
+  (await connection.getStats()).forEach((report) => {
+    if (report.type === type && report.kind === kind) reports.push(report);
+  });
+  return reports;
+}
+
 function chosenDevices() {
   // What the person picked in the lobby's device check, if anything.
   try {
@@ -357,34 +367,21 @@ export default {
     // ------------------------------------------------------------ for tests
     async framesDecoded() {
       // Video frames this page has decoded, from all it watches.
-      if (!this.subscriber) return 0;
-      let frames = 0;
-      (await this.subscriber.getStats()).forEach((report) => {
-        if (report.type === "inbound-rtp" && report.kind === "video") frames += report.framesDecoded || 0;
-      });
-      return frames;
+      return (await statistics(this.subscriber, "inbound-rtp", "video")).reduce(
+        (sum, report) => sum + (report.framesDecoded || 0), 0);
     },
     async soundHeard() {
       // The energy of all the sound this page has received (rises while someone audible speaks).
-      if (!this.subscriber) return 0;
-      let energy = 0;
-      (await this.subscriber.getStats()).forEach((report) => {
-        if (report.type === "inbound-rtp" && report.kind === "audio") energy += report.totalAudioEnergy || 0;
-      });
-      return energy;
+      return (await statistics(this.subscriber, "inbound-rtp", "audio")).reduce(
+        (sum, report) => sum + (report.totalAudioEnergy || 0), 0);
     },
     async sentVideo() {
       // What this page's camera sends now: frames encoded and the picture's width.
-      if (!this.publisher) return { frames: 0, width: 0 };
-      let frames = 0;
-      let width = 0;
-      (await this.publisher.getStats()).forEach((report) => {
-        if (report.type === "outbound-rtp" && report.kind === "video") {
-          frames += report.framesEncoded || 0;
-          width = Math.max(width, report.frameWidth || 0);
-        }
-      });
-      return { frames, width };
+      const reports = await statistics(this.publisher, "outbound-rtp", "video");
+      return {
+        frames: reports.reduce((sum, report) => sum + (report.framesEncoded || 0), 0),
+        width: Math.max(0, ...reports.map((report) => report.frameWidth || 0)),
+      };
     },
   },
 };
