@@ -34,6 +34,7 @@ class MediaService:
         self._muted: set[Someone] = set()
         self._audio_only: set[Someone] = set()
         self._publishing_pages: dict[Someone, Hashable] = {}
+        self._crowded = False  # some page is to hear more voices than it has slots for
 
     async def publish(self, who: Someone, offer: RTCSessionDescription, page: Hashable = None) -> RTCSessionDescription:
         """A browser offers its camera and microphone: a new offer (a reload) replaces the previous connection."""
@@ -85,6 +86,8 @@ class MediaService:
     def route(self, gathering: Hashable, routing: Routing) -> None:
         """Who sees and hears whom in this gathering has changed (a step, the floor, the rooms...)."""
         self._routings[gathering] = routing
+        self._crowded = any(len(view.sounds) > AUDIO_SLOTS for routing in self._routings.values()
+                            for view in routing.views.values())
         self._apply()
 
     @property
@@ -123,7 +126,10 @@ class MediaService:
 
     def _speaking_changed(self, who: Someone, speaking: bool) -> None:
         _mark(self._speaking, who, speaking)
-        self._apply()  # with more voices than slots, who is heard follows who speaks
+        if self._crowded:  # with more voices than slots, who is heard follows who speaks
+            self._apply()
+        else:
+            self._tell_listeners()
 
     def _tell_listeners(self) -> None:
         for listener in list(self._listeners):

@@ -40,10 +40,10 @@ async function statistics(connection, type, kind) {
   return reports;
 }
 
-function chosenDevices() {
+function chosenDevices(key) {
   // What the person picked in the lobby's device check, if anything.
   try {
-    return JSON.parse(localStorage.getItem("atelier.devices") || "{}");
+    return JSON.parse(localStorage.getItem(key) || "{}");
   } catch {
     return {};
   }
@@ -116,6 +116,7 @@ export default {
     audioCount: { type: Number, default: 0 },
     labels: { type: Object, default: () => ({}) },
     iceServers: { type: Array, default: () => [] },
+    devicesKey: { type: String, required: true }, // where the lobby's device check keeps the chosen devices
   },
   data() {
     return {
@@ -204,7 +205,7 @@ export default {
         return;
       }
       if (!this.local) {
-        const chosen = chosenDevices();
+        const chosen = chosenDevices(this.devicesKey);
         const exactly = (id) => (id ? { exact: id } : undefined); // Chrome ignores an "ideal" microphone
         const asked = (devices) => ({
           video: { width: 640, height: 360, frameRate: 15, deviceId: exactly(devices.videoDeviceId) },
@@ -315,7 +316,7 @@ export default {
       const element = this.sounds[index];
       if (!element) return;
       element.srcObject = stream;
-      const output = chosenDevices().audioOutputId;
+      const output = chosenDevices(this.devicesKey).audioOutputId;
       if (output && element.setSinkId) element.setSinkId(output).catch(() => {});
       element.play().catch(() => {}); // sound may wait for a click where the browser's autoplay policy says so
     },

@@ -18,6 +18,7 @@ from media.routing import Gathering, Profile, Someone, is_screen, route, screen_
 from media.service import AUDIO_SLOTS, MediaService
 from ui.components import translated
 from ui.i18n import _, current_language
+from ui.live.device_check import DEVICES_KEY
 
 # Staff on the stage, by run: the room they visit (None: the plenary) and from which page (a reload opens another).
 # Participants' places are in the live state.
@@ -38,15 +39,14 @@ def reroute(live: LiveSession, media: MediaService) -> None:
     state = live.state
     people = state.active_people()
     rooms: dict[Someone, int | None] = {participant(live, p.id): state.room_of(p.id) for p in people}
+    heard = frozenset(participant(live, p.id) for p in people if state.heard(p.id))
+    closed = rooms.keys() - heard  # participants only: staff microphones are the media service's
     places = _staff_places.get(live, {})
     rooms.update({who: room for who, (room, _page) in places.items()})
     floor = participant(live, state.floor_holder) if state.floor_holder is not None else None
-    plenary_voices = frozenset(participant(live, p.id) for p in people
-                               if state.room_of(p.id) is None and state.heard(p.id))
-    closed_microphones = frozenset(participant(live, p.id) for p in people if not state.heard(p.id))
     media.route(live.run.id, route(Gathering(
-        rooms=rooms, moderators=frozenset(places), floor=floor, may_speak=plenary_voices,
-        muted=closed_microphones | media.muted, cameras_off=media.cameras_off, audio_only=media.audio_only,
+        rooms=rooms, moderators=frozenset(places), floor=floor, may_speak=heard, muted=media.muted | closed,
+        cameras_off=media.cameras_off, audio_only=media.audio_only,
         screens={who: screen for who, screen in media.screens.items()
                  if who in rooms and may_share_screen(live, who)})))
 
@@ -77,9 +77,12 @@ def follow(live: LiveSession, media: MediaService) -> None:
     def changed(event: LiveEvent) -> None:
         if isinstance(event, PresenceChanged):  # a connection coming or going moves nobody
             return
-        for who in media.screens:
-            if who in _run_people(live) and not may_share_screen(live, who):  # the floor was taken back
-                background_tasks.create(_stop_screen(live, media, who), name="stop a screen")
+        screens = media.screens
+        if screens:
+            here = _run_people(live)
+            for who in screens:
+                if who in here and not may_share_screen(live, who):  # the floor was taken back
+                    background_tasks.create(_stop_screen(live, media, who), name="stop a screen")
         reroute(live, media)
 
     live.events.subscribe(changed)
@@ -111,7 +114,8 @@ class MediaLink(ui.element, component="media_link.js"):
         self._language = current_language()
         self._on_shown = on_shown
         self._shown: frozenset[Someone] = frozenset()
-        self._props.update(iceServers=media.browser_ice_servers, audioCount=AUDIO_SLOTS, videos=[], compact=False,
+        self._props.update(iceServers=media.browser_ice_servers, devicesKey=DEVICES_KEY, audioCount=AUDIO_SLOTS,
+                           videos=[], compact=False,
                            speakingNow=[],
                            profile=Profile.PAUSED.value, microphone="locked", cameraOn=True, audioOnly=False,
                            mayShareScreen=False, labels=self._labels())
@@ -237,8 +241,9 @@ class MediaLink(ui.element, component="media_link.js"):
         videos, sounds = media.shown(self._page)
         speaking = media.speaking
         view = media.view(who)
+        profile = media.profile(who)
         self._set(
-            profile=media.profile(who).value,
+            profile=profile.value,
             microphone=self._microphone_state(),
             cameraOn=who not in media.cameras_off,
             audioOnly=who in media.audio_only,
@@ -250,7 +255,7 @@ class MediaLink(ui.element, component="media_link.js"):
                          if source is not None and source in speaking],
         )
         shown = frozenset(source for source in videos if source is not None and not is_screen(source))
-        if media.profile(who) in (Profile.STAGE, Profile.THUMBNAIL):
+        if profile in (Profile.STAGE, Profile.THUMBNAIL):
             shown |= {who}  # one's own camera is on: the self view shows it, not a tile with one's name
         if shown != self._shown:
             self._shown = shown

@@ -485,8 +485,9 @@ class Board:
 
     def follow_speaking(self) -> None:
         """Mark who speaks now among the open microphones, in place: the rows and their buttons stay."""
+        voices = self.services.media.speaking
         speaking = {person.id for person in self.live.state.active_people()
-                    if media_link.participant(self.live, person.id) in self.services.media.speaking}
+                    if media_link.participant(self.live, person.id) in voices}
         if speaking == self.speaking:
             return
         self.speaking = speaking
