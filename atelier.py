@@ -276,7 +276,8 @@ def load_secrets(data_dir: Path) -> dict[str, str]:
     """Secrets made once per installation and kept in the data directory (mode 600)."""
     path = data_dir / SECRETS_FILE_NAME
     if path.exists():
-        return json.loads(path.read_text())
+        values: dict[str, str] = json.loads(path.read_text())
+        return values
     values = {"storage_secret": secrets.token_urlsafe(48)}
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as secrets_file:
@@ -372,7 +373,7 @@ def run_server(settings: Settings, storage_secret: str) -> None:
     Storage.path = (settings.data_dir / BROWSER_STORAGE_DIR_NAME).resolve()
     build_app(settings)
     app.on_startup(quiet_gc.start)
-    tls = {}
+    tls: dict[str, Any] = {}  # uvicorn's own options, passed on by ui.run
     if settings.tls_certificate and settings.tls_key:
         tls = {"ssl_certfile": str(settings.tls_certificate), "ssl_keyfile": str(settings.tls_key)}
     ui.run(

@@ -81,6 +81,7 @@ def negotiate(accept_language: str | None) -> str:
 def language_name(language: str) -> str:
     """The language's own name for itself ("français", "English")."""
     try:
-        return Locale.parse(language).get_display_name(language).capitalize()
+        name = Locale.parse(language).get_display_name(language)
     except (UnknownLocaleError, ValueError):
         return language
+    return name.capitalize() if name else language

@@ -4,11 +4,15 @@ Never put a semicolon in a model's docstring: Tortoise stores it as the table's 
 and splits migration SQL on semicolons.
 
 Changing a model means a new migration: `tortoise makemigrations` (docs/development.md).
+
+Tortoise gives each instance a `<relation>_id` attribute per foreign key: the bare `..._id: int`
+annotations below only declare them for the type checker (they make no field and no column).
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -88,6 +92,7 @@ class StaffSession(Model):
     account: fields.ForeignKeyRelation[StaffAccount] = fields.ForeignKeyField(
         f"{APP_LABEL}.StaffAccount", related_name="sessions", on_delete=fields.CASCADE
     )
+    account_id: int
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField()
 
@@ -140,6 +145,7 @@ class Workshop(Model):
     created_by: fields.ForeignKeyNullableRelation[StaffAccount] = fields.ForeignKeyField(
         f"{APP_LABEL}.StaffAccount", related_name="created_workshops", null=True, on_delete=fields.SET_NULL
     )
+    created_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -159,6 +165,7 @@ class WorkshopSession(Model):
     workshop: fields.ForeignKeyRelation[Workshop] = fields.ForeignKeyField(
         f"{APP_LABEL}.Workshop", related_name="sessions", on_delete=fields.CASCADE
     )
+    workshop_id: int
     starts_at = fields.DatetimeField()
     capacity = fields.IntField(null=True)
 
@@ -172,6 +179,7 @@ class Step(Model):
     workshop: fields.ForeignKeyRelation[Workshop] = fields.ForeignKeyField(
         f"{APP_LABEL}.Workshop", related_name="steps", on_delete=fields.CASCADE
     )
+    workshop_id: int
     position = fields.IntField()
     title = fields.CharField(max_length=120, default="")
     objective = fields.CharField(max_length=300, default="")
@@ -191,6 +199,7 @@ class Room(Model):
     workshop: fields.ForeignKeyRelation[Workshop] = fields.ForeignKeyField(
         f"{APP_LABEL}.Workshop", related_name="rooms", on_delete=fields.CASCADE
     )
+    workshop_id: int
     kind = fields.CharEnumField(RoomKind, max_length=20)
     position = fields.IntField()
     name = fields.CharField(max_length=80, default="")
@@ -207,9 +216,11 @@ class TeamMember(Model):
     workshop: fields.ForeignKeyRelation[Workshop] = fields.ForeignKeyField(
         f"{APP_LABEL}.Workshop", related_name="team", on_delete=fields.CASCADE
     )
+    workshop_id: int
     account: fields.ForeignKeyRelation[StaffAccount] = fields.ForeignKeyField(
         f"{APP_LABEL}.StaffAccount", related_name="assignments", on_delete=fields.CASCADE
     )
+    account_id: int
     role = fields.CharEnumField(TeamRole, max_length=20, default=TeamRole.CO_MODERATOR)
 
     class Meta:
@@ -228,6 +239,7 @@ class LiveRun(Model):
     session: fields.ForeignKeyRelation[WorkshopSession] = fields.ForeignKeyField(
         f"{APP_LABEL}.WorkshopSession", related_name="runs", on_delete=fields.CASCADE
     )
+    session_id: int
     rehearsal = fields.BooleanField(default=False)
     join_code = fields.CharField(max_length=64, unique=True)
     phase = fields.CharEnumField(RunPhase, max_length=20, default=RunPhase.BACKSTAGE)
@@ -244,6 +256,7 @@ class Participant(Model):
     run: fields.ForeignKeyRelation[LiveRun] = fields.ForeignKeyField(
         f"{APP_LABEL}.LiveRun", related_name="participants", on_delete=fields.CASCADE
     )
+    run_id: int
     display_name = fields.CharField(max_length=80)
     email = fields.CharField(max_length=254, null=True)
     token_hash = fields.CharField(max_length=64, unique=True)
@@ -260,10 +273,11 @@ class RunEvent(Model):
     run: fields.ForeignKeyRelation[LiveRun] = fields.ForeignKeyField(
         f"{APP_LABEL}.LiveRun", related_name="events", on_delete=fields.CASCADE
     )
+    run_id: int
     sequence = fields.IntField()
     at = fields.DatetimeField()
     kind = fields.CharField(max_length=40)
-    data = fields.JSONField(default=dict)
+    data: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
 
     class Meta:
         table = "run_event"

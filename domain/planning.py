@@ -5,8 +5,9 @@ Pure functions over a loaded `WorkshopPlan`: no database access here.
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -54,7 +55,7 @@ class Issue:
     field: str
     severity: Severity
     message: str
-    params: dict[str, object] = field(default_factory=dict)
+    params: dict[str, object] = dataclasses.field(default_factory=dict)  # `field` above names an attribute
     subject_id: int | None = None  # the step, room or session concerned, if any
 
 

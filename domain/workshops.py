@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, cast
 
 from slugify import slugify
 from tortoise.expressions import F
@@ -122,7 +122,7 @@ def _web_address(field: str, value: Any) -> str:
 def _language(field: str, value: Any) -> str:
     if value not in LANGUAGES:
         raise InvalidValue(N_("Choose one of the options."), field=field)
-    return value
+    return str(value)
 
 
 WORKSHOP_FIELDS: dict[str, Callable[[str, Any], Any]] = {
@@ -350,6 +350,11 @@ async def update_step(step: Step, field: str, value: Any) -> Any:
     return checked
 
 
+async def _ordered_ids(model: type[Step] | type[Room], workshop_id: int) -> list[int]:
+    ids = await model.filter(workshop_id=workshop_id).order_by("position", "id").values_list("id", flat=True)
+    return cast(list[int], ids)  # Tortoise types values_list as tuples, even flat ones
+
+
 async def _renumber(model: type[Step] | type[Room], workshop_id: int, ordered_ids: list[int]) -> None:
     for position, record_id in enumerate(ordered_ids):
         await model.filter(id=record_id, workshop_id=workshop_id).update(position=position)
@@ -358,7 +363,7 @@ async def _renumber(model: type[Step] | type[Room], workshop_id: int, ordered_id
 async def move_step(step: Step, offset: int) -> None:
     """Move a step up (negative offset) or down the agenda."""
     async with in_transaction():
-        ids = await Step.filter(workshop_id=step.workshop_id).order_by("position", "id").values_list("id", flat=True)
+        ids = await _ordered_ids(Step, step.workshop_id)
         index = ids.index(step.id)
         target = min(max(index + offset, 0), len(ids) - 1)
         ids.insert(target, ids.pop(index))
@@ -377,7 +382,7 @@ async def duplicate_step(step: Step) -> Step:
 async def delete_step(step: Step) -> None:
     async with in_transaction():
         await step.delete()
-        ids = await Step.filter(workshop_id=step.workshop_id).order_by("position", "id").values_list("id", flat=True)
+        ids = await _ordered_ids(Step, step.workshop_id)
         await _renumber(Step, step.workshop_id, ids)
 
 
@@ -413,7 +418,7 @@ async def delete_room(room: Room) -> None:
         raise InvalidValue(N_("The plenary room cannot be removed."), field="rooms")
     async with in_transaction():
         await room.delete()
-        ids = await Room.filter(workshop_id=room.workshop_id).order_by("position", "id").values_list("id", flat=True)
+        ids = await _ordered_ids(Room, room.workshop_id)
         await _renumber(Room, room.workshop_id, ids)
 
 
