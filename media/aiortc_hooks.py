@@ -54,11 +54,14 @@ class _NoDecoding:
         """Nothing to decode."""
 
 
-def _decoder_worker(loop: Any, input_queue: Any, output_queue: Any, decode_error: threading.Event) -> None:
-    """aiortc starts this in a thread per receiver: for an adopted receiver there is nothing to decode."""
-    if isinstance(input_queue, _NoDecoding):
+def _decoder_worker(loop: Any, input_q: Any, output_q: Any, decode_error: threading.Event) -> None:
+    """aiortc starts this in a thread per receiver: for an adopted receiver there is nothing to decode.
+
+    Its parameters keep aiortc's names; the queue is a `_NoDecoding` for an adopted receiver.
+    """
+    if isinstance(input_q, _NoDecoding):
         return
-    _stock_decoder_worker(loop, input_queue, output_queue, decode_error)
+    _stock_decoder_worker(loop, input_q, output_q, decode_error)
 
 
 class ForwardedPacket:
@@ -99,7 +102,7 @@ def install() -> None:
     Safe to call more than once.
     """
     rtcrtpreceiver.decoder_worker = _decoder_worker
-    rtcrtpsender.clock = _SenderClock()  # type: ignore[assignment]
+    rtcrtpsender.clock = _SenderClock()  # type: ignore[attr-defined, assignment]  # a module it imports, duck-typed
 
 
 def adopt_receiver(receiver: RTCRtpReceiver, sink: PacketSink, on_end: Callable[[], None]) -> None:

@@ -83,7 +83,8 @@ class SlotTrack(MediaStreamTrack):
             self._offset = self._last_pts + FRAME_STEP[self.kind] - frame.timestamp
         self._frames.put_nowait(frame)
 
-    async def recv(self) -> ForwardedPacket:
+    # aiortc types recv as returning av frames or packets; its sender only reads what ForwardedPacket has.
+    async def recv(self) -> ForwardedPacket:  # type: ignore[override]
         if self.readyState != "live":
             raise MediaStreamError
         frame = await self._frames.get()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TypeGuard
 
 Someone = Hashable  # a participant or a staff member, as the caller names them
 
@@ -21,7 +22,7 @@ def screen_of(who: Someone) -> Someone:
     return ("screen", who)
 
 
-def is_screen(source: Someone) -> bool:
+def is_screen(source: Someone) -> TypeGuard[tuple[str, Someone]]:
     return isinstance(source, tuple) and len(source) == 2 and source[0] == "screen"
 
 
@@ -90,8 +91,8 @@ def route(gathering: Gathering) -> Routing:
                              tuple(p for p in heard if p != person), large=room is None, screen=screen)
     seen_large = {p for view in views.values() if view.large for p in view.videos}
     seen_small = {p for view in views.values() if not view.large for p in view.videos}
-    heard = {p for view in views.values() for p in view.sounds}
-    profiles = {person: _profile(person, seen_large, seen_small, heard, gathering) for person in rooms}
+    heard_anywhere = {p for view in views.values() for p in view.sounds}
+    profiles = {person: _profile(person, seen_large, seen_small, heard_anywhere, gathering) for person in rooms}
     screens_seen = {view.screen for view in views.values()}
     profiles.update({screen: Profile.STAGE if screen in screens_seen else Profile.PAUSED
                      for screen in gathering.screens.values()})

@@ -80,7 +80,8 @@ class MediaService:
         if page not in self._pages:
             return [], []
         _, peer = self._pages[page]
-        owners = {track: who for who, publisher in self._publishers.items() for track in publisher.tracks.values()}
+        owners: dict[PublishedTrack | None, Someone] = {
+            track: who for who, publisher in self._publishers.items() for track in publisher.tracks.values()}
         return [owners.get(slot.source) for slot in peer.video], [owners.get(slot.source) for slot in peer.audio]
 
     def route(self, gathering: Hashable, routing: Routing) -> None:
