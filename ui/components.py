@@ -8,12 +8,14 @@ from typing import Any, TypeVar
 from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
 from nicegui.elements.mixins.validation_element import ValidationElement
+from nicegui.elements.mixins.value_element import ValueElement
 
 from domain.errors import DomainError
 from domain.planning import Issue, Severity, Status
 from ui.i18n import _
 
 AnyElement = TypeVar("AnyElement", bound=ui.element)
+AnyField = TypeVar("AnyField", bound=ValueElement[Any])  # inputs, selects, radios, switches...
 
 
 class Text(TextElement):
@@ -90,26 +92,31 @@ class SaveStatus:
 
 
 def autosave(
-    element: ValidationElement,
+    element: AnyField,
     save: Callable[[Any], Awaitable[Any]],
     status: SaveStatus,
     *,
     after: Callable[[], Awaitable[None] | None] | None = None,
-) -> ValidationElement:
+) -> AnyField:
     """Save the element's value whenever it changes; show a refusal beside the field.
 
     Text inputs send their value after a short pause in typing (Quasar's debounce),
     and at once when they lose focus, so a reload never loses more than that pause.
+    Radios and switches have no place for a message: the save status alone tells a refusal.
     """
+
+    def show_error(message: str | None) -> None:
+        if isinstance(element, ValidationElement):
+            element.error = message
 
     async def on_change(event: Any) -> None:
         try:
             await save(event.value)
         except DomainError as problem:
-            element.error = translated(problem)
+            show_error(translated(problem))
             status.refused()
             return
-        element.error = None
+        show_error(None)
         status.saved()
         if after is not None:
             result = after()

@@ -7,12 +7,13 @@ server-side storage, or else the best match for the browser's Accept-Language.
 from __future__ import annotations
 
 from nicegui import app, context
+from nicegui.language import Language
 
 from domain.i18n import LANGUAGES, negotiate, supported, translate, translate_plural
 
 LANGUAGE_KEY = "language"
 # Quasar's language packs, which also set <html lang>.
-QUASAR_LANGUAGES = {"fr": "fr", "en": "en-GB"}
+QUASAR_LANGUAGES: dict[str, Language] = {"fr": "fr", "en": "en-GB"}
 
 
 def current_language() -> str:

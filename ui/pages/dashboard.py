@@ -45,7 +45,7 @@ def register(services: Services) -> None:
         return None
 
 
-async def workshop_list(services: Services, staff: StaffAccount, archived: bool, changed: Callable[[], None]) -> None:
+async def workshop_list(services: Services, staff: StaffAccount, archived: bool, changed: Callable[[], object]) -> None:
     plans = await workshops.list_plans(archived=archived)
     if not plans:
         with ui.card().classes("atelier-card w-full p-8 items-center text-center gap-3"):
@@ -64,7 +64,7 @@ async def workshop_list(services: Services, staff: StaffAccount, archived: bool,
                 workshop_card(services, staff, plan, changed)
 
 
-def workshop_card(services: Services, staff: StaffAccount, plan: WorkshopPlan, changed: Callable[[], None]) -> None:
+def workshop_card(services: Services, staff: StaffAccount, plan: WorkshopPlan, changed: Callable[[], object]) -> None:
     workshop = plan.workshop
     now = services.clock.now()
     session = plan.next_session(now) or (plan.sessions[-1] if plan.sessions else None)

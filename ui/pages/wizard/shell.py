@@ -6,12 +6,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from nicegui import ui
-from nicegui.elements.mixins.validation_element import ValidationElement
 
 from domain import planning, workshops
 from domain.models import StaffAccount
 from domain.planning import Issue, Part, Severity, WorkshopPlan
-from ui.components import SaveStatus, Text, autosave, heading, issue_line, issues_for, labelled, status_chip
+from ui.components import AnyField, SaveStatus, Text, autosave, heading, issue_line, issues_for, labelled, status_chip
 from ui.i18n import _, ngettext
 from ui.services import Services
 
@@ -142,7 +141,7 @@ class Wizard:
             if result is not None:
                 await result
 
-    def field(self, element: ValidationElement, save: Callable[[Any], Awaitable[Any]]) -> ValidationElement:
+    def field(self, element: AnyField, save: Callable[[Any], Awaitable[Any]]) -> AnyField:
         assert self.save_status is not None
         return autosave(element, save, self.save_status, after=self.changed)
 

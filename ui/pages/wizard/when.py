@@ -93,7 +93,7 @@ async def _offer_browser_zone(wizard: Wizard, zone: ui.select, note: ui.row) -> 
         ui.button(_("Use this zone"), on_click=lambda: zone.set_value(browser_zone)).props("flat dense")
 
 
-def session_row(wizard: Wizard, session: WorkshopSession, number: int, refresh: Callable[[], None]) -> None:
+def session_row(wizard: Wizard, session: WorkshopSession, number: int, refresh: Callable[[], object]) -> None:
     zone = wizard.plan.workshop.time_zone
     local = timekeeping.to_local(session.starts_at, zone)
     with ui.card().classes("atelier-card w-full p-4 gap-2"):
