@@ -35,3 +35,11 @@ class TooManyAttempts(DomainError):
     def __init__(self, message: str, /, retry_after_seconds: int) -> None:
         super().__init__(message, seconds=retry_after_seconds)
         self.retry_after_seconds = retry_after_seconds
+
+
+class NotSaved(DomainError):
+    """The database refused a write: the command changed nothing and may be tried again."""
+
+
+class HistoryUnreadable(DomainError):
+    """A live run's stored history cannot be read back: the run stays closed until it is repaired."""

@@ -232,7 +232,9 @@ class LiveRun(Model):
     """One live running of a session: the real one, or a rehearsal that counts for nothing.
 
     Its history is the ordered `RunEvent` log, and `phase` repeats the log's latest phase so that
-    the runs still under way can be found with a query at start-up.
+    the runs still under way can be found with a query at start-up. `real_session_id` is the
+    session's id on its real run and empty on rehearsals: unique, so a session has one real run
+    even when two first visitors arrive at the same moment.
     """
 
     id = fields.IntField(primary_key=True)
@@ -241,6 +243,7 @@ class LiveRun(Model):
     )
     session_id: int
     rehearsal = fields.BooleanField(default=False)
+    real_session_id = fields.IntField(null=True, unique=True)
     join_code = fields.CharField(max_length=64, unique=True)
     phase = fields.CharEnumField(RunPhase, max_length=20, default=RunPhase.BACKSTAGE)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -250,7 +253,11 @@ class LiveRun(Model):
 
 
 class Participant(Model):
-    """Someone who joined a run. Their browser holds the token, and only its hash is stored."""
+    """Someone who joined a run. Their browser holds the token, and only its hash is stored.
+
+    Their personal data (name, e-mail, answer to the welcome question) lives here only: the run's
+    events refer to them by id, so erasing this row's data erases it from the history too.
+    """
 
     id = fields.IntField(primary_key=True)
     run: fields.ForeignKeyRelation[LiveRun] = fields.ForeignKeyField(
@@ -259,6 +266,7 @@ class Participant(Model):
     run_id: int
     display_name = fields.CharField(max_length=80)
     email = fields.CharField(max_length=254, null=True)
+    arrival_answer = fields.TextField(default="", db_default="")
     token_hash = fields.CharField(max_length=64, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -267,7 +275,10 @@ class Participant(Model):
 
 
 class RunEvent(Model):
-    """One thing that happened in a run, in order: replaying them rebuilds the live state."""
+    """One thing that happened in a run, in order: replaying them rebuilds the live state.
+
+    `kind` and `version` say how to read `data` (domain/live/events.py reads older versions too).
+    """
 
     id = fields.IntField(primary_key=True)
     run: fields.ForeignKeyRelation[LiveRun] = fields.ForeignKeyField(
@@ -277,6 +288,7 @@ class RunEvent(Model):
     sequence = fields.IntField()
     at = fields.DatetimeField()
     kind = fields.CharField(max_length=40)
+    version = fields.IntField(default=1, db_default=1)
     data: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
 
     class Meta:

@@ -7,10 +7,12 @@ of `planning.review`, which the wizard shows beside each field.
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import date, datetime, time
-from typing import Any, cast
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from slugify import slugify
 from tortoise.expressions import F
@@ -58,6 +60,7 @@ RULES_OF_CONDUCT = {
           "- Listen with respect: every view counts, and nobody keeps the floor to themselves.",
 }
 MAX_PEOPLE = 10_000
+log = logging.getLogger(__name__)
 
 
 class NotReady(Exception):
@@ -66,6 +69,53 @@ class NotReady(Exception):
     def __init__(self, issues: list[Issue]) -> None:
         super().__init__(f"{len(issues)} blocking issue(s)")
         self.issues = issues
+
+
+# ---------------------------------------------------------------- edits announced
+
+PlanListener = Callable[[int], Awaitable[None]]
+
+
+class PlanEdits:
+    """Tells who follows workshops (the live sessions) that one was edited, once the edit is saved.
+
+    Edits may come at any time, even while the workshop runs live: the seed's "edit the steps at
+    any time". Each listener is awaited in turn, and one that fails is logged without undoing the edit.
+    """
+
+    def __init__(self) -> None:
+        self._listeners: list[PlanListener] = []
+
+    def subscribe(self, listener: PlanListener) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    async def announce(self, workshop_id: int) -> None:
+        for listener in list(self._listeners):
+            try:
+                await listener(workshop_id)
+            except Exception:
+                log.exception("following the edit of workshop %s failed", workshop_id)
+
+
+plan_edits = PlanEdits()
+Subject = TypeVar("Subject", Workshop, WorkshopSession, Step, Room, TeamMember)
+Options = ParamSpec("Options")
+Result = TypeVar("Result")
+
+
+def _edits_plan(
+    edit: Callable[Concatenate[Subject, Options], Coroutine[Any, Any, Result]],
+) -> Callable[Concatenate[Subject, Options], Coroutine[Any, Any, Result]]:
+    """Announce the edit of the workshop that `edit`'s first argument belongs to, once it is saved."""
+
+    async def edit_and_announce(subject: Subject, /, *args: Options.args, **kwargs: Options.kwargs) -> Result:
+        result = await edit(subject, *args, **kwargs)
+        await plan_edits.announce(subject.id if isinstance(subject, Workshop) else subject.workshop_id)
+        return result
+
+    functools.update_wrapper(edit_and_announce, edit)
+    return edit_and_announce
 
 
 # ---------------------------------------------------------------- field checks
@@ -287,12 +337,14 @@ async def duplicate_workshop(source: Workshop, *, title: str, created_by: StaffA
 
 # ---------------------------------------------------------------- purpose, when
 
+@_edits_plan
 async def update_workshop(workshop: Workshop, field: str, value: Any) -> Any:
     checked = _apply(workshop, WORKSHOP_FIELDS, field, value)
     await workshop.save(update_fields=[field, "updated_at"])
     return checked
 
 
+@_edits_plan
 async def set_time_zone(workshop: Workshop, zone_name: str) -> None:
     """Change the zone, keeping each session at the same local wall-clock time."""
     timekeeping.zone(zone_name)
@@ -305,6 +357,7 @@ async def set_time_zone(workshop: Workshop, zone_name: str) -> None:
         await workshop.save(update_fields=["time_zone", "updated_at"])
 
 
+@_edits_plan
 async def add_session(workshop: Workshop, local_date: date, local_time: time) -> WorkshopSession:
     starts_at = timekeeping.to_utc(local_date, local_time, workshop.time_zone)
     session = await WorkshopSession.create(workshop=workshop, starts_at=starts_at)
@@ -312,22 +365,26 @@ async def add_session(workshop: Workshop, local_date: date, local_time: time) ->
     return session
 
 
+@_edits_plan
 async def move_session(session: WorkshopSession, workshop: Workshop, local_date: date, local_time: time) -> None:
     session.starts_at = timekeeping.to_utc(local_date, local_time, workshop.time_zone)
     await session.save(update_fields=["starts_at"])
 
 
+@_edits_plan
 async def set_session_capacity(session: WorkshopSession, value: Any) -> None:
     session.capacity = _whole_number(1, MAX_PEOPLE, optional=True)("capacity", value)
     await session.save(update_fields=["capacity"])
 
 
+@_edits_plan
 async def delete_session(session: WorkshopSession) -> None:
     await session.delete()
 
 
 # ---------------------------------------------------------------- agenda
 
+@_edits_plan
 async def add_step(workshop: Workshop, template: str | None = None) -> Step:
     position = await Step.filter(workshop=workshop).count()
     if template is None:
@@ -344,6 +401,7 @@ async def add_step(workshop: Workshop, template: str | None = None) -> Step:
     return step
 
 
+@_edits_plan
 async def update_step(step: Step, field: str, value: Any) -> Any:
     checked = _apply(step, STEP_FIELDS, field, value)
     await step.save(update_fields=[field])
@@ -360,6 +418,7 @@ async def _renumber(model: type[Step] | type[Room], workshop_id: int, ordered_id
         await model.filter(id=record_id, workshop_id=workshop_id).update(position=position)
 
 
+@_edits_plan
 async def move_step(step: Step, offset: int) -> None:
     """Move a step up (negative offset) or down the agenda."""
     async with in_transaction():
@@ -370,6 +429,7 @@ async def move_step(step: Step, offset: int) -> None:
         await _renumber(Step, step.workshop_id, ids)
 
 
+@_edits_plan
 async def duplicate_step(step: Step) -> Step:
     async with in_transaction():
         await Step.filter(workshop_id=step.workshop_id, position__gt=step.position).update(
@@ -379,6 +439,7 @@ async def duplicate_step(step: Step) -> Step:
     return copy
 
 
+@_edits_plan
 async def delete_step(step: Step) -> None:
     async with in_transaction():
         await step.delete()
@@ -388,6 +449,7 @@ async def delete_step(step: Step) -> None:
 
 # ---------------------------------------------------------------- rooms
 
+@_edits_plan
 async def add_breakout_room(workshop: Workshop, name: str | None = None) -> Room:
     count = await Room.filter(workshop=workshop, kind=RoomKind.BREAKOUT).count()
     position = await Room.filter(workshop=workshop).count()
@@ -407,12 +469,14 @@ async def add_suggested_rooms(workshop: Workshop) -> list[Room]:
     return [await add_breakout_room(workshop) for _ in range(max(0, suggestion.suggested - existing))]
 
 
+@_edits_plan
 async def update_room(room: Room, field: str, value: Any) -> Any:
     checked = _apply(room, ROOM_FIELDS, field, value)
     await room.save(update_fields=[field])
     return checked
 
 
+@_edits_plan
 async def delete_room(room: Room) -> None:
     if room.kind == RoomKind.PLENARY:
         raise InvalidValue(N_("The plenary room cannot be removed."), field="rooms")
@@ -424,6 +488,7 @@ async def delete_room(room: Room) -> None:
 
 # ---------------------------------------------------------------- team
 
+@_edits_plan
 async def add_team_member(workshop: Workshop, account_id: int, role: TeamRole) -> TeamMember:
     account = await StaffAccount.get_or_none(id=account_id, active=True)
     if account is None:
@@ -433,17 +498,20 @@ async def add_team_member(workshop: Workshop, account_id: int, role: TeamRole) -
     return await TeamMember.create(workshop=workshop, account=account, role=role)
 
 
+@_edits_plan
 async def set_team_role(member: TeamMember, role: TeamRole) -> None:
     member.role = TeamRole(role)
     await member.save(update_fields=["role"])
 
 
+@_edits_plan
 async def remove_team_member(member: TeamMember) -> None:
     await member.delete()
 
 
 # ---------------------------------------------------------------- address and life cycle
 
+@_edits_plan
 async def set_slug(workshop: Workshop, slug: str) -> str:
     slug = slug.strip().lower()
     if not SLUG_PATTERN.match(slug) or "--" in slug:

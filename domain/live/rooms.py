@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from domain.live.state import Person
 from domain.models import Room, RoomAssignment
@@ -46,3 +46,9 @@ def assign(
         placed[person.id] = room_id
         members[room_id] += 1
     return [(person.id, placed[person.id]) for person in people]
+
+
+def place_one(rooms: Sequence[Room], occupancy: Mapping[int, int]) -> int:
+    """The room for one more person: the emptiest with space left, or the emptiest of all when every one is full."""
+    with_space = [room for room in rooms if room.capacity is None or occupancy.get(room.id, 0) < room.capacity]
+    return min(with_space or rooms, key=lambda room: occupancy.get(room.id, 0)).id

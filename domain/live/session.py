@@ -1,41 +1,51 @@
 """A live run held in memory: the single writer of its state.
 
-Every command is checked against the current state under one lock, stored as events in
-one transaction, applied to the state, and only then announced. Two moderators clicking
-"next step" together therefore move the workshop one step, not two.
+Every command is checked against the current state under the run's lock, then its events are
+stored in one transaction; only once that transaction has committed are they applied to the
+state in memory and handed to the run's announcer. A write that fails therefore changes
+nothing, neither in the database nor in memory, and the command is refused with a message.
+Two moderators clicking "next step" together move the workshop one step, not two.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import random
 import secrets
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from enum import StrEnum
+from typing import cast
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from domain.accounts import check_email
 from domain.clock import Clock
-from domain.errors import InvalidValue, NotAllowed, NotFound
+from domain.errors import DomainError, InvalidValue, NotAllowed, NotFound, NotSaved
 from domain.i18n import N_
 from domain.live import rooms as room_assignment
+from domain.live.announcing import Announcer, Change
 from domain.live.events import (
+    NOBODY,
     AllHandsLowered,
     ArrivalAnswered,
+    Audience,
     CallAnswered,
+    CameraSwitched,
     ClosingReason,
     CountdownExtended,
     CountdownPaused,
     CountdownResumed,
     DoorsOpened,
-    EventStream,
     EveryoneMuted,
     FloorGiven,
     FloorTakenBack,
     HandLowered,
+    HandOrderChosen,
     HandRaised,
     LiveEvent,
     MessageBroadcast,
@@ -46,28 +56,37 @@ from domain.live.events import (
     ParticipantJoined,
     ParticipantLeft,
     ParticipantMoved,
+    ParticipantPlaced,
     ParticipantRemoved,
+    PlanChanged,
     PresenceChanged,
     RoomChosen,
     RoomsClosed,
     RoomsOpened,
     RunReset,
     ScreenSharingAllowed,
+    SoundOnlyChosen,
+    StaffMicrophoneSwitched,
     StepStarted,
     UnmutingAllowed,
     WorkshopEnded,
     WorkshopStarted,
+    encode,
     replay,
-    to_record,
 )
-from domain.live.state import Countdown, LiveState, NoticeAudience, Person
-from domain.models import LiveRun, Participant, RoomAssignment, RunEvent, RunPhase, Step, StepKind
+from domain.live.state import Countdown, LiveState, Member, NoticeAudience, Person
+from domain.models import LiveRun, Participant, Room, RoomAssignment, RunEvent, RunPhase, Step, StepKind
 from domain.planning import WorkshopPlan
+
+log = logging.getLogger(__name__)
 
 MAX_NAME = 80
 MAX_ANSWER = 500
 MAX_MESSAGE = 500
 MAX_EXTENSION_MINUTES = 60
+PHASE_AFTER: dict[type[LiveEvent], RunPhase] = {
+    DoorsOpened: RunPhase.OPEN, WorkshopStarted: RunPhase.RUNNING, WorkshopEnded: RunPhase.ENDED,
+}
 
 
 class Presence(StrEnum):
@@ -81,35 +100,73 @@ def token_hash(token: str) -> str:
 
 
 class LiveSession:
-    def __init__(self, run: LiveRun, plan: WorkshopPlan, history: Sequence[LiveEvent], tokens: dict[int, str],
+    def __init__(self, run: LiveRun, plan: WorkshopPlan, history: Iterable[LiveEvent], tokens: dict[int, str],
                  clock: Clock) -> None:
         self.run = run
-        self.plan = plan
         self.clock = clock
-        self.state: LiveState = replay(list(history))
-        self.events: EventStream[LiveEvent] = EventStream()
-        self._sequence = len(history)
+        self.state: LiveState = replay(history)
+        self.announcements = Announcer(f"run {run.id}")
+        self._plan = plan
         self._people_by_token = {digest: participant_id for participant_id, digest in tokens.items()}
         self._lock = asyncio.Lock()
         # Runtime only: which browser pages each participant has, and whether each is connected.
         self._pages: dict[int, dict[str, bool]] = {}
         self._rng = random.Random()
+        # The running step as it was, with its place, if the organiser removed it from the agenda meanwhile.
+        self._removed_step: tuple[Step, int] | None = None
+        self.revision = 0  # how many changes were applied: what pages derive alike is computed once per revision
 
     # ------------------------------------------------------------ reading
 
     @property
+    def plan(self) -> WorkshopPlan:
+        """The workshop as the session runs it; replaced as a whole when the organiser edits it."""
+        return self._plan
+
+    @property
     def steps(self) -> list[Step]:
-        return self.plan.steps
+        return self._plan.steps
+
+    @property
+    def step_index(self) -> int | None:
+        """The current step's place in the agenda (None before the start, or if it was removed)."""
+        return next((index for index, step in enumerate(self.steps) if step.id == self.state.step_id), None)
 
     @property
     def current_step(self) -> Step | None:
-        index = self.state.step_index
-        return self.steps[index] if 0 <= index < len(self.steps) else None
+        index = self.step_index
+        if index is not None:
+            return self.steps[index]
+        if self._removed_step is not None and self._removed_step[0].id == self.state.step_id:
+            return self._removed_step[0]
+        return None
+
+    @property
+    def current_step_removed(self) -> bool:
+        """The organiser removed the running step from the agenda: it runs on until the moderators move."""
+        return self.state.step_id is not None and self.step_index is None
+
+    def _neighbours(self) -> tuple[Step | None, Step | None]:
+        """The steps before and after the current one, in the agenda as it is now."""
+        steps, index = self.steps, self.step_index
+        if self.state.step_id is None:
+            return None, steps[0] if steps else None
+        if index is None:  # removed: its followers moved up into its place
+            index = self._removed_step[1] if self._removed_step is not None else 0
+            return (steps[index - 1] if 0 < index <= len(steps) else None), (steps[index] if index < len(steps)
+                                                                              else None)
+        return (steps[index - 1] if index > 0 else None), (steps[index + 1] if index + 1 < len(steps) else None)
+
+    @property
+    def previous_step_before(self) -> Step | None:
+        return self._neighbours()[0]
 
     @property
     def next_step_after(self) -> Step | None:
-        index = self.state.step_index + 1
-        return self.steps[index] if 0 <= index < len(self.steps) else None
+        return self._neighbours()[1]
+
+    def room(self, room_id: int | None) -> Room | None:
+        return next((room for room in self._plan.rooms if room.id == room_id), None)
 
     def presence(self, participant_id: int) -> Presence:
         pages = self._pages.get(participant_id, {})
@@ -122,29 +179,65 @@ class LiveSession:
         participant_id = self._people_by_token.get(token_hash(token)) if token else None
         return self.state.people.get(participant_id) if participant_id is not None else None
 
-    # ------------------------------------------------------------ storing and announcing
+    # ------------------------------------------------------------ storing, applying, announcing
+
+    @asynccontextmanager
+    async def _writing(self) -> AsyncIterator[BaseDBAsyncClient]:
+        """One transaction; if the database refuses it, the command is refused and nothing has changed."""
+        try:
+            async with in_transaction() as connection:
+                yield connection
+        except DomainError:
+            raise
+        except Exception as problem:
+            log.exception("run %s: a write failed; the command changed nothing", self.run.id)
+            raise NotSaved(N_("This could not be saved, so nothing changed: try again in a moment.")) from problem
+
+    async def _record(self, events: Sequence[LiveEvent], connection: BaseDBAsyncClient) -> None:
+        """Store the events after the run's last stored one, and the run's phase if they change it."""
+        stored = [event for event in events if event.persisted]
+        if not stored:
+            return
+        last = cast(list[int], await RunEvent.filter(run_id=self.run.id).using_db(connection)
+                    .order_by("-sequence").limit(1).values_list("sequence", flat=True))
+        sequence = last[0] if last else 0
+        rows = []
+        for event in stored:
+            kind, version, data = encode(event)
+            sequence += 1
+            rows.append(RunEvent(run_id=self.run.id, sequence=sequence, at=event.at, kind=kind, version=version,
+                                 data=data))
+        await RunEvent.bulk_create(rows, using_db=connection)
+        phases = [PHASE_AFTER[type(event)] for event in stored if type(event) in PHASE_AFTER]
+        if phases:
+            await LiveRun.filter(id=self.run.id).using_db(connection).update(phase=phases[-1])
 
     async def _commit(self, *events: LiveEvent) -> None:
-        """Store, apply, announce: in that order, so nothing announced is ever lost."""
-        stored = [event for event in events if event.persisted]
-        if stored:
-            async with in_transaction():
-                for event in stored:
-                    kind, data = to_record(event)
-                    self._sequence += 1
-                    await RunEvent.create(run_id=self.run.id, sequence=self._sequence, at=event.at, kind=kind,
-                                          data=data)
-                phase_before = self.state.phase
-                for event in events:
-                    event.apply(self.state)
-                if self.state.phase != phase_before:
-                    self.run.phase = self.state.phase
-                    await self.run.save(update_fields=["phase"])
-        else:
-            for event in events:
-                event.apply(self.state)
+        """Store, then apply, then announce: nothing is applied that is not stored."""
+        if any(event.persisted for event in events):
+            async with self._writing() as connection:
+                await self._record(events, connection)
+        self._apply(events)
+
+    def _apply(self, events: Sequence[LiveEvent]) -> None:
+        """Apply committed events and announce them to the pages they concern.
+
+        Everyone whose place in the hand queue moved hears of it too, whatever moved it.
+        """
+        state = self.state
+        places_before = state.queue_positions()
+        audience: Audience = NOBODY
         for event in events:
-            self.events.publish(event)
+            audience |= event.reaches(state)
+            event.apply(state)
+        places_after = state.queue_positions()
+        moved = {person for person in places_before.keys() | places_after.keys()
+                 if places_before.get(person) != places_after.get(person)}
+        if moved:
+            audience |= Audience(participants=frozenset(moved))
+        self.run.phase = state.phase
+        self.revision += 1
+        self.announcements.announce(Change(tuple(events), audience))
 
     def _person(self, participant_id: int) -> Person:
         person = self.state.people.get(participant_id)
@@ -166,20 +259,23 @@ class LiveSession:
             raise InvalidValue(N_("Tell the others how to call you."), field="name")
         if len(name) > MAX_NAME:
             raise InvalidValue(N_("At most {count} characters."), field="name", count=MAX_NAME)
-        email = check_email(email or "") if self.plan.workshop.ask_email else None
+        checked_email = check_email(email or "") if self._plan.workshop.ask_email else None
         answer = arrival_answer.strip()[:MAX_ANSWER]
         async with self._lock:
             if not self.state.accepting_people:
                 raise NotAllowed(N_("The workshop has ended."))
             token = secrets.token_urlsafe(24)
-            participant = await Participant.create(run_id=self.run.id, display_name=name, email=email,
-                                                   token_hash=token_hash(token))
-            self._people_by_token[participant.token_hash] = participant.id
             now = self.clock.now()
-            events: list[LiveEvent] = [ParticipantJoined(at=now, participant_id=participant.id, name=name)]
-            if answer:
-                events.append(ArrivalAnswered(at=now, participant_id=participant.id, text=answer))
-            await self._commit(*events)
+            async with self._writing() as connection:
+                participant = await Participant.create(run_id=self.run.id, display_name=name, email=checked_email,
+                                                       arrival_answer=answer, token_hash=token_hash(token),
+                                                       using_db=connection)
+                events: list[LiveEvent] = [ParticipantJoined(at=now, participant_id=participant.id, name=name)]
+                if answer:
+                    events.append(ArrivalAnswered(at=now, participant_id=participant.id, text=answer))
+                await self._record(events, connection)
+            self._people_by_token[participant.token_hash] = participant.id
+            self._apply(events)
             return self.state.people[participant.id], token
 
     async def page_connected(self, participant_id: int, page_id: str) -> None:
@@ -189,10 +285,23 @@ class LiveSession:
                 return
             before = self.presence(participant_id)
             self._pages.setdefault(participant_id, {})[page_id] = True
+            now = self.clock.now()
             if not person.present:
-                await self._commit(ParticipantArrived(at=self.clock.now(), participant_id=participant_id))
+                placed = self._place_if_rooms_open(person)
+                await self._commit(ParticipantArrived(at=now, participant_id=participant_id), *placed)
             elif before != Presence.ONLINE:
-                await self._commit(PresenceChanged(at=self.clock.now(), participant_id=participant_id))
+                await self._commit(PresenceChanged(at=now, participant_id=participant_id))
+
+    def _place_if_rooms_open(self, person: Person) -> list[LiveEvent]:
+        """Someone arriving while the rooms are open goes to one: their own group, or the emptiest."""
+        rooms = self._plan.breakout_rooms
+        if not self.state.rooms_open or not rooms:
+            return []
+        if person.room_id in {room.id for room in rooms}:
+            return []  # their group is open: they join it as they are
+        occupancy = {room.id: len(self.state.members(room.id)) for room in rooms}
+        room_id = room_assignment.place_one(rooms, occupancy)
+        return [ParticipantPlaced(at=self.clock.now(), participant_id=person.id, room_id=room_id)]
 
     async def page_disconnected(self, participant_id: int, page_id: str) -> None:
         """The page's connection dropped; it may come back (reconnecting)."""
@@ -220,16 +329,20 @@ class LiveSession:
                 await self._commit(ParticipantLeft(at=self.clock.now(), participant_id=participant_id))
 
     async def answer_arrival_question(self, participant_id: int, text: str) -> None:
+        answer = text.strip()[:MAX_ANSWER]
         async with self._lock:
             self._person(participant_id)
-            await self._commit(ArrivalAnswered(at=self.clock.now(), participant_id=participant_id,
-                                               text=text.strip()[:MAX_ANSWER]))
+            async with self._writing() as connection:
+                await Participant.filter(id=participant_id).using_db(connection).update(arrival_answer=answer)
+                event = ArrivalAnswered(at=self.clock.now(), participant_id=participant_id, text=answer)
+                await self._record([event], connection)
+            self._apply([event])
 
     async def remove(self, participant_id: int) -> None:
         async with self._lock:
             self._person(participant_id)
-            self._pages.pop(participant_id, None)
             await self._commit(ParticipantRemoved(at=self.clock.now(), participant_id=participant_id))
+            self._pages.pop(participant_id, None)
 
     # ------------------------------------------------------------ phase and steps
 
@@ -245,46 +358,49 @@ class LiveSession:
                 raise NotAllowed(N_("The workshop has already started."))
             if not self.steps:
                 raise NotAllowed(N_("The agenda has no step to start with."))
-            now = self.clock.now()
-            await self._commit(WorkshopStarted(at=now), self._step_started(0))
+            await self._commit(WorkshopStarted(at=self.clock.now()), self._step_started(self.steps[0]))
 
-    def _step_started(self, index: int) -> StepStarted:
+    def _step_started(self, step: Step) -> StepStarted:
         now = self.clock.now()
-        return StepStarted(at=now, index=index, ends_at=now + timedelta(minutes=self.steps[index].minutes))
+        return StepStarted(at=now, step_id=step.id, ends_at=now + timedelta(minutes=step.minutes))
 
-    def _check_current(self, expected_index: int) -> None:
+    def _check_current(self, expected_step_id: int | None) -> None:
         if self.state.phase != RunPhase.RUNNING:
             raise NotAllowed(N_("The workshop is not running."))
-        if expected_index != self.state.step_index:
+        if expected_step_id != self.state.step_id:
             raise NotAllowed(N_("Another moderator changed the step just before you: check the current step."))
 
-    async def _go_to(self, index: int) -> None:
+    async def _go_to(self, step: Step) -> None:
         events: list[LiveEvent] = []
         if self.state.rooms_open:
             events.append(RoomsClosed(at=self.clock.now(), reason=ClosingReason.STEP_CHANGED))
-        events.append(self._step_started(index))
+        events.append(self._step_started(step))
         await self._commit(*events)
+        self._removed_step = None
 
-    async def next_step(self, expected_index: int) -> None:
+    async def next_step(self, expected_step_id: int | None) -> None:
         async with self._lock:
-            self._check_current(expected_index)
-            if self.state.step_index + 1 >= len(self.steps):
+            self._check_current(expected_step_id)
+            following = self.next_step_after
+            if following is None:
                 raise NotAllowed(N_("This is the last step: end the workshop instead."))
-            await self._go_to(self.state.step_index + 1)
+            await self._go_to(following)
 
-    async def previous_step(self, expected_index: int) -> None:
+    async def previous_step(self, expected_step_id: int | None) -> None:
         async with self._lock:
-            self._check_current(expected_index)
-            if self.state.step_index == 0:
+            self._check_current(expected_step_id)
+            before = self.previous_step_before
+            if before is None:
                 raise NotAllowed(N_("This is the first step."))
-            await self._go_to(self.state.step_index - 1)
+            await self._go_to(before)
 
-    async def jump_to(self, index: int, expected_index: int) -> None:
+    async def jump_to(self, step_id: int, expected_step_id: int | None) -> None:
         async with self._lock:
-            self._check_current(expected_index)
-            if not 0 <= index < len(self.steps):
+            self._check_current(expected_step_id)
+            step = next((step for step in self.steps if step.id == step_id), None)
+            if step is None:
                 raise NotAllowed(N_("There is no such step."))
-            await self._go_to(index)
+            await self._go_to(step)
 
     async def end(self) -> None:
         async with self._lock:
@@ -343,6 +459,12 @@ class LiveSession:
             if self.state.hand_queue():
                 await self._commit(AllHandsLowered(at=self.clock.now()))
 
+    async def order_hands(self, *, least_spoken_first: bool) -> None:
+        """Order the raised hands as raised, or those who spoke least first: for the boards and the participants."""
+        async with self._lock:
+            if self.state.least_spoken_first != least_spoken_first:
+                await self._commit(HandOrderChosen(at=self.clock.now(), least_spoken_first=least_spoken_first))
+
     async def give_floor(self, participant_id: int) -> None:
         async with self._lock:
             self._require_under_way()
@@ -357,7 +479,7 @@ class LiveSession:
                 raise NotAllowed(N_("Nobody has the floor."))
             await self._commit(FloorTakenBack(at=self.clock.now()))
 
-    # ------------------------------------------------------------ microphones and screens
+    # ------------------------------------------------------------ microphones, cameras and screens
 
     async def set_microphone(self, participant_id: int, *, on: bool) -> None:
         """A participant opens or closes their own microphone."""
@@ -371,6 +493,23 @@ class LiveSession:
                 await self._commit(MicrophoneUnmuted(at=self.clock.now(), participant_id=participant_id))
             elif not on and is_open:
                 await self._commit(MicrophoneMuted(at=self.clock.now(), participant_id=participant_id))
+
+    async def set_staff_microphone(self, account_id: int, *, on: bool) -> None:
+        """A moderator opens or closes their own microphone (theirs may always be open)."""
+        async with self._lock:
+            if (account_id not in self.state.staff_muted) != on:
+                await self._commit(StaffMicrophoneSwitched(at=self.clock.now(), account_id=account_id, on=on))
+
+    async def set_camera(self, member: Member, *, on: bool) -> None:
+        """Someone turns their camera off (the others see their name) or on again."""
+        async with self._lock:
+            if (member not in self.state.cameras_off) != on:
+                await self._commit(CameraSwitched(at=self.clock.now(), member=member, on=on))
+
+    async def set_sound_only(self, member: Member, *, on: bool) -> None:
+        async with self._lock:
+            if (member in self.state.sound_only) != on:
+                await self._commit(SoundOnlyChosen(at=self.clock.now(), member=member, on=on))
 
     async def mute(self, participant_id: int) -> None:
         """A moderator closes someone's microphone; they may open it again where they are allowed to speak."""
@@ -400,30 +539,36 @@ class LiveSession:
 
     # ------------------------------------------------------------ rooms
 
-    def _breakout_room_ids(self) -> set[int]:
-        return {room.id for room in self.plan.breakout_rooms}
+    def _breakout_room(self, room_id: int) -> Room:
+        room = next((room for room in self._plan.breakout_rooms if room.id == room_id), None)
+        if room is None:
+            raise NotFound(N_("There is no such room."))
+        return room
 
     async def choose_room(self, participant_id: int, room_id: int) -> None:
         async with self._lock:
             self._person(participant_id)
-            if self.plan.workshop.room_assignment != RoomAssignment.PARTICIPANTS_CHOOSE:
+            if self._plan.workshop.room_assignment != RoomAssignment.PARTICIPANTS_CHOOSE:
                 raise NotAllowed(N_("The moderators assign the rooms in this workshop."))
             if self.state.rooms_open:
                 raise NotAllowed(N_("The rooms are open: ask a moderator to move you."))
-            if room_id not in self._breakout_room_ids():
-                raise NotFound(N_("There is no such room."))
-            room = next(r for r in self.plan.breakout_rooms if r.id == room_id)
+            room = self._breakout_room(room_id)
             taken = [p for p in self.state.members(room_id) if p.id != participant_id]
             if room.capacity is not None and len(taken) >= room.capacity:
                 raise NotAllowed(N_("This room is full: choose another one."))
             await self._commit(RoomChosen(at=self.clock.now(), participant_id=participant_id, room_id=room_id))
 
     async def move(self, participant_id: int, room_id: int) -> None:
+        """A moderator places someone in a room, now if the rooms are open, else for when they open."""
         async with self._lock:
-            self._person(participant_id)
-            if room_id not in self._breakout_room_ids():
-                raise NotFound(N_("There is no such room."))
-            await self._commit(ParticipantMoved(at=self.clock.now(), participant_id=participant_id, room_id=room_id))
+            person = self._person(participant_id)
+            self._breakout_room(room_id)
+            now = self.clock.now()
+            if self.state.rooms_open and self.state.room_of(participant_id) is None:
+                # Someone still in the plenary joins the conversation, as everyone did when the rooms opened.
+                await self._commit(ParticipantPlaced(at=now, participant_id=person.id, room_id=room_id))
+            else:
+                await self._commit(ParticipantMoved(at=now, participant_id=person.id, room_id=room_id))
 
     async def open_rooms(self, *, keep_groups: bool = False) -> None:
         async with self._lock:
@@ -432,13 +577,14 @@ class LiveSession:
                 raise NotAllowed(N_("Rooms open during a breakout step."))
             if self.state.rooms_open:
                 raise NotAllowed(N_("The rooms are already open."))
-            if not self.plan.breakout_rooms:
+            if not self._plan.breakout_rooms:
                 raise NotAllowed(N_("This workshop has no breakout room."))
             here = [p for p in self.state.active_people() if p.present]
             if not here:
                 raise NotAllowed(N_("Nobody is here to go to the rooms."))
-            assignments = room_assignment.assign(here, self.plan.breakout_rooms, self.plan.workshop.room_assignment,
-                                                 keep_groups=keep_groups, rng=self._rng)
+            assignments = room_assignment.assign(here, self._plan.breakout_rooms,
+                                                 self._plan.workshop.room_assignment, keep_groups=keep_groups,
+                                                 rng=self._rng)
             await self._commit(RoomsOpened(at=self.clock.now(), assignments=tuple(assignments)))
 
     async def close_rooms(self, reason: ClosingReason = ClosingReason.MODERATOR) -> None:
@@ -474,6 +620,37 @@ class LiveSession:
             await self._commit(MessageBroadcast(at=self.clock.now(), notice_id=len(self.state.notices) + 1,
                                                 text=text, audience=audience))
 
+    # ------------------------------------------------------------ the plan
+
+    async def replace_plan(self, plan: WorkshopPlan) -> None:
+        """The organiser edited the workshop: run the new agenda and rooms from now on, and say so.
+
+        A running step removed from the agenda runs on until the moderators move; people in a breakout
+        room that was removed go to another open room, or back to the plenary if none is left.
+        """
+        async with self._lock:
+            if self.state.step_id is not None and all(step.id != self.state.step_id for step in plan.steps) \
+                    and self._removed_step is None and self.step_index is not None:
+                self._removed_step = (self.steps[self.step_index], self.step_index)
+            self._plan = plan
+            now = self.clock.now()
+            events: list[LiveEvent] = [PlanChanged(at=now)]
+            if self.state.rooms_open:
+                room_ids = {room.id for room in plan.breakout_rooms}
+                stranded = [p for p in self.state.active_people() if p.room_id not in room_ids]
+                if not room_ids:
+                    events.append(RoomsClosed(at=now, reason=ClosingReason.NO_ROOM_LEFT))
+                elif stranded:
+                    occupancy = {room_id: len(self.state.members(room_id)) for room_id in room_ids}
+                    for person in stranded:
+                        room_id = room_assignment.place_one(plan.breakout_rooms, occupancy)
+                        occupancy[room_id] += 1
+                        events.append(ParticipantPlaced(at=now, participant_id=person.id, room_id=room_id))
+            try:
+                await self._commit(*events)
+            except NotSaved:
+                self._apply([PlanChanged(at=now)])  # the pages still follow the plan the organiser saved
+
     async def close_for_reset(self) -> None:
         async with self._lock:
             await self._commit(RunReset(at=self.clock.now()))
@@ -481,11 +658,18 @@ class LiveSession:
     # ------------------------------------------------------------ time
 
     async def on_time(self) -> None:
-        """What the clock alone changes: breakout rooms close when their countdown reaches zero."""
-        countdown = self.state.countdown
-        if not self.state.rooms_open or countdown is None or countdown.paused:
+        """What the clock alone changes: breakout rooms close when their countdown reaches zero.
+
+        Decided under the lock against the countdown as it is then: a moderator's "+5 min" that
+        got in first keeps the rooms open.
+        """
+        if not self._time_is_up():
             return
-        if countdown.remaining(self.clock.now()) <= timedelta(0):
-            async with self._lock:
-                if self.state.rooms_open:
-                    await self._commit(RoomsClosed(at=self.clock.now(), reason=ClosingReason.TIME_UP))
+        async with self._lock:
+            if self._time_is_up():
+                await self._commit(RoomsClosed(at=self.clock.now(), reason=ClosingReason.TIME_UP))
+
+    def _time_is_up(self) -> bool:
+        countdown = self.state.countdown
+        return (self.state.rooms_open and countdown is not None and not countdown.paused
+                and countdown.remaining(self.clock.now()) <= timedelta(0))

@@ -1,4 +1,8 @@
-"""The state of a live run, as events build it up: phase, step, countdown, people, hands, floor, rooms."""
+"""The state of a live run, as events build it up: phase, step, countdown, people, hands, floor, rooms.
+
+Steps and rooms are named by their ids, people by their participant ids: what a stored history
+means does not change when the agenda is edited, and personal data stays in rows.
+"""
 
 from __future__ import annotations
 
@@ -47,6 +51,19 @@ class NoticeAudience(StrEnum):
     ROOMS = "rooms"  # only the people in breakout rooms
 
 
+class MemberKind(StrEnum):
+    PARTICIPANT = "participant"
+    STAFF = "staff"
+
+
+@dataclass(frozen=True)
+class Member:
+    """Someone on a live page: a participant (by participant id) or a staff member (by account id)."""
+
+    kind: MemberKind
+    id: int
+
+
 @dataclass
 class Person:
     """A participant as the moderators follow them."""
@@ -71,7 +88,7 @@ class Person:
 class StepVisit:
     """A step as it actually ran: planned minutes are on the step, the real times here."""
 
-    index: int
+    step_id: int
     started_at: datetime
     ended_at: datetime | None = None
 
@@ -97,7 +114,7 @@ class RoomCall:
 @dataclass
 class LiveState:
     phase: RunPhase = RunPhase.BACKSTAGE
-    step_index: int = -1
+    step_id: int | None = None
     countdown: Countdown | None = None
     people: dict[int, Person] = field(default_factory=dict)
     floor_holder: int | None = None
@@ -112,6 +129,10 @@ class LiveState:
     open_microphones: set[int] = field(default_factory=set)  # participants who opened theirs (or were given the floor)
     unmuting_allowed: bool = False  # participants may open their microphone in the plenary
     floor_may_share_screen: bool = False  # whoever has the floor may show their screen
+    least_spoken_first: bool = False  # the order of raised hands, for the moderators and the participants alike
+    cameras_off: set[Member] = field(default_factory=set)
+    sound_only: set[Member] = field(default_factory=set)  # chose sound alone, for a weak connection
+    staff_muted: set[int] = field(default_factory=set)  # staff accounts whose microphone is closed
 
     @property
     def accepting_people(self) -> bool:
@@ -125,17 +146,20 @@ class LiveState:
     def active_people(self) -> list[Person]:
         return [person for person in self.people.values() if not person.removed]
 
-    def hand_queue(self, *, least_spoken_first: bool = False) -> list[Person]:
-        """Raised hands in the order they were raised, or those who spoke least first."""
+    def hand_queue(self) -> list[Person]:
+        """Raised hands in the order they were raised, or those who spoke least first, as the moderators chose."""
         raised = [p for p in self.active_people() if p.hand_raised_at is not None]
-        if least_spoken_first:
+        if self.least_spoken_first:
             return sorted(raised, key=lambda p: (p.spoken, p.turns, p.hand_raised_at))
         return sorted(raised, key=lambda p: p.hand_raised_at)  # type: ignore[arg-type, return-value]
 
-    def queue_position(self, participant_id: int, *, least_spoken_first: bool = False) -> int | None:
+    def queue_positions(self) -> dict[int, int]:
+        """Each raised hand's place in the queue, 1 for the next to speak."""
+        return {person.id: number for number, person in enumerate(self.hand_queue(), start=1)}
+
+    def queue_position(self, participant_id: int) -> int | None:
         """1 for the next to speak; None when the hand is down."""
-        queue = self.hand_queue(least_spoken_first=least_spoken_first)
-        return next((number for number, p in enumerate(queue, start=1) if p.id == participant_id), None)
+        return self.queue_positions().get(participant_id)
 
     def members(self, room_id: int) -> list[Person]:
         return [p for p in self.active_people() if p.room_id == room_id]
@@ -158,3 +182,11 @@ class LiveState:
         """Time with the floor so far, including a turn still going on."""
         ongoing = now - self.floor_since if self.floor_holder == person.id and self.floor_since else timedelta(0)
         return person.spoken + ongoing
+
+    def time_on_step(self, step_id: int, now: datetime) -> timedelta | None:
+        """How long this step has run so far, all its visits together; None if it never ran."""
+        durations = [visit.duration(now) for visit in self.visits if visit.step_id == step_id]
+        return sum(durations, timedelta(0)) if durations else None
+
+    def current_visit(self) -> StepVisit | None:
+        return self.visits[-1] if self.visits and self.visits[-1].ended_at is None else None
