@@ -1,9 +1,14 @@
-"""The media of a running server: who publishes, which pages watch, and what each page's slots show."""
+"""The media of a running server: who publishes, which pages watch, and what each page's slots show.
+
+Hundreds of pages may watch one run, so nothing here walks every page for one person's change
+without a cheap test first: a new routing refills and tells only the pages whose view or whose
+own profile changed, a new publisher only the pages that see or hear them, a new page only itself.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 
 from aiortc import RTCSessionDescription
 
@@ -16,104 +21,120 @@ log = logging.getLogger(__name__)
 
 VIDEO_SLOTS = 8  # videos a page can show at once: the stage, or a breakout room of 8 with a shared screen
 AUDIO_SLOTS = 8  # voices a page can hear at once; beyond, those speaking now take the place of those silent
+NOTHING = View()
+
+Page = Hashable
 
 
 class MediaService:
-    """One per server process; the pages' elements talk to it, the live session's changes re-route it."""
+    """One per server process; the pages' elements talk to it, the live runs' changes re-route it."""
 
     def __init__(self, announced_address: str | None = None,
                  browser_ice_servers: Sequence[dict[str, str]] = ()) -> None:
         self.announced_address = announced_address  # the address browsers reach the server at (1:1 NAT)
         self.browser_ice_servers = list(browser_ice_servers)  # STUN/TURN for browsers, as RTCIceServer dicts
         self._publishers: dict[Someone, PublishPeer] = {}
-        self._pages: dict[Hashable, tuple[Someone, SubscribePeer]] = {}
+        self._publishing_pages: dict[Someone, Page] = {}
+        self._owners: dict[PublishedTrack, Someone] = {}
+        self._pages: dict[Page, tuple[Someone, SubscribePeer]] = {}
         self._routings: dict[Hashable, Routing] = {}  # by gathering (a live run)
-        self._listeners: list[Callable[[], None]] = []
+        self._views: dict[Someone, View] = {}  # every gathering's, together
+        self._profiles: dict[Someone, Profile] = {}
+        self._page_listeners: dict[Page, Callable[[], None]] = {}
+        self._speaking_listeners: list[Callable[[], None]] = []
         self._speaking: set[Someone] = set()
-        self._cameras_off: set[Someone] = set()
-        self._muted: set[Someone] = set()
-        self._audio_only: set[Someone] = set()
-        self._publishing_pages: dict[Someone, Hashable] = {}
         self._crowded = False  # some page is to hear more voices than it has slots for
 
-    async def publish(self, who: Someone, offer: RTCSessionDescription, page: Hashable = None) -> RTCSessionDescription:
+    # ------------------------------------------------------------ connections
+
+    async def publish(self, who: Someone, offer: RTCSessionDescription, page: Page = None) -> RTCSessionDescription:
         """A browser offers its camera and microphone: a new offer (a reload) replaces the previous connection."""
         self._publishing_pages[who] = page
-        previous = self._publishers.pop(who, None)
-        if previous is not None:
-            await previous.close()
+        await self._drop_publisher(who)
         peer = self._publishers[who] = PublishPeer(on_speaking=lambda speaking: self._speaking_changed(who, speaking),
                                                    announced_address=self.announced_address)
         answer = await peer.answer(offer)
-        self._apply()
+        self._owners.update(dict.fromkeys(peer.tracks.values(), who))
+        self._refill(self._pages_showing(who))
         return answer
 
-    async def watch(self, page: Hashable, who: Someone) -> RTCSessionDescription:
+    async def unpublish(self, who: Someone, page: Page = None) -> None:
+        """Stop receiving `who`; with `page`, only if that page's connection is still theirs (not a reload's)."""
+        if page is not None and self._publishing_pages.get(who) != page:
+            return
+        self._publishing_pages.pop(who, None)
+        self._speaking.discard(who)
+        if await self._drop_publisher(who):
+            self._refill(self._pages_showing(who))
+
+    async def _drop_publisher(self, who: Someone) -> bool:
+        peer = self._publishers.pop(who, None)
+        if peer is None:
+            return False
+        for track in peer.tracks.values():
+            self._owners.pop(track, None)
+        await peer.close()
+        return True
+
+    async def watch(self, page: Page, who: Someone) -> RTCSessionDescription:
         """A page wants to see and hear: the server's offer, for the page to answer (`accept`)."""
         await self.leave(page)
         peer = SubscribePeer(VIDEO_SLOTS, AUDIO_SLOTS, self.announced_address)
         self._pages[page] = (who, peer)
         offer = await peer.offer()
-        self._apply()
+        self._refill([page])
         return offer
 
-    async def accept(self, page: Hashable, answer: RTCSessionDescription) -> None:
+    async def accept(self, page: Page, answer: RTCSessionDescription) -> None:
         if page in self._pages:
             await self._pages[page][1].accept(answer)
 
-    def view(self, who: Someone) -> View:
-        """What this person is shown now (nothing while they are in no gathering)."""
-        for routing in self._routings.values():
-            if who in routing.views:
-                return routing.views[who]
-        return View()
+    async def leave(self, page: Page) -> None:
+        entry = self._pages.pop(page, None)
+        if entry is not None:
+            await entry[1].close()
 
-    def profile(self, who: Someone) -> Profile:
-        """What this person's browser should send now (nothing while nobody sees or hears them)."""
-        for routing in self._routings.values():
-            if who in routing.profiles:
-                return routing.profiles[who]
-        return Profile.PAUSED
+    async def close(self) -> None:
+        for page in list(self._pages):
+            await self.leave(page)
+        for who in list(self._publishers):
+            await self.unpublish(who)
 
-    def shown(self, page: Hashable) -> tuple[list[Someone | None], list[Someone | None]]:
-        """Who each of the page's video and audio slots shows (None: an empty slot)."""
-        if page not in self._pages:
-            return [], []
-        _, peer = self._pages[page]
-        owners: dict[PublishedTrack | None, Someone] = {
-            track: who for who, publisher in self._publishers.items() for track in publisher.tracks.values()}
-        return [owners.get(slot.source) for slot in peer.video], [owners.get(slot.source) for slot in peer.audio]
+    # ------------------------------------------------------------ what each one sees, hears and sends
 
     def route(self, gathering: Hashable, routing: Routing) -> None:
         """Who sees and hears whom in this gathering has changed (a step, the floor, the rooms...)."""
+        before = self._routings.get(gathering, Routing())
         self._routings[gathering] = routing
-        self._crowded = any(len(view.sounds) > AUDIO_SLOTS for routing in self._routings.values()
-                            for view in routing.views.values())
-        self._apply()
+        for who in before.views.keys() - routing.views.keys():
+            self._views.pop(who, None)
+        for who in before.profiles.keys() - routing.profiles.keys():
+            self._profiles.pop(who, None)
+        self._views.update(routing.views)
+        self._profiles.update(routing.profiles)
+        changed = {who for who in before.views.keys() | routing.views.keys()
+                   if before.views.get(who) != routing.views.get(who)}
+        changed |= {who for who in before.profiles.keys() | routing.profiles.keys()
+                    if before.profiles.get(who) != routing.profiles.get(who)}
+        self._crowded = any(len(view.sounds) > AUDIO_SLOTS for view in self._views.values())
+        self._refill([page for page, (who, _peer) in self._pages.items() if who in changed],
+                     always_tell=True)
 
-    @property
-    def cameras_off(self) -> frozenset[Someone]:
-        """Who turned their camera off: the others see their name instead of a dark picture."""
-        return frozenset(self._cameras_off)
+    def view(self, who: Someone) -> View:
+        """What this person is shown now (nothing while they are in no gathering)."""
+        return self._views.get(who, NOTHING)
 
-    def set_camera(self, who: Someone, *, on: bool) -> None:
-        _mark(self._cameras_off, who, not on)
+    def profile(self, who: Someone) -> Profile:
+        """What this person's browser should send now (nothing while nobody sees or hears them)."""
+        return self._profiles.get(who, Profile.PAUSED)
 
-    @property
-    def muted(self) -> frozenset[Someone]:
-        """Who closed their microphone here (staff: participants' microphones are in the live state)."""
-        return frozenset(self._muted)
-
-    def set_microphone(self, who: Someone, *, on: bool) -> None:
-        _mark(self._muted, who, not on)
-
-    @property
-    def audio_only(self) -> frozenset[Someone]:
-        """Who asked for sound alone, to spare a weak connection: they neither send nor receive video."""
-        return frozenset(self._audio_only)
-
-    def set_audio_only(self, who: Someone, *, on: bool) -> None:
-        _mark(self._audio_only, who, on)
+    def shown(self, page: Page) -> tuple[list[Someone | None], list[Someone | None]]:
+        """Who each of the page's video and audio slots shows (None: an empty slot)."""
+        if page not in self._pages:
+            return [], []
+        _who, peer = self._pages[page]
+        return ([self._owners.get(slot.source) if slot.source else None for slot in peer.video],
+                [self._owners.get(slot.source) if slot.source else None for slot in peer.audio])
 
     @property
     def screens(self) -> dict[Someone, Someone]:
@@ -125,68 +146,82 @@ class MediaService:
         """The publishers whose microphone carries speech right now."""
         return frozenset(self._speaking)
 
+    # ------------------------------------------------------------ listeners
+
+    def on_page_change(self, page: Page, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call `listener` when what this page shows or sends may have changed; returns how to stop."""
+        self._page_listeners[page] = listener
+
+        def stop() -> None:
+            if self._page_listeners.get(page) is listener:  # not a newer listener of the same page
+                del self._page_listeners[page]
+
+        return stop
+
+    def on_speaking(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call `listener` whenever who speaks changes (the boards mark them); returns how to stop."""
+        self._speaking_listeners.append(listener)
+        return lambda: self._speaking_listeners.remove(listener) if listener in self._speaking_listeners else None
+
     def _speaking_changed(self, who: Someone, speaking: bool) -> None:
-        _mark(self._speaking, who, speaking)
-        if self._crowded:  # with more voices than slots, who is heard follows who speaks
-            self._apply()
+        if speaking:
+            self._speaking.add(who)
         else:
-            self._tell_listeners()
+            self._speaking.discard(who)
+        concerned = [page for page, (viewer, _peer) in self._pages.items()
+                     if viewer == who or _shows(self._views.get(viewer, NOTHING), who)]
+        if self._crowded:  # with more voices than slots, who is heard follows who speaks: refill
+            self._refill(concerned, always_tell=True)
+        else:
+            self._tell(concerned)
+        for listener in list(self._speaking_listeners):
+            _safely(listener)
 
-    def _tell_listeners(self) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener()
-            except Exception:  # one page's trouble must not keep the others from following
-                log.exception("a media listener failed")
+    # ------------------------------------------------------------ slots
 
-    def on_change(self, listener: Callable[[], None]) -> Callable[[], None]:
-        """Call `listener` whenever what the slots show, or who speaks, may have changed; returns how to stop."""
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
-
-    async def leave(self, page: Hashable) -> None:
-        entry = self._pages.pop(page, None)
-        if entry is not None:
-            await entry[1].close()
-
-    async def unpublish(self, who: Someone, page: Hashable = None) -> None:
-        """Stop receiving `who`; with `page`, only if that page's connection is still theirs (not a reload's)."""
-        if page is not None and self._publishing_pages.get(who) != page:
-            return
-        self._publishing_pages.pop(who, None)
-        peer = self._publishers.pop(who, None)
-        if peer is not None:
-            for remembered in (self._speaking, self._cameras_off, self._muted, self._audio_only):
-                remembered.discard(who)
-            await peer.close()
-            self._apply()
-
-    async def close(self) -> None:
-        for page in list(self._pages):
-            await self.leave(page)
-        for who in list(self._publishers):
-            await self.unpublish(who)
+    def _pages_showing(self, who: Someone) -> list[Page]:
+        return [page for page, (viewer, _peer) in self._pages.items()
+                if _shows(self._views.get(viewer, NOTHING), who)]
 
     def _track(self, who: Someone, kind: Kind) -> PublishedTrack | None:
         peer = self._publishers.get(who)
         return peer.track(kind) if peer is not None else None
 
-    def _apply(self) -> None:
-        views = {who: view for routing in self._routings.values() for who, view in routing.views.items()}
-        speaking = {track for who in self._speaking if (track := self._track(who, "audio")) is not None}
-        for who, peer in self._pages.values():
-            view = views.get(who, View())
+    def _refill(self, pages: Iterable[Page], *, always_tell: bool = False) -> None:
+        """Show each of these pages what its view says; tell those whose slots changed (or all, if asked)."""
+        speaking = {track for who in self._speaking if (track := self._track(who, "audio")) is not None} \
+            if self._crowded else set()
+        told = []
+        for page in pages:
+            entry = self._pages.get(page)
+            if entry is None:
+                continue
+            who, peer = entry
+            view = self._views.get(who, NOTHING)
             seen = (view.screen, *view.videos) if view.screen is not None else view.videos
+            before = [slot.source for slot in (*peer.video, *peer.audio)]
             fill_slots(peer.video, [self._track(p, "video") for p in seen], set())
             fill_slots(peer.audio, [self._track(p, "audio") for p in view.sounds], speaking)
-        self._tell_listeners()
+            if always_tell or before != [slot.source for slot in (*peer.video, *peer.audio)]:
+                told.append(page)
+        self._tell(told)
+
+    def _tell(self, pages: Iterable[Page]) -> None:
+        for page in pages:
+            listener = self._page_listeners.get(page)
+            if listener is not None:
+                _safely(listener)
 
 
-def _mark(group: set[Someone], who: Someone, member: bool) -> None:
-    if member:
-        group.add(who)
-    else:
-        group.discard(who)
+def _shows(view: View, who: Someone) -> bool:
+    return who in view.videos or who in view.sounds or view.screen == who
+
+
+def _safely(listener: Callable[[], None]) -> None:
+    try:
+        listener()
+    except Exception:  # one page's trouble must not keep the others from following
+        log.exception("a media listener failed")
 
 
 def fill_slots(slots: list[SlotTrack], wanted: list[PublishedTrack | None], preferred: set[PublishedTrack]) -> None:
