@@ -25,6 +25,8 @@ from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from domain.live.registry import LiveRegistry
+    from domain.timekeeper import TimeKeeper
+    from media.service import MediaService
 
 __version__ = "0.1.0"
 
@@ -321,11 +323,13 @@ def with_database(settings: Settings, work: Callable[[], Awaitable[T]] | None = 
 # ------------------------------------------------------------------ wiring
 
 def build_app(settings: Settings) -> None:
-    """Register Atelier's pages and database lifetime on NiceGUI's app (servers and tests alike)."""
+    """Register Atelier's pages and its long-lived parts' lifetime on NiceGUI's app (servers and tests alike)."""
     from nicegui import app
 
     from domain.clock import SystemClock
     from domain.live.registry import LiveRegistry
+    from domain.timekeeper import TimeKeeper
+    from media.live import LiveMedia
     from media.service import MediaService
     from ui import Services, register
 
@@ -334,31 +338,39 @@ def build_app(settings: Settings) -> None:
         _nicegui_lifespan = app.router.lifespan_context
     clock = SystemClock()
     live = LiveRegistry(clock)
-    app.router.lifespan_context = _with_database(settings.database, live, _nicegui_lifespan)
+    media = MediaService(settings.media_address, settings.browser_ice_servers)
+    live_media = LiveMedia(live, media)  # follows every run the registry loads, restored ones included
+    keeper = TimeKeeper()
+    keeper.add("live runs", live.keep_time)
+    app.router.lifespan_context = _with_lifetime(settings.database, live, keeper, media, _nicegui_lifespan)
     register(Services(clock=clock, version=__version__, public_url=settings.public_url, live=live,
-                      media=MediaService(settings.media_address, settings.browser_ice_servers)))
+                      live_media=live_media))
 
 
 _nicegui_lifespan: Callable[[Any], Any] | None = None
 
 
-def _with_database(url: str, live: LiveRegistry, inner: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """Before NiceGUI serves: open the database and bring back the live runs under way.
+def _with_lifetime(url: str, live: LiveRegistry, keeper: TimeKeeper, media: MediaService,
+                   inner: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Before NiceGUI serves: open the database, bring back the live runs under way, start keeping time.
 
-    After it stops: stop the live clock and close the database. Never serve without them.
+    After it stops: stop the time-keeper and wait for it, close every media connection, stop the
+    runs' announcements, close the database. Never serve without them, never leave them running.
     """
     from domain import database
 
     @asynccontextmanager
     async def lifespan(application: Any) -> AsyncIterator[None]:
         await database.open_database(url)
-        await live.restore()
-        clock_task = asyncio.create_task(live.keep_time(), name="live clock")
+        await live.start()
+        keeper.start()
         try:
             async with inner(application):
                 yield
         finally:
-            clock_task.cancel()
+            await keeper.stop()
+            await media.close()
+            await live.close()
             await database.close_database()
 
     return lifespan

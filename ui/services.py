@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from domain.clock import Clock
 from domain.live.registry import LiveRegistry
-from media.service import MediaService
+from media.live import LiveMedia
 
 
 @dataclass(frozen=True)
@@ -15,4 +15,4 @@ class Services:
     version: str
     public_url: str  # e.g. https://atelier.example.org, for links shown to people
     live: LiveRegistry
-    media: MediaService
+    live_media: LiveMedia  # the runs' cameras and microphones, and the media service under it

@@ -15,6 +15,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, Playwright, WebSocketRoute, expect
@@ -582,17 +583,21 @@ def sees_video_of(page: Page, name: str) -> None:
 MICROPHONE_LOCKED = "Votre micro est coupé en plénière : levez la main pour parler."
 
 
-def sent_video(page: Page) -> dict[str, int]:
+def sent_video(page: Page) -> dict[str, Any]:
     return page.evaluate("window.atelierMedia.sentVideo()")
 
 
 def sends_video(page: Page, width: int) -> None:
-    """The page's camera is encoding pictures of this width (the profile the server asked for)."""
+    """The page's camera is encoding pictures of this width (the profile the server asked for).
+
+    On a busy machine Chrome makes the picture smaller than asked and says why: that counts too.
+    """
     def sending() -> bool:
         before = sent_video(page)["frames"]
         page.wait_for_timeout(700)
         now = sent_video(page)
-        return now["frames"] > before and now["width"] == width
+        adapted = now["limitedBy"] in ("cpu", "bandwidth") and width // 2 <= now["width"] < width
+        return now["frames"] > before and (now["width"] == width or adapted)
     eventually(sending, lambda: f"camera sends {sent_video(page)}, expected width {width}", timeout=15)
 
 
@@ -604,7 +609,7 @@ def hears_someone(page: Page, who: str) -> None:
         before = page.evaluate("window.atelierMedia.soundHeard()")
         page.wait_for_timeout(2_500)  # the tone plays 1.2 s in every 2 s
         energies.append(page.evaluate("window.atelierMedia.soundHeard()") - before)
-        return energies[-1] > 0.01
+        return energies[-1] > 0.002  # silence stays below 0.0001; the tone, even on a busy machine, above 0.005
     eventually(heard, lambda: f"{who} not heard: sound energy received in 2.5 s: {energies}", timeout=15)
 
 

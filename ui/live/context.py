@@ -7,15 +7,20 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
-from nicegui import app, background_tasks, context
+from fastapi import Response
+from nicegui import app, background_tasks, context, ui
 from starlette.requests import Request
 
 from domain import workshops
-from domain.errors import NotFound
+from domain.errors import HistoryUnreadable, NotFound
 from domain.live.session import LiveSession
 from domain.live.state import Person
-from domain.models import LiveRun, StaffAccount, StaffRole, WorkshopSession
+from domain.models import LiveRun, StaffAccount, StaffRole, Workshop, WorkshopSession
 from domain.planning import WorkshopPlan
+from ui.auth import check_staff
+from ui.components import Text, heading, paragraph, translated
+from ui.frame import page_frame
+from ui.i18n import _
 from ui.services import Services
 
 PARTICIPATIONS_KEY = "participations"  # run id -> the token of the participant this browser is
@@ -24,10 +29,14 @@ HANDHELD = re.compile(r"Mobi|Android|iPhone|iPad|iPod|Tablet|Silk|Kindle", re.IG
 
 @dataclass
 class LiveContext:
-    plan: WorkshopPlan
     session: WorkshopSession
     run: LiveRun
     live: LiveSession
+
+    @property
+    def plan(self) -> WorkshopPlan:
+        """The plan as the run holds it now: never a copy kept by the page (the organiser may edit it live)."""
+        return self.live.plan
 
     @property
     def slug(self) -> str:
@@ -45,14 +54,14 @@ async def resolve(services: Services, slug: str, rehearsal_code: str | None = No
     """The run of the workshop's current session, or the rehearsal the code opens.
 
     Participants reach only published workshops; staff and rehearsal guests reach drafts too,
-    since rehearsing comes before publishing.
+    since rehearsing comes before publishing. Raises `HistoryUnreadable` for a run that cannot be
+    brought back (`unreadable_page` says so).
     """
     if rehearsal_code is not None:
         run = await services.live.rehearsal_by_code(rehearsal_code)
         if run is None:
             return None
-        plan = await workshops.load_plan_by_id(run.session.workshop_id)  # type: ignore[attr-defined]
-        if plan.workshop.slug != slug:
+        if (await Workshop.get(id=run.session.workshop_id)).slug != slug:
             return None
         session = run.session
     else:
@@ -65,7 +74,7 @@ async def resolve(services: Services, slug: str, rehearsal_code: str | None = No
             return None
         session = found
         run = await services.live.run_of(session)
-    return LiveContext(plan=plan, session=session, run=run, live=await services.live.session(run.id))
+    return LiveContext(session=session, run=run, live=await services.live.session(run.id))
 
 
 async def _published(slug: str) -> WorkshopPlan:
@@ -115,3 +124,39 @@ def follow_presence(live: LiveSession, participant_id: int) -> None:
     client.on_delete(lambda: live.page_closed(participant_id, page_id))
     if client.has_socket_connection:  # joined from this page: it is connected already
         background_tasks.create(live.page_connected(participant_id, page_id), name="presence")
+
+
+async def moderator_context(services: Services, slug: str,
+                            code: str | None) -> tuple[StaffAccount, LiveContext] | Response:
+    """The one guard of the moderators' live pages: a staff account that may run this workshop.
+
+    Strangers go to the sign-in page, a wrong role is told so (403), a workshop outside one's
+    assignments is not found (404), and a run whose history cannot be read says why.
+    """
+    staff = await check_staff(services, StaffRole.ORGANISER, StaffRole.MODERATOR)
+    if not isinstance(staff, StaffAccount):
+        return staff
+    try:
+        found = await resolve(services, slug, code, staff=True)
+    except HistoryUnreadable as problem:
+        return unreadable_page(services, problem, staff)
+    if found is None or not may_moderate(staff, found.plan):
+        with page_frame(services, _("Not found"), staff=staff, narrow=True):
+            heading(_("This workshop is not among your assignments"))
+            ui.link(_("Back to my assignments"), "/moderate").classes("atelier-link")
+        return context.client.build_response(context.client.request, 404)
+    return staff, found
+
+
+def unreadable_page(services: Services, problem: HistoryUnreadable, staff: StaffAccount | None = None) -> Response:
+    """A run that could not be brought back: the moderators read why, participants that it cannot go on now."""
+    with page_frame(services, _("This session cannot continue"), staff=staff, narrow=True):
+        heading(_("This session cannot continue"))
+        if staff is not None:
+            Text(translated(problem), "p").props('role="alert"').classes("atelier-text")
+            paragraph(_("Its record is kept as it is. Tell the administrator of Atelier: the server log names the "
+                        "session and the event that cannot be read."), muted=True)
+        else:
+            paragraph(_("The workshop cannot go on for now: please try again later, or contact the organisers."),
+                      muted=True)
+    return context.client.build_response(context.client.request, 503)

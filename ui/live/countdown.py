@@ -23,12 +23,13 @@ class Timer(ui.element, component="countdown.js"):
     instants and the clock offset measured when the page connects.
     """
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, *, elapsed_label: str | None = None) -> None:
+        """`elapsed_label` names what a stopwatch counts, for screen readers ("Speaking for" by default)."""
         super().__init__()
         self._clock = clock
         self._props["labels"] = {
             "running": _("Time left"), "warning": _("Less than a minute left"), "overtime": _("Over time by"),
-            "idle": _("No countdown"), "elapsed": _("Speaking for"), "paused": _("(paused)"),
+            "idle": _("No countdown"), "elapsed": elapsed_label or _("Speaking for"), "paused": _("(paused)"),
             "warning_now": _("One minute left."), "overtime_now": _("Time is up."),
         }
         self.on("sync", self._answer_sync)

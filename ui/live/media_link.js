@@ -377,11 +377,13 @@ export default {
         (sum, report) => sum + (report.totalAudioEnergy || 0), 0);
     },
     async sentVideo() {
-      // What this page's camera sends now: frames encoded and the picture's width.
+      // What this page's camera sends now: frames encoded, the picture's width, and whether the browser
+      // made it smaller than asked because the processor or the network is short ("cpu", "bandwidth").
       const reports = await statistics(this.publisher, "outbound-rtp", "video");
       return {
         frames: reports.reduce((sum, report) => sum + (report.framesEncoded || 0), 0),
         width: Math.max(0, ...reports.map((report) => report.frameWidth || 0)),
+        limitedBy: reports.map((report) => report.qualityLimitationReason).find((reason) => reason && reason !== "none") || "",
       };
     },
   },

@@ -21,7 +21,7 @@ class TextsInProps(ui.element):
     def texts(self) -> list[str]:
         raise NotImplementedError
 
-    def _displayed_contents(self, *, only_visible: bool) -> list:
+    def _displayed_contents(self, *, only_visible: bool) -> list[str]:
         return self.texts()
 
     def _render_markdown(self) -> str:
@@ -43,7 +43,7 @@ class AgendaBar(TextsInProps, component="agenda_bar.js"):
                                 for step, offset in zip(plan.steps, offsets, strict=True)]
         self._props["current"] = -1
 
-    def mark(self, current_index: int) -> None:
+    def show_current(self, current_index: int) -> None:
         """Mark this step as the current one and those before it as done (-1: none yet)."""
         if self._props["current"] != current_index:
             self._props["current"] = current_index

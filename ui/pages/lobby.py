@@ -6,7 +6,7 @@ from fastapi import Response
 from fastapi.responses import RedirectResponse
 from nicegui import context, ui
 
-from domain.errors import DomainError
+from domain.errors import DomainError, HistoryUnreadable
 from domain.live.events import Aspect, LiveEvent, RunReset
 from domain.live.state import Person
 from domain.models import RunPhase
@@ -15,7 +15,7 @@ from ui.components import Text, heading, paragraph, translated
 from ui.frame import page_frame
 from ui.i18n import _
 from ui.live import panels
-from ui.live.bridge import page_events
+from ui.live.bridge import follow_run
 from ui.live.context import (
     LiveContext,
     browser_storage,
@@ -24,6 +24,7 @@ from ui.live.context import (
     participant_here,
     remember_participant,
     resolve,
+    unreadable_page,
 )
 from ui.live.device_check import DeviceCheck
 from ui.services import Services
@@ -40,7 +41,10 @@ def register(services: Services) -> None:
 
 
 async def lobby_page(services: Services, slug: str, code: str | None = None) -> Response | None:
-    found = await resolve(services, slug, code)
+    try:
+        found = await resolve(services, slug, code)
+    except HistoryUnreadable as problem:
+        return unreadable_page(services, problem)
     if found is None:
         with page_frame(services, _("Not found"), narrow=True):
             heading(_("This workshop is not available"))
@@ -80,7 +84,7 @@ class Lobby:
         self._shown: object = None  # what the main column shows, to redraw only when it changes
         self.area = ui.element("div").classes("grid gap-4")
         self.devices = ui.element("div").classes("grid")  # the device check, kept from joining to waiting
-        page_events(found.live).subscribe(self.on_event)
+        follow_run(found.live, self.on_events, participant_id=person.id if person is not None else None)
         if person is not None and not person.removed:
             follow_presence(found.live, person.id)
 
@@ -195,14 +199,14 @@ class Lobby:
                 paragraph(_("Check them before the workshop: only you see and hear yourself here."), muted=True)
                 DeviceCheck()
 
-    def on_event(self, event: LiveEvent) -> None:
-        if isinstance(event, RunReset):
+    def on_events(self, events: list[LiveEvent]) -> None:
+        if any(isinstance(event, RunReset) for event in events):
             self.show_device_check(False)
             self.area.clear()
             with self.area:
                 heading(_("This rehearsal was reset"), 2)
                 paragraph(_("Ask the moderators for the link of the new rehearsal."), muted=True)
-        elif Aspect.PHASE in event.aspects:
+        elif any(Aspect.PHASE in event.aspects for event in events):
             if self.person is not None and not self.person.removed and self.found.live.state.under_way:
                 ui.navigate.to(self.found.path("live"))
             else:

@@ -127,7 +127,6 @@ class Wizard:
 
     async def changed(self) -> None:
         self.plan = await workshops.load_plan_by_id(self.plan.workshop.id)
-        await self.services.live.plan_changed(self.plan.workshop.id)  # edits reach a running session at once
         self.issues = planning.review(self.plan, self.services.clock.now())
         assert self.save_status is not None
         self.save_status.saved()

@@ -1,0 +1,106 @@
+"""The moderator board, made for half a screen beside the stage, assembled from its parts.
+
+Always in sight: the phase, the current step, its countdown and the step controls. Below, in tabs:
+the script, the floor (hands, microphones and speaking balance), the people, the rooms, messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fastapi import Response
+from nicegui import context, ui
+
+from domain.live.events import Aspect, LiveEvent, RunReset
+from domain.live.session import Presence
+from domain.models import StaffAccount
+from ui.components import Text, heading
+from ui.frame import page_frame
+from ui.i18n import _, ngettext
+from ui.live.board.balance import BalancePart
+from ui.live.board.commands import CommandsPart
+from ui.live.board.floor import FloorPart
+from ui.live.board.messages import MessagesPart
+from ui.live.board.microphones import MicrophonesPart
+from ui.live.board.people import PeoplePart
+from ui.live.board.rooms import RoomsPart
+from ui.live.board.script import ScriptPart
+from ui.live.board.view import BoardView
+from ui.live.bridge import follow_run
+from ui.live.context import LiveContext, moderator_context
+from ui.live.parts import LivePart, deliver
+from ui.services import Services
+
+
+async def board_page(services: Services, slug: str, code: str | None) -> Response | None:
+    guarded = await moderator_context(services, slug, code)
+    if isinstance(guarded, Response):
+        return guarded
+    staff, found = guarded
+    with page_frame(services, _("Moderation · {title}", title=found.plan.workshop.title), staff=staff):
+        Board(services, found, staff)
+    return None
+
+
+class TabBadges(LivePart):
+    """The counts on the tabs: raised hands, people online, calls from the rooms."""
+
+    listens_to = frozenset({Aspect.HANDS, Aspect.PEOPLE, Aspect.ROOMS})
+
+    def __init__(self, view: BoardView, floor: ui.tab, people: ui.tab, rooms: ui.tab) -> None:
+        self.view, self.floor, self.people, self.rooms = view, floor, people, rooms
+        self.redraw()
+
+    def redraw(self) -> None:
+        live = self.view.live
+        state = live.state
+        hands = len(state.hand_queue())
+        self.floor.props["label"] = _("Floor ({count})", count=hands) if hands else _("Floor")
+        present = sum(1 for p in state.active_people() if live.presence(p.id) == Presence.ONLINE)
+        self.people.props["label"] = _("People ({count})", count=present)
+        calls = len(state.calls)
+        self.rooms.props["label"] = ngettext("Rooms ({count} call)", "Rooms ({count} calls)", calls) \
+            if calls else _("Rooms")
+
+
+class Board:
+    def __init__(self, services: Services, found: LiveContext, staff: StaffAccount) -> None:
+        self.view = view = BoardView(services, found, staff, context.client)
+        with ui.element("div").classes("board w-full grid gap-3"):
+            with ui.row().classes("w-full items-center justify-between gap-2"):
+                with ui.column().classes("gap-0 min-w-0"):
+                    heading(found.plan.workshop.title)
+                    if found.run.rehearsal:
+                        Text(_("Rehearsal: nothing here counts."), "span").classes("atelier-chip archived self-start")
+                ui.link(_("Open the stage"), found.path("live"), new_tab=True).classes("atelier-link")
+            commands = CommandsPart(view)
+            with ui.tabs().classes("w-full").props("align=left dense no-caps") as tabs:
+                script_tab = ui.tab("script", _("Script"), icon="description")
+                floor_tab = ui.tab("floor", _("Floor"), icon="record_voice_over")
+                people_tab = ui.tab("people", _("People"), icon="groups")
+                rooms_tab = ui.tab("rooms", _("Rooms"), icon="meeting_room")
+                ui.tab("message", _("Message"), icon="campaign")
+            with ui.tab_panels(tabs, value=script_tab).classes("w-full bg-transparent"):
+                with ui.tab_panel("script").classes("p-0"):
+                    script = ScriptPart(view)
+                with ui.tab_panel("floor").classes("p-0 grid gap-3"):
+                    floor = FloorPart(view)
+                    microphones = MicrophonesPart(view)
+                    with ui.element("div").classes("grid gap-2"):
+                        balance = BalancePart(view)
+                with ui.tab_panel("people").classes("p-0"), ui.element("div").classes("grid gap-3"):
+                    people = PeoplePart(view)
+                with ui.tab_panel("rooms").classes("p-0"), ui.element("div").classes("grid gap-3"):
+                    rooms = RoomsPart(view)
+                with ui.tab_panel("message").classes("p-0"):
+                    messages = MessagesPart(view)
+        badges = TabBadges(view, floor_tab, people_tab, rooms_tab)
+        self.parts: Sequence[LivePart] = (commands, script, floor, microphones, balance, people, rooms, messages,
+                                          badges)
+        follow_run(found.live, self.on_events, hears_everything=True)
+
+    def on_events(self, events: list[LiveEvent]) -> None:
+        if any(isinstance(event, RunReset) for event in events):
+            ui.navigate.to(f"/w/{self.view.found.slug}/moderate")
+            return
+        deliver(self.parts, events)

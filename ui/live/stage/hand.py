@@ -1,0 +1,65 @@
+"""A participant's own controls: raise and lower their hand (with their place in the queue), call a moderator."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from domain.live.events import Aspect
+from domain.models import RunPhase
+from ui.components import Text
+from ui.i18n import _
+from ui.live.actions import run_command
+from ui.live.parts import Drawn, LivePart
+from ui.live.stage.view import StageView
+
+
+class HandPart(LivePart):
+    listens_to = frozenset({Aspect.HANDS, Aspect.FLOOR, Aspect.ROOMS, Aspect.PHASE, Aspect.PEOPLE})
+
+    def __init__(self, view: StageView) -> None:
+        self.view = view
+        self.drawn = Drawn()
+        with ui.row().classes("w-full items-center gap-3"):
+            if view.person is not None:
+                self.hand = ui.button(on_click=self.toggle_hand).props("unelevated size=lg")
+                self.place = Text("", "span").props('role="status"').classes("font-medium")
+                self.call = ui.button(_("Call a moderator"), icon="support_agent",
+                                      on_click=self.call_moderator).props("outline")
+            self.floor_note = Text("", "p").props('role="status"').classes("font-semibold text-positive")
+        self.redraw()
+
+    def redraw(self) -> None:
+        view = self.view
+        if view.person is None:
+            return
+        state = view.live.state
+        me = state.people[view.person.id]
+        raised = me.hand_raised_at is not None
+        has_floor = state.floor_holder == me.id
+        position = state.queue_position(me.id) if raised else None
+        room_id = view.my_room_id
+        called = room_id is not None and room_id in state.calls
+        if not self.drawn.changed("controls", (raised, has_floor, state.phase, me.removed, position, room_id,
+                                               called)):
+            return  # someone else's change: nothing to send to this page
+        self.hand.text = _("Lower my hand") if raised else _("Raise my hand")
+        self.hand.props["icon"] = "do_not_touch" if raised else "back_hand"
+        self.hand.props["aria-pressed"] = "true" if raised else "false"
+        self.hand.set_enabled(state.under_way and not has_floor and not me.removed)
+        self.hand.set_visibility(state.phase != RunPhase.ENDED)
+        self.place.text = _("You are number {position} in the queue.", position=position) if position else ""
+        self.call.set_visibility(room_id is not None)
+        self.call.text = _("A moderator is on the way") if called else _("Call a moderator")
+        self.call.set_enabled(not called)
+        self.floor_note.text = _("You have the floor: you can speak.") if has_floor else ""
+
+    async def toggle_hand(self) -> None:
+        view = self.view
+        assert view.person is not None
+        live, person_id = view.live, view.person.id
+        raised = live.state.people[person_id].hand_raised_at is not None
+        await run_command(view.client, live.lower_hand(person_id) if raised else live.raise_hand(person_id))
+
+    async def call_moderator(self) -> None:
+        assert self.view.person is not None
+        await run_command(self.view.client, self.view.live.call_moderator(self.view.person.id))

@@ -1,0 +1,113 @@
+"""The participant's stage, assembled from its parts: agenda on top, the stage and the room on the left,
+the step's information on the right, the countdown always in sight.
+
+Every part redraws only when what it shows has changed, so that one event sends little to each of
+hundreds of pages, and a running countdown sends nothing at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fastapi import Response
+from fastapi.responses import RedirectResponse
+from nicegui import context, ui
+
+from domain.errors import HistoryUnreadable
+from domain.live.events import LiveEvent, MicrophoneMuted, RunReset
+from domain.live.state import Person
+from domain.models import RunPhase, StaffAccount
+from ui.auth import signed_in
+from ui.components import Text, heading, labelled
+from ui.frame import page_frame
+from ui.i18n import _
+from ui.live.bridge import follow_run
+from ui.live.context import (
+    LiveContext,
+    browser_storage,
+    follow_presence,
+    may_moderate,
+    participant_here,
+    resolve,
+    unreadable_page,
+)
+from ui.live.parts import LivePart, deliver
+from ui.live.stage.agenda import AgendaPart
+from ui.live.stage.hand import HandPart
+from ui.live.stage.media import MediaPart
+from ui.live.stage.notices import NoticesPart
+from ui.live.stage.place import PlacePart
+from ui.live.stage.room_choice import RoomChoicePart
+from ui.live.stage.step_panel import StepPanelPart
+from ui.live.stage.view import StageView
+from ui.services import Services
+
+
+async def stage_page(services: Services, slug: str, code: str | None, room: int | None) -> Response | None:
+    staff = await signed_in(services)
+    try:
+        found = await resolve(services, slug, code, staff=staff is not None)
+    except HistoryUnreadable as problem:
+        return unreadable_page(services, problem, staff)
+    if found is None:
+        return RedirectResponse(f"/w/{slug}", status_code=303)
+    person = participant_here(found)
+    observer = staff if staff is not None and may_moderate(staff, found.plan) else None
+    if observer is None and (person is None or person.removed or found.live.state.phase == RunPhase.BACKSTAGE):
+        return RedirectResponse(found.path("lobby"), status_code=303)
+    with page_frame(services, found.plan.workshop.title, staff=staff, wide=True):
+        Stage(services, found, person if observer is None else None, observer, room)
+    return None
+
+
+class Stage:
+    def __init__(self, services: Services, found: LiveContext, person: Person | None,
+                 observer: StaffAccount | None, visited_room: int | None) -> None:
+        self.view = view = StageView(services, found, person, observer, visited_room, context.client,
+                                     browser_storage())
+        with ui.row().classes("w-full items-center justify-between gap-3"):
+            with ui.column().classes("gap-0 min-w-0"):
+                heading(found.plan.workshop.title)
+                if found.run.rehearsal:
+                    Text(_("Rehearsal: nothing here counts."), "span").classes("atelier-chip archived self-start")
+            if observer is not None:
+                ui.link(_("Back to the moderator board"), found.path("moderate")).classes("atelier-link")
+        self.notices = NoticesPart(view)
+        self.agenda = AgendaPart(view)
+        with ui.element("div").classes("w-full grid gap-6 lg:grid-cols-[1fr_24rem] mt-2"):
+            with labelled(ui.element("section"), _("Stage")).classes("grid gap-3 content-start min-w-0"):
+                self.place = PlacePart(view)
+                with ui.element("div").classes("stage-area grid gap-3 content-start"):
+                    self.place.build_stage_area()
+                    self.media = MediaPart(view, self.videos_shown)
+                self.hand = HandPart(view)
+                self.room_choice = RoomChoicePart(view)
+            self.step_panel = StepPanelPart(view)
+        self.parts: Sequence[LivePart] = (self.notices, self.agenda, self.place, self.media, self.hand,
+                                          self.room_choice, self.step_panel)
+        self.place.redraw()
+        self.notices.show_recent()
+        live = found.live
+        follow_run(live, self.on_events, participant_id=person.id if person is not None else None,
+                   place=lambda: view.my_room_id)
+        if person is not None:
+            follow_presence(live, person.id)
+
+    def videos_shown(self, names: frozenset[str]) -> None:
+        """The videos now show these people: their name tiles give way."""
+        self.view.with_video = names
+        self.place.redraw()
+
+    def on_events(self, events: list[LiveEvent]) -> None:
+        view = self.view
+        if any(isinstance(event, RunReset) for event in events):
+            ui.navigate.to(f"/w/{view.found.slug}")
+            return
+        person = view.person
+        if person is not None and person.removed:
+            ui.navigate.to(view.found.path("lobby"))
+            return
+        if person is not None and any(isinstance(event, MicrophoneMuted) and event.by_moderator
+                                      and event.participant_id == person.id for event in events):
+            ui.notify(_("A moderator muted your microphone."), type="info")
+        deliver(self.parts, events)
