@@ -12,8 +12,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 run: install  ## Start Atelier with its demo workshop on http://localhost:8080
 	$(BIN)/atelier demo --port $(PORT)
 
-test: install-test system-packages  ## Lint, then run the whole test suite
+test: install-test system-packages  ## Lint and check types, then run the whole test suite
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 $(BIN)/python:

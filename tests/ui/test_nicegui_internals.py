@@ -9,13 +9,12 @@ from __future__ import annotations
 import importlib
 import inspect
 import tomllib
-import weakref
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import uvicorn
-from nicegui import Client, ElementFilter, Event, app, background_tasks, core, event, ui
+from nicegui import Client, ElementFilter, app, background_tasks, core, ui
 from nicegui.app.app_config import AppConfig
 from nicegui.element import Element
 from nicegui.elements.mixins.text_element import TextElement
@@ -98,23 +97,16 @@ def test_texts_held_in_props_are_found_and_rendered() -> None:
     assert "self.layout._render_markdown()" in source(Client.build_response), where
 
 
-def test_events_run_in_each_page_and_are_forgotten_with_it() -> None:
-    where = "ui/live/bridge.py: nicegui.Event per live run, recreated when not in Event.instances"
-    assert isinstance(inspect.getattr_static(Event, "instances"), weakref.WeakSet), where
-    assert "self.instances.add(self)" in source(Event.__init__), where
-    # the simulated user (tests/ui) resets NiceGUI's events between tests: bridge.py then makes a new one
-    assert "Event.instances.clear()" in source(event.reset), where
-    assert "event.reset()" in source(general.nicegui_reset_globals), where
-    subscribe = inspect.signature(Event.subscribe).parameters
-    assert list(subscribe)[:2] == ["self", "callback"] and {"expect_args", "unsubscribe_on_delete"} <= set(subscribe), \
-        where
-    assert "client.on_delete(lambda: self.unsubscribe(callback))" in source(Event.subscribe), where
-    assert "with callback.context:" in source(event._invoke_and_forget), where  # the subscriber's own client
-    assert parameters(Event.emit) == ["self", "args", "kwargs"], where
+def test_a_page_is_entered_by_its_client_and_knows_when_it_is_gone() -> None:
+    where = "ui/live/bridge.py: each page's events run in `with client:`, skipped once the client is deleted"
+    assert "self.content.__enter__()" in source(Client.__enter__), where
+    assert "self.content.__exit__()" in source(Client.__exit__), where
+    assert isinstance(inspect.getattr_static(Client, "is_deleted"), property), where
+    assert "path" in parameters(page.__init__), f"{where} (logs name the page by client.page.path)"
 
 
 def test_client_lifecycle_hooks() -> None:
-    where = "ui/live/context.py (follow_presence), ui/live/media_link.py, ui/pages/board.py"
+    where = "ui/live/context.py (follow_presence), ui/live/bridge.py, ui/live/media_link.py"
     assert isinstance(inspect.getattr_static(Client, "has_socket_connection"), property), where
     assert "self.tab_id is not None" in source(Client.has_socket_connection.fget), where
     for hook in (Client.on_connect, Client.on_disconnect, Client.on_delete):
