@@ -62,6 +62,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from domain.demo import AGENDA, DEMO_PASSWORD, DEMO_SLUG, MODERATOR  # noqa: E402  (the repository on the path first)
+from domain.i18n import translate  # noqa: E402
+
+NO_HAND = "No hand is raised."  # the board's raised hands when empty (ui/live/board/floor.py)
 
 STEP_TITLES = [title for _kind, _minutes, title, *_rest in AGENDA]
 
@@ -634,10 +637,7 @@ class Bench:
     async def measure_raised_hands(self, count: int) -> tuple[Latencies, list[int]]:
         board = self.moderator
         assert board is not None
-        floor_panel = board.find("q-tab-panel", name="floor")
-        if not floor_panel:
-            raise BenchmarkError("the board has no Floor tab panel")
-        floor_root = str(board.elements[floor_panel[0]]["children"][0])  # Board.floor: hands and floor holder
+        floor_root = self.hands_queue()
         shown_tab = board.find("q-tab-panels")
         self.results["board_tab_shown"] = \
             board.elements[shown_tab[0]]["props"].get("model-value") if shown_tab else None
@@ -653,6 +653,20 @@ class Bench:
             pages_updated.append(sum(1 for b, a in zip(before, after, strict=True) if a > b))
         self.record_phase("raise hands", mark)
         return latencies, pages_updated
+
+    def hands_queue(self) -> str:
+        """The board's list of raised hands (FloorPart.queue), found by its empty text while no hand is up.
+
+        Only that list: the Floor tab also holds the speaking balance, which names everyone.
+        """
+        board = self.moderator
+        assert board is not None
+        empty = {translate(NO_HAND, language) for language in ("fr", "en")}
+        for element_id, element in board.elements.items():
+            for child in element.get("children", ()):
+                if board.elements.get(str(child), {}).get("text") in empty:
+                    return element_id
+        raise BenchmarkError("the board's raised hands were not found (its 'no hand is raised' text has changed)")
 
     async def raise_hand(self, person: Participant, floor_root: str) -> float:
         """Click "Lever la main" on this person's stage; ms until the board's raised hands show their name."""
