@@ -26,6 +26,10 @@ bounds of what a server alone would show. Usage:
     .venv/bin/python benchmarks/live_fanout.py --quick         # 20 participants, short
     .venv/bin/python benchmarks/live_fanout.py --check         # exit 1 when a target is missed
     .venv/bin/python benchmarks/live_fanout.py --compare       # and against the defaults, side by side
+    .venv/bin/python benchmarks/live_fanout.py --server-root /tmp/head   # a `git archive` of another commit
+
+benchmarks/live_crowd.py uses these servers, browsers and pages for the doors opening on a full lobby
+and for bursts of raised hands.
 """
 
 from __future__ import annotations
@@ -154,8 +158,10 @@ sys.exit(atelier.main())
 
 
 class Server:
-    def __init__(self, port: int, data_dir: Path, log_path: Path, *, defaults: bool = False) -> None:
+    def __init__(self, port: int, data_dir: Path, log_path: Path, *, defaults: bool = False,
+                 root: Path = ROOT) -> None:
         self.port = port
+        self.root = root  # the checkout whose Atelier runs (another version's, with --server-root)
         self.data_dir = data_dir
         self.log_path = log_path
         self.defaults = defaults
@@ -176,12 +182,12 @@ class Server:
         arguments = ["demo", "--port", str(self.port), "--data-dir", str(self.data_dir)]
         if self.defaults:
             return [sys.executable, "-c", DEFAULTS_LAUNCHER, *arguments]
-        if entry_point.exists():
+        if entry_point.exists() and self.root == ROOT:
             return [str(entry_point), *arguments]
         return [sys.executable, "-c", "import sys, atelier; sys.exit(atelier.main())", *arguments]
 
     async def start(self) -> None:
-        self.process = subprocess.Popen(self.command(), cwd=ROOT, env=self.clean_environment(),
+        self.process = subprocess.Popen(self.command(), cwd=self.root, env=self.clean_environment(),
                                         stdout=self.log_path.open("wb"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         async with aiohttp.ClientSession() as http:
@@ -293,6 +299,8 @@ class Page:
         self.pings = 0
         self.navigation: asyncio.Future[tuple[str, float]] = asyncio.get_running_loop().create_future()
         self.on_update: Callable[[Page, dict[str, Any], float], None] | None = None
+        # every socket.io message, whatever its type (after nicegui.js's deduplication): event, data, time
+        self.on_message: Callable[[Page, str, Any, float], None] | None = None
         self.sio = socketio.AsyncClient(reconnection=False, json=FastJson, http_session=browser.http,
                                         engineio_logger=ENGINE_LOG,
                                         # browsers offer permessage-deflate: the server keeps zlib state per socket
@@ -325,6 +333,8 @@ class Page:
                 return  # nicegui.js drops messages it has seen (after a rewind)
             self.next_message_id = message_id + 1
         self.counts[event] = self.counts.get(event, 0) + 1
+        if self.on_message is not None:
+            self.on_message(self, event, data, now)
         if event == "update":
             if self.track:
                 for element_id, element in data.items():
@@ -450,7 +460,8 @@ class Bench:
     def __init__(self, options: argparse.Namespace, *, defaults: bool = False) -> None:
         self.options = options
         self.data_dir = Path(tempfile.mkdtemp(prefix="atelier-fanout-"))
-        self.server = Server(free_port(), self.data_dir / "data", self.data_dir / "server.log", defaults=defaults)
+        self.server = Server(free_port(), self.data_dir / "data", self.data_dir / "server.log", defaults=defaults,
+                             root=getattr(options, "server_root", ROOT).resolve())
         self.connector: aiohttp.TCPConnector | None = None
         self.participants: list[Participant] = []
         self.moderator: Page | None = None
@@ -959,6 +970,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare", action="store_true",
                         help="then run the same scenario against Atelier with Python's own garbage collection "
                              "schedule and compressed sockets, and print the two side by side")
+    parser.add_argument("--server-root", type=Path, default=ROOT,
+                        help="run the server from this checkout, e.g. a `git archive` of a commit (default: this one)")
     parser.add_argument("--json", type=Path, help="also write the raw results to this file")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data directory and server log")
     options = parser.parse_args(argv)
