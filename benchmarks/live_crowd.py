@@ -288,7 +288,10 @@ class CrowdBench(Bench):
             nonlocal board_updates, board_elements
             board_updates += 1
             board_elements += len(data)
-            if queue_id in data:
+            # a name not listed yet in this update (a new row: here or in the people tab, which names them too),
+            # then the list of hands read as a whole; whether the board redraws the list or adds a row
+            fresh = {el.get("text") for el in data.values() if el} & names
+            if fresh - listed.keys():
                 for name in names.intersection(board.texts_under(queue_id)).difference(listed):
                     listed[name] = now
 
@@ -394,8 +397,8 @@ class CrowdBench(Bench):
         if button is None:
             raise BenchmarkError("the board's 'lower all hands' button was not found")
         await board.click(button)
-        empty = {translate("No hand is raised.", language) for language in ("fr", "en")}
-        await self.wait_until(lambda: bool(empty.intersection(board.texts_under(self.queue_id or ""))), 30,
+        names = {p.name for p in self.participants}
+        await self.wait_until(lambda: not names.intersection(board.texts_under(self.queue_id or "")), 30,
                               "the board's list of hands to be empty")
         await self.server_settles(10)
         await asyncio.sleep(self.options.pause)

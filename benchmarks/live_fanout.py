@@ -686,7 +686,9 @@ class Bench:
         arrived: list[float] = []
 
         def watch(_board: Page, data: dict[str, Any], now: float) -> None:
-            if not arrived and floor_root in data and person.name in board.texts_under(floor_root):
+            # the name in this update (a new row), and that row in the list of hands (the people tab names them too)
+            if not arrived and any(el and el.get("text") == person.name for el in data.values()) \
+                    and person.name in board.texts_under(floor_root):
                 arrived.append(now)
 
         board.on_update = watch
