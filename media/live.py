@@ -64,6 +64,7 @@ class LiveMedia:
                 self.reroute(live)
 
         live.announcements.subscribe(changed)
+        self.reroute(live)  # a run restored at start-up routes its people before anything happens in it
 
     # ------------------------------------------------------------ routing
 

@@ -40,7 +40,7 @@ class MediaService:
         self._routings: dict[Hashable, Routing] = {}  # by gathering (a live run)
         self._views: dict[Someone, View] = {}  # every gathering's, together
         self._profiles: dict[Someone, Profile] = {}
-        self._page_listeners: dict[Page, Callable[[], None]] = {}
+        self._page_listeners: dict[Page, tuple[Someone, Callable[[], None]]] = {}
         self._speaking_listeners: list[Callable[[], None]] = []
         self._speaking: set[Someone] = set()
         self._crowded = False  # some page is to hear more voices than it has slots for
@@ -82,7 +82,7 @@ class MediaService:
         peer = SubscribePeer(VIDEO_SLOTS, AUDIO_SLOTS, self.announced_address)
         self._pages[page] = (who, peer)
         offer = await peer.offer()
-        self._refill([page])
+        self._refill([page], always_tell=True)
         return offer
 
     async def accept(self, page: Page, answer: RTCSessionDescription) -> None:
@@ -117,8 +117,8 @@ class MediaService:
         changed |= {who for who in before.profiles.keys() | routing.profiles.keys()
                     if before.profiles.get(who) != routing.profiles.get(who)}
         self._crowded = any(len(view.sounds) > AUDIO_SLOTS for view in self._views.values())
-        self._refill([page for page, (who, _peer) in self._pages.items() if who in changed],
-                     always_tell=True)
+        self._refill([page for page, (who, _peer) in self._pages.items() if who in changed])
+        self._tell([page for page, (who, _listener) in self._page_listeners.items() if who in changed])
 
     def view(self, who: Someone) -> View:
         """What this person is shown now (nothing while they are in no gathering)."""
@@ -148,12 +148,15 @@ class MediaService:
 
     # ------------------------------------------------------------ listeners
 
-    def on_page_change(self, page: Page, listener: Callable[[], None]) -> Callable[[], None]:
-        """Call `listener` when what this page shows or sends may have changed; returns how to stop."""
-        self._page_listeners[page] = listener
+    def on_page_change(self, page: Page, who: Someone, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call `listener` when what this page of `who` shows, or what it should send, may have changed.
+
+        Returns how to stop. The page need not watch yet: its profile (what to send) may change before.
+        """
+        self._page_listeners[page] = (who, listener)
 
         def stop() -> None:
-            if self._page_listeners.get(page) is listener:  # not a newer listener of the same page
+            if self._page_listeners.get(page, (None, None))[1] is listener:  # not a newer listener of the page
                 del self._page_listeners[page]
 
         return stop
@@ -168,7 +171,7 @@ class MediaService:
             self._speaking.add(who)
         else:
             self._speaking.discard(who)
-        concerned = [page for page, (viewer, _peer) in self._pages.items()
+        concerned = [page for page, (viewer, _listener) in self._page_listeners.items()
                      if viewer == who or _shows(self._views.get(viewer, NOTHING), who)]
         if self._crowded:  # with more voices than slots, who is heard follows who speaks: refill
             self._refill(concerned, always_tell=True)
@@ -207,10 +210,10 @@ class MediaService:
         self._tell(told)
 
     def _tell(self, pages: Iterable[Page]) -> None:
-        for page in pages:
-            listener = self._page_listeners.get(page)
-            if listener is not None:
-                _safely(listener)
+        for page in dict.fromkeys(pages):  # each page once
+            entry = self._page_listeners.get(page)
+            if entry is not None:
+                _safely(entry[1])
 
 
 def _shows(view: View, who: Someone) -> bool:

@@ -48,7 +48,7 @@ class MediaLink(ui.element, component="media_link.js"):
                            mayShareScreen=False, labels=self._labels())
         if self._member.kind == MemberKind.STAFF:
             live_media.place_staff(live, who, staff_room, self._page)
-        self._stop_listening = self._media.on_page_change(self._page, self.refresh)
+        self._stop_listening = self._media.on_page_change(self._page, who, self.refresh)
         self.on("publish_offer", self._publish)
         self.on("screen_offer", self._publish_screen)
         self.on("screen_stopped", self._screen_stopped)
