@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
+    from domain.clock import Clock
     from domain.live.registry import LiveRegistry
     from domain.timekeeper import TimeKeeper
     from media.service import MediaService
@@ -322,8 +323,11 @@ def with_database(settings: Settings, work: Callable[[], Awaitable[T]] | None = 
 
 # ------------------------------------------------------------------ wiring
 
-def build_app(settings: Settings) -> None:
-    """Register Atelier's pages and its long-lived parts' lifetime on NiceGUI's app (servers and tests alike)."""
+def build_app(settings: Settings, clock: Clock | None = None) -> None:
+    """Register Atelier's pages and its long-lived parts' lifetime on NiceGUI's app (servers and tests alike).
+
+    `clock` is the system's unless a test gives its own (a `FakeClock` for sign-in throttling, say).
+    """
     from nicegui import app
 
     from domain.clock import SystemClock
@@ -336,7 +340,7 @@ def build_app(settings: Settings) -> None:
     global _nicegui_lifespan
     if _nicegui_lifespan is None:  # wrap NiceGUI's own lifespan, never a previous wrapper
         _nicegui_lifespan = app.router.lifespan_context
-    clock = SystemClock()
+    clock = clock or SystemClock()
     live = LiveRegistry(clock)
     media = MediaService(settings.media_address, settings.browser_ice_servers)
     live_media = LiveMedia(live, media)  # follows every run the registry loads, restored ones included
