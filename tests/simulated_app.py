@@ -1,6 +1,7 @@
 """Atelier as NiceGUI's simulated `user` runs it: the real pages on a fresh SQLite database per test.
 
-tests/ui/conftest.py sets ATELIER_TEST_DATA_DIR to the test's temporary directory.
+tests/ui/conftest.py sets ATELIER_TEST_DATA_DIR to the test's temporary directory, and the clock
+the pages read (the system's, unless the test asks for a `FakeClock`: see its `app_clock` fixture).
 """
 
 import os
@@ -9,6 +10,7 @@ from pathlib import Path
 from nicegui import ui
 
 import atelier
+from tests.ui import app_clock
 
-atelier.build_app(atelier.Settings(data_dir=Path(os.environ["ATELIER_TEST_DATA_DIR"])))
+atelier.build_app(atelier.Settings(data_dir=Path(os.environ["ATELIER_TEST_DATA_DIR"])), clock=app_clock.current)
 ui.run(storage_secret="a secret for tests only")

@@ -7,15 +7,18 @@ import inspect
 import re
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
-from nicegui import core
+from nicegui import core, ui
 from nicegui.testing.general_fixtures import get_path_to_main_file
 from nicegui.testing.user import User
 from nicegui.testing.user_simulation import user_simulation
 
+import tests.ui.app_clock
 from domain import accounts
+from domain.clock import Clock, SystemClock
 from domain.models import StaffRole
 from tests.conftest import PASSWORD
 
@@ -23,10 +26,18 @@ BROWSER_ZONE = re.compile(r"Intl\.DateTimeFormat")
 
 
 @pytest.fixture
+def app_clock() -> Clock:
+    """The clock the pages read: the system's. A test module that needs time to stand still while
+    its pages work (sign-in throttling, say) overrides this fixture with a `FakeClock`."""
+    return SystemClock()
+
+
+@pytest.fixture
 async def user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
-               request: pytest.FixtureRequest) -> AsyncIterator[User]:
-    """NiceGUI's `user` fixture, on a fresh data directory, with a browser in Paris."""
+               request: pytest.FixtureRequest, app_clock: Clock) -> AsyncIterator[User]:
+    """NiceGUI's `user` fixture, on a fresh data directory and `app_clock`, with a browser in Paris."""
     monkeypatch.setenv("ATELIER_TEST_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(tests.ui.app_clock, "current", app_clock)
     async with user_simulation(main_file=get_path_to_main_file(request)) as simulated:
         simulated.javascript_rules[BROWSER_ZONE] = lambda _: "Europe/Paris"
         yield simulated
@@ -49,7 +60,10 @@ def create_user(user: User) -> Callable[[], User]:
     return make
 
 
-async def until(condition: Callable[[], object], timeout: float = 5.0) -> None:
+GUARD = 60.0  # seconds before a wait gives up: a guard against hanging on a busy machine, never a speed check
+
+
+async def until(condition: Callable[[], object], timeout: float = GUARD) -> None:
     """Wait for a state the page reaches asynchronously (a database write, a navigation).
 
     `condition` may be a coroutine function, to check what the database holds.
@@ -66,6 +80,19 @@ async def until(condition: Callable[[], object], timeout: float = 5.0) -> None:
         await asyncio.sleep(0.05)
 
 
+async def see(user: User, target: str | type[ui.element] | None = None, **filters: Any) -> None:
+    """`user.should_see`, waiting as long as the page needs (NiceGUI's own gives up after `retries` × 0.1 s)."""
+    deadline = asyncio.get_running_loop().time() + GUARD
+    while True:
+        try:
+            await user.should_see(target, retries=1, **filters)
+            return
+        except AssertionError:
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+        await asyncio.sleep(0.05)
+
+
 async def sign_in(user: User, email: str, password: str = PASSWORD) -> None:
     await user.open("/signin")
     user.find("Adresse e-mail").type(email)
@@ -77,5 +104,5 @@ async def sign_in(user: User, email: str, password: str = PASSWORD) -> None:
 async def organiser_user(user: User) -> User:
     await accounts.create_staff("claire@ville.example", "Claire Martin", StaffRole.ORGANISER, PASSWORD)
     await sign_in(user, "claire@ville.example")
-    await user.should_see("Préparez, publiez et suivez les ateliers de votre commune.", retries=50)
+    await see(user, "Préparez, publiez et suivez les ateliers de votre commune.")
     return user

@@ -12,7 +12,7 @@ from domain import accounts, workshops
 from domain.clock import SystemClock
 from domain.models import LiveRun, RunPhase, StaffRole, TeamRole, Workshop
 from tests.conftest import PASSWORD
-from tests.ui.conftest import sign_in, until
+from tests.ui.conftest import see, sign_in, until
 
 PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
 
@@ -34,7 +34,7 @@ async def join(participant: User, slug: str, name: str, answer: str = "") -> Non
     if answer:
         participant.find("Qu’est-ce qui vous amène à cet atelier ?").type(answer)
     participant.find("Entrer dans la salle d’attente").click()
-    await participant.should_see(f"Bienvenue, {name} !", retries=50)
+    await see(participant, f"Bienvenue, {name} !")
 
 
 async def test_participants_and_moderator_follow_each_other(user: User, create_user: Callable[[], User]) -> None:
@@ -43,46 +43,46 @@ async def test_participants_and_moderator_follow_each_other(user: User, create_u
     amina, bruno = create_user(), create_user()
     await join(amina, workshop.slug, "Amina", "Je vais au travail à vélo.")
     await join(bruno, workshop.slug, "Bruno")
-    await amina.should_see("Les portes ne sont pas encore ouvertes", retries=5)
+    await see(amina, "Les portes ne sont pas encore ouvertes")
     for participant in (amina, bruno):
         # A lobby follows the doors by navigating, which the simulation would send to whoever acted last:
         # close the lobbies here (the browser tests check the move from lobby to stage).
         participant.client.delete()
 
     await sign_in(moderator, "karim@ville.example")
-    await moderator.should_see("Mes missions", retries=50)
+    await see(moderator, "Mes missions")
     await moderator.open(f"/w/{workshop.slug}/moderate")
-    await moderator.should_see("En coulisses : les participant·es attendent dans la salle d’attente.")
+    await see(moderator, "En coulisses : les participant·es attendent dans la salle d’attente.")
     moderator.find("Ouvrir les portes").click()
-    await moderator.should_see("Portes ouvertes", retries=50)
+    await see(moderator, "Portes ouvertes")
 
     for participant in (amina, bruno):
         await participant.open(f"/w/{workshop.slug}/live")
-        await participant.should_see("L’atelier commence bientôt.")
-    await bruno.should_see("Je vais au travail à vélo.")  # Amina's answer to the welcome question
+        await see(participant, "L’atelier commence bientôt.")
+    await see(bruno, "Je vais au travail à vélo.")  # Amina's answer to the welcome question
 
     moderator.find(kind=ui.button, content="Commencer l’atelier").click()
-    await amina.should_see("Répondez à la question d’accueil", retries=50)  # the welcome step's information
-    await bruno.should_see("Accueil", retries=50)
+    await see(amina, "Répondez à la question d’accueil")  # the welcome step's information
+    await see(bruno, "Accueil")
 
     amina.find("Lever la main").click()
-    await amina.should_see("Vous êtes n° 1 dans la file.", retries=50)
+    await see(amina, "Vous êtes n° 1 dans la file.")
     bruno.find("Lever la main").click()
-    await bruno.should_see("Vous êtes n° 2 dans la file.", retries=50)
-    await moderator.should_see("Parole (2)", retries=50)
+    await see(bruno, "Vous êtes n° 2 dans la file.")
+    await see(moderator, "Parole (2)")
     moderator.find(kind=ui.button, content="Donner la parole").click()  # the first in the queue: Amina
-    await amina.should_see("Vous avez la parole : vous pouvez parler.", retries=50)
-    await bruno.should_see("Amina a la parole.", retries=50)
-    await bruno.should_see("Vous êtes n° 1 dans la file.", retries=50)
+    await see(amina, "Vous avez la parole : vous pouvez parler.")
+    await see(bruno, "Amina a la parole.")
+    await see(bruno, "Vous êtes n° 1 dans la file.")
 
     moderator.find(kind=ui.button, content="Suivante : Présentation du projet").click()
-    await bruno.should_see("Objectif : Donner à tou·tes les mêmes informations de départ sur le sujet.", retries=50)
+    await see(bruno, "Objectif : Donner à tou·tes les mêmes informations de départ sur le sujet.")
 
     moderator.find(kind=ui.button, content="Envoyer").click()
-    await moderator.should_see("Écrivez d’abord le message.", retries=50)
+    await see(moderator, "Écrivez d’abord le message.")
     moderator.find(kind=ui.textarea, content="Message").type("Pause de cinq minutes à 19 h.")
     moderator.find(kind=ui.button, content="Envoyer").click()
-    await amina.should_see("Pause de cinq minutes à 19 h.", retries=50)
+    await see(amina, "Pause de cinq minutes à 19 h.")
 
 
 async def test_a_phone_is_told_a_computer_is_needed(user: User) -> None:
@@ -98,7 +98,7 @@ async def test_a_reload_brings_a_participant_back_without_asking_again(user: Use
     workshop = await published_workshop()
     await join(user, workshop.slug, "Amina")
     await user.open(f"/w/{workshop.slug}/lobby")
-    await user.should_see("Bienvenue, Amina !")
+    await see(user, "Bienvenue, Amina !")
     await user.should_not_see("Votre nom")
     response = await user.http_client.get(f"/w/{workshop.slug}/live")
     assert response.status_code == 303  # the doors are still closed: back to the lobby
@@ -110,7 +110,7 @@ async def test_staff_and_strangers_on_the_board(user: User) -> None:
     assert response.status_code == 303 and "/signin" in response.headers["location"]
     await accounts.create_staff("eve@ville.example", "Ève", StaffRole.MODERATOR, PASSWORD)
     await sign_in(user, "eve@ville.example")
-    await user.should_see("Mes missions", retries=50)
+    await see(user, "Mes missions")
     response = await user.http_client.get(f"/w/{workshop.slug}/moderate")
     assert response.status_code == 404  # a moderator outside this workshop's team
 
@@ -118,19 +118,45 @@ async def test_staff_and_strangers_on_the_board(user: User) -> None:
 async def test_a_rehearsal_runs_apart_from_the_real_session(user: User, create_user: Callable[[], User]) -> None:
     workshop = await published_workshop()
     await sign_in(user, "karim@ville.example")
-    await user.should_see("Mes missions", retries=50)
+    await see(user, "Mes missions")
     await user.open(f"/w/{workshop.slug}/moderate")
     user.find("Répéter cet atelier").click()
-    await user.should_see("Vos collègues rejoignent cette répétition avec ce lien", retries=50)
+    await see(user, "Vos collègues rejoignent cette répétition avec ce lien")
     colleague = create_user()
     link = next(e.text for e in user.find("/rehearsal/").elements)
     await colleague.open(link.split("http://localhost:8080")[-1])
     colleague.find("Votre nom").type("Collègue")
     colleague.find("Entrer dans la salle d’attente").click()
-    await colleague.should_see("Bienvenue, Collègue !", retries=50)
+    await see(colleague, "Bienvenue, Collègue !")
     colleague.client.delete()  # see the first test: the lobby's move to the stage is for the browser tests
     user.find(kind=ui.button, content="Commencer l’atelier").click()
-    await user.should_see("L’atelier est en cours.", retries=50)
+    await see(user, "L’atelier est en cours.")
     real = await LiveRun.get(session__workshop_id=workshop.id, rehearsal=False)
     assert real.phase == RunPhase.BACKSTAGE
     await until(LiveRun.filter(session__workshop_id=workshop.id, rehearsal=True, phase=RunPhase.RUNNING).exists)
+
+
+async def test_edits_during_the_session_show_on_the_board_and_the_stage_without_a_reload(
+        user: User, create_user: Callable[[], User]) -> None:
+    workshop = await published_workshop()
+    moderator, amina = user, create_user()
+    await join(amina, workshop.slug, "Amina")
+    amina.client.delete()  # see the first test: the lobby's move to the stage is for the browser tests
+    await sign_in(moderator, "karim@ville.example")
+    await see(moderator, "Mes missions")
+    await moderator.open(f"/w/{workshop.slug}/moderate")
+    moderator.find("Ouvrir les portes").click()
+    await see(moderator, "Portes ouvertes")
+    await amina.open(f"/w/{workshop.slug}/live")
+    moderator.find(kind=ui.button, content="Commencer l’atelier").click()
+    await see(amina, "Répondez à la question d’accueil")
+
+    # The organiser edits the workshop in the wizard meanwhile (the same domain commands the wizard calls).
+    welcome = (await workshops.load_plan_by_id(workshop.id)).steps[0]
+    await workshops.update_step(welcome, "title", "Bienvenue à toutes et tous")
+    await see(moderator, "Maintenant : Bienvenue à toutes et tous")  # the script
+    await see(amina, "Bienvenue à toutes et tous")  # the agenda bar and the step panel
+    await workshops.add_breakout_room(workshop, "Vélos-cargos")
+    await see(amina, "Vélos-cargos")  # the room can be chosen before the breakout
+    moderator.find(kind=ui.tab, content="Salles").click()
+    await see(moderator, "Vélos-cargos")

@@ -11,14 +11,14 @@ from nicegui.testing.user_interaction import UserInteraction
 from domain import accounts, workshops
 from domain.models import Room, RoomKind, StaffRole, Step, TeamMember, TeamRole, Workshop, WorkshopSession
 from tests.conftest import PASSWORD
-from tests.ui.conftest import until
+from tests.ui.conftest import see, until
 
 
 async def create_draft(user: User, title: str) -> Workshop:
     await user.open("/organise/new")
     user.find("Titre provisoire").clear().type(title)
     user.find("Créer le brouillon").click()
-    await user.should_see("Description publique", retries=50)
+    await see(user, "Description publique")
     return await Workshop.get(title=title)
 
 
@@ -53,43 +53,42 @@ async def test_the_whole_wizard_prepares_a_publishable_workshop(organiser_user: 
     user.find("Recueil d’idées : les participant·es apportent des idées et des suggestions").click()
     await until(saved(workshop, description="Choisissons ensemble les projets financés par la ville.",
                       objectives="Six projets classés.", interactivity="collecting_ideas"))
-    await user.should_see("Toutes les modifications sont enregistrées")
+    await see(user, "Toutes les modifications sont enregistrées")
 
     # 2. When: a session exists once added; its length can change
     user.find("Suivant : Date et heure").click()
-    await user.should_see("Sessions", retries=50)
-    await user.should_see("Indiquez la date et l’heure d’au moins une session.")
+    await see(user, "Sessions")
+    await see(user, "Indiquez la date et l’heure d’au moins une session.")
     user.find("Ajouter une session").click()
-    await user.should_see("Session 1", retries=50)
+    await see(user, "Session 1")
     assert await WorkshopSession.filter(workshop=workshop).count() == 1
     user.find("Durée d’une session, en minutes").clear().type("120")
-    await user.should_see("Au-delà de 90 minutes, envisagez de répartir le travail sur plusieurs sessions",
-                          retries=50)
+    await see(user, "Au-delà de 90 minutes, envisagez de répartir le travail sur plusieurs sessions")
 
     # 3. Agenda: the suggested agenda is there; add a vote from the templates
     user.find("Suivant : Ordre du jour").click()
-    await user.should_see("Discussion en sous-groupes", retries=50)
+    await see(user, "Discussion en sous-groupes")
     menu_item(user, "Vote · 10 min").click()
-    await user.should_see("Vote sur les priorités", retries=50)
+    await see(user, "Vote sur les priorités")
     assert [step.title for step in await Step.filter(workshop=workshop).order_by("position")][-1] == \
         "Vote sur les priorités"
 
     # 4. Rooms: the breakout step needs rooms; the suggestion creates them
     user.find("Suivant : Accueil et clôture").click()
-    await user.should_see("Question d’accueil", retries=50)
+    await see(user, "Question d’accueil")
     user.find("Lien vers le questionnaire de satisfaction").type("https://questionnaire.ville.example/b")
     await until(saved(workshop, feedback_url="https://questionnaire.ville.example/b"))
     user.find("Suivant : Salles").click()
-    await user.should_see("L’ordre du jour comprend une étape en sous-groupes", retries=50)
+    await see(user, "L’ordre du jour comprend une étape en sous-groupes")
     user.find("Participant·es attendu·es par session").type("24")
-    await user.should_see("Suggestion pour 24 participant·es : 3 à 4 sous-groupes.", retries=50)
+    await see(user, "Suggestion pour 24 participant·es : 3 à 4 sous-groupes.")
     user.find("Créer 4 salles").click()
-    await user.should_see("Salle 4", retries=50)
+    await see(user, "Salle 4")
     assert await Room.filter(workshop=workshop, kind=RoomKind.BREAKOUT).count() == 4
 
     # 5. Team
     user.find("Suivant : Équipe").click()
-    await user.should_see("Ajouter quelqu’un à l’équipe", retries=50)
+    await see(user, "Ajouter quelqu’un à l’équipe")
     user.find("Compte de l’équipe").click()
     user.find("Karim Benali · karim@ville.example").click()
     user.find("Rôle").click()
@@ -101,14 +100,14 @@ async def test_the_whole_wizard_prepares_a_publishable_workshop(organiser_user: 
 
     # 6. Review and publish
     user.find("Suivant : Relire et publier").click()
-    await user.should_see("Prêt à publier.", retries=50)
+    await see(user, "Prêt à publier.")
     user.find("Publier").click()
-    await user.should_see("Cet atelier est publié.", retries=50)
+    await see(user, "Cet atelier est publié.")
     assert (await stored(workshop)).published_at is not None
 
     await user.open(f"/w/{workshop.slug}")
-    await user.should_see("Choisissons ensemble les projets financés par la ville.")
-    await user.should_see("Vote sur les priorités")
+    await see(user, "Choisissons ensemble les projets financés par la ville.")
+    await see(user, "Vote sur les priorités")
 
 
 async def test_values_that_cannot_be_saved_get_a_message_beside_the_field(organiser_user: User) -> None:
@@ -116,15 +115,15 @@ async def test_values_that_cannot_be_saved_get_a_message_beside_the_field(organi
     workshop = await create_draft(user, "Budget participatif")
     await user.open(f"/organise/{workshop.slug}/when")
     user.find("Durée d’une session, en minutes").clear().type("0")
-    await user.should_see("Indiquez un nombre entre 15 et 480.", retries=50)
-    await user.should_see("Non enregistré : voyez le message à côté du champ")
+    await see(user, "Indiquez un nombre entre 15 et 480.")
+    await see(user, "Non enregistré : voyez le message à côté du champ")
     assert (await stored(workshop)).duration_minutes == 90
 
     await user.open(f"/organise/{workshop.slug}/review")
     user.find("Adresse publique").clear().type("Pas une adresse")
     user.find("Changer l’adresse").click()
-    await user.should_see("Utilisez de 3 à 60 lettres minuscules", retries=50)
-    await user.should_see("Décrivez l’atelier pour le public")  # nothing published while something blocks
+    await see(user, "Utilisez de 3 à 60 lettres minuscules")
+    await see(user, "Décrivez l’atelier pour le public")  # nothing published while something blocks
     publish = next(iter(user.find("Publier").elements))
     assert isinstance(publish, ui.button) and not publish.enabled
 
@@ -149,13 +148,13 @@ async def test_duplicate_and_archive_from_the_dashboard(organiser_user: User) ->
     user = organiser_user
     workshop = await workshops.create_workshop(title="Plan vélo", created_by=None)
     await user.open("/organise")
-    await user.should_see("Plan vélo")
+    await see(user, "Plan vélo")
     user.find("Dupliquer").click()
-    await user.should_see("Copie de Plan vélo", retries=50)
+    await see(user, "Copie de Plan vélo")
     await user.open("/organise")
     user.find(marker=None, content="Archiver").click()
-    await user.should_see("est archivé", retries=50)
+    await see(user, "est archivé")
     assert await Workshop.filter(archived_at__isnull=False).count() == 1
     await user.open("/organise?archived=true")
-    await user.should_see("Restaurer")
+    await see(user, "Restaurer")
     assert workshop.id in {w.id for w in await Workshop.all()}
