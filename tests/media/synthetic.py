@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import array
 import asyncio
+import inspect
 import math
 import struct
 import time
@@ -13,6 +14,8 @@ from aiortc import AudioStreamTrack, MediaStreamTrack, RTCPeerConnection, RTCSes
 from av import AudioFrame, VideoFrame
 
 from media.peers import PublishPeer, SubscribePeer, server_configuration
+
+GUARD = 60.0  # seconds before `until` gives up: a guard against hanging on a busy machine, not a speed check
 
 
 class GreyCamera(VideoStreamTrack):
@@ -65,6 +68,14 @@ class Viewer:
     def loudest_since(self, moment: float) -> int:
         return max((peak for at, peak in self.peaks if at >= moment), default=0)
 
+    def shades_after(self, mark: int) -> list[int]:
+        """The shades of the pictures decoded after the first `mark` ones (`mark = len(viewer.shades)`)."""
+        return [shade for _, shade in self.shades[mark:]]
+
+    def latest_shades(self, count: int) -> set[int] | None:
+        """The shades of the last `count` pictures decoded, or None while fewer have come."""
+        return {shade for _, shade in self.shades[-count:]} if len(self.shades) >= count else None
+
     async def join(self, server_side: SubscribePeer) -> None:
         await server_side.accept(await self.answer(await server_side.offer()))
 
@@ -94,11 +105,27 @@ async def publish(shade: int) -> tuple[RTCPeerConnection, PublishPeer]:
     return await camera(shade, server_side.answer), server_side
 
 
-async def until(condition: Callable[[], object], timeout: float = 10.0) -> None:
+async def until(condition: Callable[[], object], *, message: str | Callable[[], str] = "timed out",
+                timeout: float = GUARD) -> None:
+    """Wait for `condition` (a function, or a coroutine function) to hold.
+
+    `timeout` only keeps a broken test from hanging: what a test checks is the condition, never how soon.
+    """
     deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
+    while True:
+        result = condition()
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
+            return
+        assert time.monotonic() < deadline, message() if callable(message) else message
         await asyncio.sleep(0.05)
+
+
+async def packets_received(connection: RTCPeerConnection) -> int:
+    """RTP packets this side has received so far, every stream together (from aiortc's statistics)."""
+    stats = await connection.getStats()
+    return sum(report.packetsReceived for report in stats.values() if report.type == "inbound-rtp")
 
 
 class Microphone(AudioStreamTrack):

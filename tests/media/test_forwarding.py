@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 
 import aioice.ice
 import pytest
+from aiortc import RTCPeerConnection
 from aiortc.rtp import RtcpByePacket
 
 from media.peers import SubscribePeer
-from tests.media.synthetic import Viewer, publish, until
+from tests.media.synthetic import GreyCamera, Viewer, packets_received, publish, until
 
 pytestmark = pytest.mark.skipif(not aioice.ice.get_host_addresses(use_ipv4=True, use_ipv6=True),
                                 reason="no network address for ICE on this machine")
 
 
-def recent_shades(viewer: Viewer, since: float) -> set[int]:
-    return {shade for at, shade in viewer.shades if at >= since}
+async def received_at_least(connection: RTCPeerConnection, count: int) -> bool:
+    return await packets_received(connection) >= count
 
 
 async def test_pictures_reach_the_room_they_are_shown_in_and_no_other() -> None:
@@ -42,17 +42,17 @@ async def test_pictures_reach_the_room_they_are_shown_in_and_no_other() -> None:
     in_room.video[0].show(room_video)
 
     await until(lambda: all(len(viewer.shades) >= 20 for viewer in viewers))
-    started = time.monotonic()
-    await asyncio.sleep(0.5)
-    assert recent_shades(viewers[0], started) == {60}
-    assert recent_shades(viewers[1], started) == {60}
-    assert recent_shades(viewers[2], started) == {200}
+    marks = [len(viewer.shades) for viewer in viewers]
+    await until(lambda: all(len(viewer.shades) >= mark + 15 for viewer, mark in zip(viewers, marks, strict=True)))
+    assert set(viewers[0].shades_after(marks[0])) == {60}
+    assert set(viewers[1].shades_after(marks[1])) == {60}
+    assert set(viewers[2].shades_after(marks[2])) == {200}
 
     # The room returns to the plenary: the slot switches source, with a keyframe, without renegotiation.
-    switched = time.monotonic()
+    # (How soon is measured by benchmarks/media_workshop.py, on a machine of its own.)
+    switched = len(viewers[2].shades)
     in_room.video[0].show(plenary_video)
-    await until(lambda: any(shade == 60 for at, shade in viewers[2].shades if at >= switched), timeout=2.0)
-    assert time.monotonic() - switched < 2.0
+    await until(lambda: 60 in viewers[2].shades_after(switched))
 
     for viewer in viewers:
         await viewer.close()
@@ -61,24 +61,26 @@ async def test_pictures_reach_the_room_they_are_shown_in_and_no_other() -> None:
     for browser in (plenary_camera, room_camera):
         await browser.close()
     assert plenary_video.slots == set() and room_video.slots == set()
-    await asyncio.sleep(0.2)
-    left = {task for task in asyncio.all_tasks() - tasks_before if task is not asyncio.current_task()}
-    assert not left, f"tasks left behind: {left}"
+
+    def left_behind() -> set[asyncio.Task[object]]:
+        return {task for task in asyncio.all_tasks() - tasks_before if task is not asyncio.current_task()}
+
+    await until(lambda: not left_behind(), message=lambda: f"tasks left behind: {left_behind()}")
 
 
-async def test_a_late_joiner_sees_its_first_picture_within_a_second() -> None:
+async def test_a_late_joiner_is_sent_a_keyframe_without_waiting_for_the_publishers_next() -> None:
     camera, published = await publish(shade=120)
-    await asyncio.sleep(3)  # the publisher's first keyframe is long gone
+    # The publisher's first keyframe is long gone: the server has had pictures since (aiortc's encoder
+    # makes its next keyframe 3,000 pictures later, unless asked).
+    await until(lambda: received_at_least(published.connection, 30))
     viewer, subscription = Viewer(), SubscribePeer(video_slots=1, audio_slots=0)
     await viewer.join(subscription)
     video = published.track("video")
     assert video is not None
-    asked = time.monotonic()
-    subscription.video[0].show(video)
-    await until(lambda: viewer.shades, timeout=5.0)
-    first_at, shade = viewer.shades[0]
-    assert shade == 120
-    assert first_at - asked < 1.0, f"first picture after {first_at - asked:.2f} s"
+    subscription.video[0].show(video)  # asks the publisher for a keyframe
+    await until(lambda: viewer.shades)
+    assert viewer.shades[0][1] == 120
+    # How soon it comes is measured by benchmarks/media_workshop.py (switch latency), not here.
     await viewer.close()
     await subscription.close()
     await published.close()
@@ -87,7 +89,7 @@ async def test_a_late_joiner_sees_its_first_picture_within_a_second() -> None:
 
 async def test_the_server_never_decodes_what_it_forwards() -> None:
     camera, published = await publish(shade=90)
-    await asyncio.sleep(1)
+    await until(lambda: received_at_least(published.connection, 30))  # a second of pictures has come in
     decoders = [thread for thread in threading.enumerate() if thread.name == "video-decoder" and thread.is_alive()]
     assert decoders == []  # the browser-side test peer does not receive: any decoder would be the server's
     await published.close()
@@ -104,11 +106,14 @@ async def test_a_paused_sender_keeps_its_stream_and_a_lost_browser_ends_it() -> 
     await until(lambda: viewer.shades)
     sender = camera.getSenders()[0]
     await sender._send_rtcp([RtcpByePacket(sources=[sender._ssrc])])  # what Chrome sends when a sender pauses
-    said_bye = time.monotonic()
-    await until(lambda: recent_shades(viewer, said_bye + 0.3), timeout=3.0)
+    painted = sender.track
+    assert isinstance(painted, GreyCamera)
+    painted.shade = 30  # pictures painted after the BYE: seeing them proves the stream went on
+    said_bye = len(viewer.shades)
+    await until(lambda: 30 in viewer.shades_after(said_bye))
     assert not video.ended
     await camera.close()  # the browser goes away: its DTLS closes, the server's receivers see it
-    await until(lambda: video.ended, timeout=5.0)
+    await until(lambda: video.ended)
     await viewer.close()
     await subscription.close()
     await published.close()

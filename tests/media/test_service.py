@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from functools import partial
 
@@ -20,8 +19,8 @@ pytestmark = pytest.mark.skipif(not aioice.ice.get_host_addresses(use_ipv4=True,
 SHADES = {"karim": 40, "amina": 110, "bruno": 170, "chloe": 230}
 
 
-def seen_since(viewer: Viewer, since: float) -> set[int]:
-    return {shade for at, shade in viewer.shades if at >= since}
+def shade_count(viewer: Viewer, shade: int) -> int:
+    return sum(1 for _, seen in viewer.shades if seen == shade)
 
 
 async def test_pages_see_the_stage_then_their_room_then_the_stage_again() -> None:
@@ -33,24 +32,28 @@ async def test_pages_see_the_stage_then_their_room_then_the_stage_again() -> Non
 
     plenary = Gathering(rooms=dict.fromkeys(SHADES), moderators=frozenset({"karim"}), floor="bruno")
     media.route("run", route(plenary))
-    await until(lambda: all(len(v.shades) > 10 for v in viewers.values()))
-    await asyncio.sleep(0.3)
-    now = time.monotonic()
-    await asyncio.sleep(0.5)
-    assert seen_since(viewers["amina"], now) == {40, 170}  # the moderator and whoever has the floor
-    assert seen_since(viewers["bruno"], now) == {40}  # never oneself
+    amina, bruno = viewers["amina"], viewers["bruno"]
+    # Each picture on screen for a while (a stream's first pictures may still be settling)...
+    await until(lambda: all(shade_count(amina, shade) > 10 for shade in (40, 170)) and shade_count(bruno, 40) > 10)
+    marks = {who: len(viewer.shades) for who, viewer in viewers.items()}
+    # ... then the next 30 pictures of each page, whatever time they take to come.
+    await until(lambda: {40, 170} <= set(amina.shades_after(marks["amina"]))
+                and all(len(viewer.shades) >= marks[who] + 30 for who, viewer in viewers.items()))
+    assert set(amina.shades_after(marks["amina"])) == {40, 170}  # the moderator and whoever has the floor
+    assert set(bruno.shades_after(marks["bruno"])) == {40}  # never oneself
     assert media.shown("page of amina")[0][:2] == ["karim", "bruno"]
 
     rooms = Gathering(rooms={"karim": None, "amina": "nature", "bruno": "nature", "chloe": "market"},
                       moderators=frozenset({"karim"}))
-    switched = time.monotonic()
     media.route("run", route(rooms))
-    await until(lambda: seen_since(viewers["amina"], switched + 0.1) == {170}, timeout=2.0)  # within two seconds
+    # Amina's last 30 pictures are all Bruno's: the moderator's, in the plenary, no longer reach her room.
+    # (How soon a switch shows is measured by benchmarks/media_workshop.py.)
+    await until(lambda: amina.latest_shades(30) == {170})
     assert media.shown("page of chloe")[0] == [None] * VIDEO_SLOTS  # alone in her room
 
+    back = len(amina.shades)
     media.route("run", route(plenary))
-    back = time.monotonic()
-    await until(lambda: {40, 170} <= seen_since(viewers["amina"], back), timeout=2.0)
+    await until(lambda: {40, 170} <= set(amina.shades_after(back)))
 
     for viewer in viewers.values():
         await viewer.close()
@@ -102,8 +105,8 @@ async def test_voices_are_heard_in_their_room_and_in_no_other() -> None:
     rooms = {"amina": "nature", "chloe": "nature", "bruno": "market", "david": "market"}
     routed = time.monotonic()
     media.route("run", route(Gathering(rooms=rooms)))
-    await until(lambda: listeners["chloe"].loudest_since(routed) > 8_000, timeout=5.0)  # Amina's tone
-    await until(lambda: len([at for at, _ in listeners["david"].peaks if at > routed]) > 50, timeout=5.0)
+    await until(lambda: listeners["chloe"].loudest_since(routed) > 8_000)  # Amina's tone
+    await until(lambda: len([at for at, _ in listeners["david"].peaks if at > routed]) > 50)
     assert listeners["david"].loudest_since(routed) < 1_000  # Bruno's silence, never Amina's voice
     for listener in listeners.values():
         await listener.close()

@@ -55,8 +55,8 @@ async def test_the_server_hears_who_speaks_without_decoding() -> None:
     media = MediaService()
     browser, voice = await microphone(partial(media.publish, "amina"))
     voice.loud = True
-    await until(lambda: "amina" in media.speaking, timeout=3)
+    await until(lambda: "amina" in media.speaking)
     voice.loud = False
-    await until(lambda: "amina" not in media.speaking, timeout=3)
+    await until(lambda: "amina" not in media.speaking)
     await media.close()
     await browser.close()
