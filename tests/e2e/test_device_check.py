@@ -47,7 +47,7 @@ def meter(page: Page) -> Locator:
 def wait_for_sound(page: Page) -> None:
     """The level meter moves: Chromium's synthetic microphone (beeps, or the tests' tone) sounds every second or so."""
     page.wait_for_function("(meter) => Number(meter.getAttribute('aria-valuenow')) > 0",
-                           arg=meter(page).element_handle(), timeout=5_000)
+                           arg=meter(page).element_handle())
 
 
 def start_check(page: Page) -> None:
@@ -85,8 +85,7 @@ def test_the_check_shows_the_camera_the_microphone_level_and_remembers_the_choic
     expect(video).to_be_visible()
     page.wait_for_function("(video) => video.videoWidth > 0", arg=video.element_handle())
     playing_at = video.evaluate("(video) => video.currentTime")
-    page.wait_for_timeout(500)
-    assert video.evaluate("(video) => video.currentTime") > playing_at, "the camera's picture does not move"
+    page.wait_for_function("([video, at]) => video.currentTime > at", arg=[video.element_handle(), playing_at])
 
     camera = page.get_by_role("combobox", name=fr("Camera"), exact=True)
     microphone = page.get_by_role("combobox", name=fr("Microphone"), exact=True)
@@ -105,8 +104,11 @@ def test_the_check_shows_the_camera_the_microphone_level_and_remembers_the_choic
               "audioOutputId": speakers.input_value()}
     page.wait_for_function("(chosen) => localStorage.getItem('atelier.devices') === JSON.stringify(chosen)",
                            arg=chosen)
-    page.wait_for_timeout(1_200)  # what the meter showed before has fallen back to 0 by now
-    wait_for_sound(page)  # the meter listens to the microphone just chosen (the one before is stopped)
+    # The check has opened the microphone just chosen (and stopped the one before, its meter starting again
+    # from 0 in the same step): the component's own track says which.
+    page.wait_for_function("([check, id]) => getElement(check).tracks.audio?.getSettings().deviceId === id",
+                           arg=[page.locator(".device-check").element_handle(), chosen["audioDeviceId"]])
+    wait_for_sound(page)  # the meter listens to the microphone just chosen
 
     page.get_by_role("button", name=fr("Play a test sound")).click()
     sound = page.locator("audio")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from time import monotonic as time_now
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,6 +26,7 @@ MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao�
           "novembre", "décembre")
 LENGTH_LABEL = "Durée d’une session, en minutes"
 LENGTH_OUT_OF_RANGE = "Indiquez un nombre entre 15 et 480."
+GUARD_SECONDS = 60  # against hanging only: the tests wait for what the pages show, never for a time
 NOT_SAVED = "Non enregistré : voyez le message à côté du champ"
 ALL_SAVED = "Toutes les modifications sont enregistrées"
 
@@ -175,7 +177,15 @@ def test_nothing_typed_is_lost_on_reload(organiser_page: Page, new_draft: Callab
     text = "Une première ligne tapée à la main.\nEt une seconde, pour les retours à la ligne."
     description.click()
     description.press_sequentially(text, delay=15)
-    organiser_page.wait_for_timeout(1000)  # the field sends its value 300 ms after typing stops
+    # The field sends its value after a pause in typing (without leaving it): another tab shows when it is saved.
+    other_tab = organiser_page.context.new_page()
+    deadline = time_now() + GUARD_SECONDS
+    while True:
+        other_tab.goto(organiser_page.url)
+        if other_tab.get_by_role("textbox", name="Description publique").input_value() == text:
+            break
+        assert time_now() < deadline, "what was typed never reached the server"
+    other_tab.close()
     organiser_page.reload()
     expect(organiser_page.get_by_role("textbox", name="Description publique")).to_have_value(text)
 
@@ -208,7 +218,8 @@ def test_validation_messages_appear_beside_their_field(organiser_page: Page, new
     ):
         address.fill(typed)
         change.click()
-        expect(field_of(address).get_by_role("alert")).to_have_text(message)
+        # A list: while one message replaces another, Quasar shows both for the length of its transition.
+        expect(field_of(address).get_by_role("alert")).to_have_text([message])
     expect(page).to_have_url(re.compile(f"/organise/{slug}/review$"))  # nothing was renamed
 
 
@@ -222,7 +233,11 @@ def test_an_invalid_length_is_not_replaced_when_leaving_the_field(
     length.fill("0")
     expect(field_of(length).get_by_role("alert")).to_have_text(LENGTH_OUT_OF_RANGE)
     length.press("Tab")
-    page.wait_for_timeout(700)
+    # Something done after leaving the field, and seen done: the server has handled the leaving by then.
+    sessions = page.get_by_role("heading", name=re.compile(r"^Session \d+$"))
+    before = sessions.count()
+    page.get_by_role("button", name="Ajouter une session").click()
+    expect(sessions).to_have_count(before + 1)
     page.reload()
     assert page.get_by_role("spinbutton", name=LENGTH_LABEL).input_value() == "90", (
         "typing 0 and leaving the field saved another length instead of keeping the last valid one")
