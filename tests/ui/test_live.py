@@ -5,16 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, time
 
+import pytest
 from nicegui import ui
 from nicegui.testing.user import User
 
 from domain import accounts, workshops
-from domain.clock import SystemClock
+from domain.clock import FakeClock
 from domain.models import LiveRun, RunPhase, StaffRole, TeamRole, Workshop
 from tests.conftest import PASSWORD
+from tests.ui import app_clock as pages_clock
 from tests.ui.conftest import see, sign_in, until
 
 PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
+
+
+@pytest.fixture
+def app_clock(clock: FakeClock) -> FakeClock:
+    """The pages' clock stands on 25 November 2026: the session of 14 May 2030 is to come whatever today is."""
+    return clock
 
 
 async def published_workshop() -> Workshop:
@@ -24,7 +32,7 @@ async def published_workshop() -> Workshop:
     await workshops.add_session(workshop, date(2030, 5, 14), time(18, 30))
     await workshops.add_breakout_room(workshop)
     await workshops.add_team_member(workshop, moderator.id, TeamRole.LEAD_MODERATOR)
-    await workshops.publish(workshop, SystemClock())
+    await workshops.publish(workshop, pages_clock.current)  # the pages' own clock
     return workshop
 
 
