@@ -49,7 +49,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -243,6 +243,12 @@ def back_at(tab: Tab) -> tuple[float, float | None] | None:
     return (back / 1000, left / 1000 if left else None) if back else None
 
 
+def page_served_in(tab: Tab) -> float:
+    """How long the server took to answer the page's own request (navigation timing), in seconds."""
+    return tab.page.evaluate("(({ requestStart, responseStart }) => (responseStart - requestStart) / 1000)"
+                             "(performance.getEntriesByType('navigation')[0])")
+
+
 def toggle_pause(board: Tab, tabs: list[Tab]) -> float:
     """Pause (or resume) from the board; the seconds until every page shows it."""
     pause = board.page.get_by_role("button", name="Pause")
@@ -266,6 +272,7 @@ class Round:
     cpu: float  # the server's CPU seconds when it first answered
     back: dict[str, float]
     left: dict[str, float]  # when each page left its old document to load the page again
+    served: dict[str, float]  # how long the new server took to answer each page's request
     change: float
 
 
@@ -295,7 +302,8 @@ def one_round(server: Server, how: signal.Signals, tabs: list[Tab], profile: Pat
                 if noted[1] is not None:
                     left[tab.name] = noted[1] - answered
         time.sleep(0.1)
-    return Round(how.name, stopped, answer, cpu, back, left,
+    served = {tab.name: page_served_in(tab) for tab in tabs}
+    return Round(how.name, stopped, answer, cpu, back, left, served,
                  toggle_pause(tabs[0], [tab for tab in tabs if tab.name != "lobby"]))
 
 
@@ -325,6 +333,8 @@ def report(rounds: list[Round], load: int) -> None:
         rebuilds = [r.back[name] - value for r in chosen for name, value in r.left.items()]
         if lefts:
             print(f"           of which: waiting to try again {describe(lefts)}, reload to live {describe(rebuilds)}")
+        served = [value for r in chosen for value in r.served.values()]
+        print(f"           the server's answer to the page's request {describe(served)}")
         print(f"           answer + back, worst page: {max(r.answer + max(r.back.values()) for r in chosen):5.2f} s;"
               f" change reaches every page: {describe([r.change for r in chosen])}")
 
@@ -337,6 +347,7 @@ def main() -> int:
     parser.add_argument("--only", choices=("kill", "term"), help="one kind of stop only")
     parser.add_argument("--py-spy", type=Path, metavar="DIR",
                         help="record the server with py-spy (installed apart) for 10 s after each restart's answer")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write every round's figures to FILE")
     parser.add_argument("--server-root", type=Path, default=ROOT,
                         help="run `python -m atelier` from this checkout (default: this one)")
     arguments = parser.parse_args()
@@ -386,6 +397,9 @@ def main() -> int:
         if server.process is not None and server.process.poll() is None:
             server.stop(signal.SIGTERM)
     report(rounds, arguments.load)
+    if arguments.json:
+        arguments.json.write_text(json.dumps({"load": arguments.load, "load_average": os.getloadavg(),
+                                              "rounds": [asdict(r) for r in rounds]}, indent=1))
     shutil.rmtree(folder, ignore_errors=True)
     return 0
 
