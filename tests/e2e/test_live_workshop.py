@@ -613,6 +613,15 @@ def hears_someone(page: Page, who: str) -> None:
     eventually(heard, lambda: f"{who} not heard: sound energy received in 2.5 s: {energies}", timeout=15)
 
 
+def receives_nothing(page: Page) -> None:
+    """Neither pictures nor sound reach the page any more (decoded frames and sound energy stop rising)."""
+    def still() -> bool:
+        frames, energy = frames_decoded(page), page.evaluate("window.atelierMedia.soundHeard()")
+        page.wait_for_timeout(1000)
+        return frames_decoded(page) == frames and page.evaluate("window.atelierMedia.soundHeard()") == energy
+    eventually(still, "pictures or sound still reach the page")
+
+
 def sends_no_video(page: Page) -> None:
     def paused() -> bool:
         before = sent_video(page)["frames"]
@@ -741,6 +750,14 @@ def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people
     hears_someone(bruno, "Amina")
     expect(amina.locator("figure.tile.video").filter(has_text="Karim Benali")).to_have_count(0)
     keep_screenshot(amina, "live-room-video.png")
+
+    # The workshop ends: nothing flows any more, either way.
+    board.get_by_role("button", name="Terminer l’atelier").click()
+    board.get_by_role("dialog").get_by_role("button", name="Terminer l’atelier").click()
+    expect(amina.get_by_role("heading", name="L’atelier est terminé")).to_be_visible()
+    for page in (amina, bruno):
+        sends_no_video(page)
+        receives_nothing(page)
     assert not people.page_errors, f"JavaScript errors: {people.page_errors}"
     server_said = own_server.log.read_text(errors="replace")[log_before:]
     assert "Traceback" not in server_said, server_said
