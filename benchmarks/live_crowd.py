@@ -49,13 +49,14 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import aiohttp
+import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling benchmarks, when imported from elsewhere
 
@@ -193,19 +194,20 @@ class CrowdBench(Bench):
         timings: list[dict[str, float]] = []
         messages: Counter[str] = Counter()
         log(f"doors open on {self.count} (server quiet after {waited:.1f} s)")
-        with self.spy(f"entry-{self.count}"):
-            meter = Meter(self)
-            sent = await self.moderator_click("door_front", "open the doors")
-            await asyncio.gather(*(self.enter_stage(p, limit, sent, timings, messages) for p in self.participants))
-            entry = meter.read()
+        async with self.stalls() as stalls:
+            with self.spy(f"entry-{self.count}"):
+                meter = Meter(self)
+                sent = await self.moderator_click("door_front", "open the doors")
+                await asyncio.gather(*(self.enter_stage(p, limit, sent, timings, messages) for p in self.participants))
+                entry = meter.read()
         rss = self.server.rss_bytes()
         settling = await self.server_settles(20)
         after = meter.read()
         connected = sum(1 for p in self.participants if p.page is not None and p.page.sio.connected)
-        if connected != self.count:
-            raise BenchmarkError(f"only {connected} of {self.count} stage pages are still connected after entry")
         return {
-            "people": self.count, **entry,
+            "people": self.count, **entry, "connected_after": connected, "stalls_ms": stalls,
+            "stage_reloads": sum(self.results.get("stage_reloads", {}).values()),
+            "lost_sockets": sum(self.results.get("lost_sockets", {}).values()),
             "cpu_per_person_ms": entry["server_cpu_s"] / self.count * 1000,
             "until_quiet_s": after["wall_s"], "until_quiet_cpu_s": after["server_cpu_s"],
             "until_quiet_per_person_ms": after["server_cpu_s"] / self.count * 1000,
@@ -218,17 +220,35 @@ class CrowdBench(Bench):
 
     async def enter_stage(self, participant: Participant, limit: asyncio.Semaphore, sent: float,
                           timings: list[dict[str, float]], messages: Counter[str]) -> None:
-        """What a browser does once its lobby is told to move: load the stage, connect, sync its countdown."""
+        """What a browser does once its lobby is told to move: load the stage, connect, sync its countdown.
+
+        A socket that cannot connect, or a page left unanswered for 20 s, is loaded again (as NiceGUI's page
+        does after a failed reconnection), at most three times; each time is counted.
+        """
         lobby = participant.lobby
         assert lobby is not None
         path, told = await asyncio.wait_for(asyncio.shield(lobby.navigation), 60)
         await lobby.disconnect()
         participant.lobby = None
-        async with limit:
-            page = await self.load_like_a_person(participant.browser, path, "stage")
-        loaded = time.perf_counter()
-        if page.path != f"/w/{DEMO_SLUG}/live":
-            raise BenchmarkError(f"{participant.name} was sent to {page.path} instead of the stage")
+        for _attempt in range(3):
+            async with limit:
+                page = await self.load_like_a_person(participant.browser, path, "stage")
+            loaded = time.perf_counter()
+            if page.path != f"/w/{DEMO_SLUG}/live":
+                raise BenchmarkError(f"{participant.name} was sent to {page.path} instead of the stage")
+            ready = await self.stage_ready(participant, page, messages)
+            if ready is not None:
+                break
+            self.results.setdefault("stage_reloads", Counter())["no socket or no answer"] += 1
+            await page.disconnect()
+            await asyncio.sleep(1)
+        else:
+            raise BenchmarkError(f"{participant.name}'s stage page did not connect or was not answered, 3 times")
+        participant.page = page
+        timings.append({"told": (told - sent) * 1000, "loaded": (loaded - sent) * 1000, "ready": (ready - sent) * 1000})
+
+    async def stage_ready(self, participant: Participant, page: Page, messages: Counter[str]) -> float | None:
+        """Connect a loaded stage page and sync its countdowns: when the answer came, or None if it did not."""
         participant.hand_button = page.button("back_hand")
         timers = [i for i, el in page.elements.items() if any(ev["type"] == "sync" for ev in el.get("events", []))]
         if participant.hand_button is None or not timers:
@@ -245,15 +265,49 @@ class CrowdBench(Bench):
                     answered.set_result(now)
 
         page.on_message = watch
-        await page.connect()
-        for timer in timers:  # countdown.js asks the server's clock once it is mounted
-            await page.emit_event(timer, "sync", {"sent": int(time.time() * 1000)})
         try:
-            ready = await asyncio.wait_for(answered, 60)
-        except TimeoutError:
-            raise BenchmarkError(f"{participant.name}'s stage page got no clock answer within 60 s") from None
-        participant.page = page
-        timings.append({"told": (told - sent) * 1000, "loaded": (loaded - sent) * 1000, "ready": (ready - sent) * 1000})
+            await page.connect()
+            for timer in timers:  # countdown.js asks the server's clock once it is mounted
+                await page.emit_event(timer, "sync", {"sent": int(time.time() * 1000)})
+            return await asyncio.wait_for(answered, 20)
+        except (socketio.exceptions.ConnectionError, socketio.exceptions.BadNamespaceError, TimeoutError) as problem:
+            log(f"{participant.name}'s stage page: {type(problem).__name__} {problem}")
+            return None
+        finally:
+            page.on_message = None
+
+    @contextlib.asynccontextmanager
+    async def stalls(self) -> AsyncIterator[dict[str, float]]:
+        """Ask /healthz every 0.25 s meanwhile: its slowest answers show how long the server's loop stalled.
+
+        The figure includes this load generator's own delays; the cost to the server is small (about
+        one request of a few ms every 0.25 s, included in its CPU figures).
+        """
+        found: dict[str, float] = {}
+        times: list[float] = []
+
+        async def probe() -> None:
+            async with aiohttp.ClientSession() as http:
+                while True:
+                    asked = time.perf_counter()
+                    try:
+                        async with http.get(f"{self.server.base_url}/healthz") as response:
+                            await response.read()
+                    except aiohttp.ClientError:
+                        pass
+                    times.append((time.perf_counter() - asked) * 1000)
+                    await asyncio.sleep(0.25)
+
+        task = asyncio.create_task(probe())
+        try:
+            yield found
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            ordered = sorted(times)
+            found.update({"n": len(ordered), "p50": percentile(ordered, 50) or 0.0,
+                          "max": ordered[-1] if ordered else 0.0})
 
     # ---------------------------------------------------------- bursts of hands
 
@@ -310,31 +364,32 @@ class CrowdBench(Bench):
         interval = self.options.spread / max(1, count - 1)
         log(f"{label}: {count} hands within {self.options.spread:.0f} s"
             + (" and 'next step' halfway" if next_title else ""))
-        with self.spy(label.split(",")[0].replace(" ", "-")):
-            meter = Meter(self)
-            begin = time.perf_counter() + 0.05
-            step_task: asyncio.Task[float] | None = None
-            for number, person in enumerate(people):
-                assert person.page is not None and person.hand_button is not None
-                delay = begin + number * interval - time.perf_counter()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                if person.page.sio.connected:  # a lost page is counted below, not clicked
-                    clicked[person.index] = time.perf_counter()
-                    await person.page.click(person.hand_button)
-                if next_title is not None and number == count // 2:
-                    step_task = asyncio.create_task(self.moderator_click("skip_next", "next step"))
-            last_click = max(clicked.values())
-            if step_task is not None:
-                step_sent = await step_task
-            raised = {p.name for p in people if p.index in clicked}
-            try:
-                await self.wait_until(lambda: raised <= listed.keys(), self.options.board_timeout,
-                                      f"the board to list all {len(raised)} hands")
-            except BenchmarkError as problem:
-                log(f"{problem}: {len(raised & listed.keys())} listed")
-            board_all = max(listed.values()) if raised <= listed.keys() else None
-            cpu = meter.read()
+        async with self.stalls() as stalls:
+            with self.spy(label.split(",")[0].replace(" ", "-")):
+                meter = Meter(self)
+                begin = time.perf_counter() + 0.05
+                step_task: asyncio.Task[float] | None = None
+                for number, person in enumerate(people):
+                    assert person.page is not None and person.hand_button is not None
+                    delay = begin + number * interval - time.perf_counter()
+                    if delay > 0:
+                        await asyncio.sleep(delay)
+                    if person.page.sio.connected:  # a lost page is counted below, not clicked
+                        clicked[person.index] = time.perf_counter()
+                        await person.page.click(person.hand_button)
+                    if next_title is not None and number == count // 2:
+                        step_task = asyncio.create_task(self.moderator_click("skip_next", "next step"))
+                last_click = max(clicked.values())
+                if step_task is not None:
+                    step_sent = await step_task
+                raised = {p.name for p in people if p.index in clicked}
+                try:
+                    await self.wait_until(lambda: raised <= listed.keys(), self.options.board_timeout,
+                                          f"the board to list all {len(raised)} hands")
+                except BenchmarkError as problem:
+                    log(f"{problem}: {len(raised & listed.keys())} listed")
+                board_all = max(listed.values()) if raised <= listed.keys() else None
+                cpu = meter.read()
         await asyncio.sleep(self.options.pause)  # late messages, if any, still count
         board.on_update = None
         for person in people:
@@ -384,7 +439,7 @@ class CrowdBench(Bench):
             "board_elements": board_elements, "own_answer_ms": summary(own_ms),
             "pages_with_own_answer": own_answers[1], "pages_without_own_answer": own_answers[0],
             "pages_with_other": pages_with_other, "other_messages": sum(other_by_type.values()),
-            "other_by_type": dict(other_by_type), "app_messages": app_messages, **cpu,
+            "other_by_type": dict(other_by_type), "app_messages": app_messages, **cpu, "stalls_ms": stalls,
         }
         if next_title is not None:
             result["step_ms"] = {**summary(step_ms), "expected": count}
@@ -455,13 +510,22 @@ def report_entry(runs: list[dict[str, Any]], options: argparse.Namespace) -> lis
     missed: list[str] = []
     print("\nDoors open: the moderator's click → every lobby page on stage, connected and answered")
     print(f"{'round':>5}{'people':>8}{'wall s':>8}{'server CPU s':>14}{'ms/person':>11}{'until quiet':>13}"
-          f"{'ms/person':>11}{'ready p95':>11}{'load gen s':>12}{'other s':>9}{'load':>17}")
+          f"{'ms/person':>11}{'ready p95':>11}{'stall max':>11}{'load gen s':>12}{'other s':>9}  {'load':>17}")
     for run in runs:
         print(f"{run['round']:>5}{run['people']:>8}{run['wall_s']:>8.2f}{run['server_cpu_s']:>14.2f}"
               f"{run['cpu_per_person_ms']:>11.2f}{run['until_quiet_cpu_s']:>13.2f}"
               f"{run['until_quiet_per_person_ms']:>11.2f}{fmt(run['ready_ms']['p95']):>11}"
-              f"{run['client_cpu_s']:>12.2f}{run['other_cpu_s']:>9.2f}{run['load_before']:>17}")
+              f"{fmt(run['stalls_ms']['max']):>11}"
+              f"{run['client_cpu_s']:>12.2f}{run['other_cpu_s']:>9.2f}  {run['load_before']:>17}")
+        if run["connected_after"] != run["people"] or run["stage_reloads"] or run["lost_sockets"]:
+            print(f"{'':>13}stage pages connected at the end {run['connected_after']}/{run['people']}, loaded again "
+                  f"{run['stage_reloads']}, sockets lost {run['lost_sockets']}: a broken round")
+            missed.append(f"entry, round {run['round']}, N = {run['people']}: "
+                          f"{run['people'] - run['connected_after']} stage pages not connected at the end")
+    clean = [run for run in runs if run["connected_after"] == run["people"] and not run["stage_reloads"]]
     sizes = sorted({run["people"] for run in runs})
+    if {run["people"] for run in clean} == set(sizes):
+        runs = clean  # the broken rounds, if any, are left out of the medians
     medians = {n: statistics.median(r["cpu_per_person_ms"] for r in runs if r["people"] == n) for n in sizes}
     quiet = {n: statistics.median(r["until_quiet_per_person_ms"] for r in runs if r["people"] == n) for n in sizes}
     print("\nserver CPU per person, median of the rounds (ratio to the smallest N)")
@@ -537,7 +601,8 @@ def report_bursts(result: dict[str, Any], options: argparse.Namespace) -> list[s
             if not step_ok:
                 missed.append(f"{burst['label']}: step p95 {fmt(step['p95'])} ms")
         print(f"    server CPU {burst['server_cpu_s']:.2f} s in {burst['wall_s']:.2f} s, load generator "
-              f"{burst['client_cpu_s']:.2f} s, other programs {burst['other_cpu_s']:.2f} s")
+              f"{burst['client_cpu_s']:.2f} s, other programs {burst['other_cpu_s']:.2f} s; slowest /healthz "
+              f"answer {burst['stalls_ms']['max']:.0f} ms (p50 {burst['stalls_ms']['p50']:.0f})")
     return missed
 
 
@@ -572,6 +637,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Live crowd — {os.cpu_count()} CPU cores shared by the server and the load generator; "
           f"{datetime.now():%Y-%m-%d %H:%M}, Python {platform.python_version()}; load average before: {load_average()}")
     missed: list[str] = []
+    failed: list[str] = []
     raw: dict[str, Any] = {"load_before": load_average()}
     try:
         if "entry" in options.scenarios:
@@ -579,12 +645,18 @@ def main(argv: list[str] | None = None) -> int:
             for number in range(options.rounds):
                 for count in rotated(options.sizes, number):
                     load = load_average()
-                    run = asyncio.run(one_entry(options, count))
+                    try:
+                        run = asyncio.run(one_entry(options, count))
+                    except Exception as problem:  # a broken round is told, and the others still run
+                        log(f"round {number + 1}, {count} people: failed, {type(problem).__name__}: {problem}")
+                        failed.append(f"entry, round {number + 1}, N = {count}: {type(problem).__name__} {problem}")
+                        continue
                     runs.append({"round": number + 1, "load_before": load, **run})
                     log(f"round {number + 1}, {count} people: {run['server_cpu_s']:.2f} s of server CPU, "
                         f"{run['cpu_per_person_ms']:.2f} ms per person, {run['wall_s']:.1f} s")
             raw["entry"] = runs
-            missed += report_entry(runs, options)
+            if runs:
+                missed += report_entry(runs, options)
         if "burst" in options.scenarios:
             raw["burst"] = asyncio.run(bursts(options))
             missed += report_bursts(raw["burst"], options)
@@ -592,6 +664,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"benchmark failed: {problem}", file=sys.stderr)
         return 2
     raw["load_after"] = load_average()
+    raw["failed"] = failed
+    missed += failed
     print(f"\nload average before {raw['load_before']}, after {raw['load_after']}")
     print("targets missed:\n  " + "\n  ".join(missed) if missed else "all targets met")
     if options.json:
