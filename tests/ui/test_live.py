@@ -11,7 +11,7 @@ from nicegui.testing.user import User
 
 from domain import accounts, workshops
 from domain.clock import FakeClock
-from domain.models import LiveRun, RunPhase, StaffRole, TeamRole, Workshop
+from domain.models import LiveRun, RunEvent, RunPhase, StaffRole, TeamRole, Workshop
 from tests.conftest import PASSWORD
 from tests.ui import app_clock as pages_clock
 from tests.ui.conftest import see, sign_in, until
@@ -168,3 +168,21 @@ async def test_edits_during_the_session_show_on_the_board_and_the_stage_without_
     await see(amina, "Vélos-cargos")  # the room can be chosen before the breakout
     moderator.find(kind=ui.tab, content="Salles").click()
     await see(moderator, "Vélos-cargos")
+
+
+async def test_a_session_whose_record_cannot_be_read_says_so(user: User, caplog: pytest.LogCaptureFixture) -> None:
+    workshop = await published_workshop()
+    session = (await workshops.load_plan_by_id(workshop.id)).sessions[0]
+    run = await LiveRun.create(session_id=session.id, real_session_id=session.id, join_code="damaged",
+                               phase=RunPhase.OPEN)
+    await RunEvent.create(run_id=run.id, sequence=1, at=session.starts_at, kind="DoorsOpenedTwice", data={})
+    await sign_in(user, "karim@ville.example")
+    await see(user, "Mes missions")
+    board = await user.http_client.get(f"/w/{workshop.slug}/moderate")  # the moderator reads why
+    assert board.status_code == 503
+    assert "Cette session ne peut pas continuer" in board.text and "unknown event kind" in board.text
+    lobby = await user.http_client.get(f"/w/{workshop.slug}/lobby")  # the way participants come: not now
+    assert lobby.status_code == 503 and "L’atelier ne peut pas continuer pour le moment" in lobby.text
+    assert "unknown event kind" not in lobby.text
+    assert f"run {run.id}" in caplog.text and "cannot be read" in caplog.text  # and the server log says which
+    caplog.clear()  # an error logged on purpose
