@@ -82,6 +82,7 @@ class Lobby:
         self.person = person
         self.storage = browser_storage()
         self._shown: object = None  # what the main column shows, to redraw only when it changes
+        self.doors: Text | None = None  # before joining: whether the doors are open
         self.area = ui.element("div").classes("grid gap-4")
         self.devices = ui.element("div").classes("grid")  # the device check, kept from joining to waiting
         follow_run(found.live, self.on_events, participant_id=person.id if person is not None else None)
@@ -130,6 +131,8 @@ class Lobby:
         workshop = self.found.plan.workshop
         with ui.card().classes("atelier-card p-6 gap-4"):
             heading(_("Join the workshop"), 2)
+            self.doors = Text("", "p").props('role="status"').classes("font-medium")
+            self.show_doors()
             paragraph(_("Others will see the name you give. Your first name is enough."), muted=True)
             name = ui.input(_("Your name")).props("outlined autofocus maxlength=80 autocomplete=given-name").classes(
                 "w-full")
@@ -165,6 +168,15 @@ class Lobby:
 
             name.on("keydown.enter", join)
             ui.button(_("Enter the lobby"), icon="login", on_click=join).props("unelevated").classes("self-start")
+
+    def show_doors(self) -> None:
+        """Tell a visitor who has not joined yet whether the doors are open, without touching what they type."""
+        if self.doors is None or self.doors.is_deleted:
+            return
+        by_phase = {RunPhase.OPEN: _("The doors are open: join to enter the workshop."),
+                    RunPhase.RUNNING: _("The workshop has started: join it now.")}
+        self.doors.text = by_phase.get(self.found.live.state.phase,
+                                       _("The doors open a few minutes before the start: join now and wait here."))
 
     def waiting_room(self) -> None:
         assert self.person is not None
@@ -211,3 +223,4 @@ class Lobby:
                 ui.navigate.to(self.found.path("live"))
             else:
                 self.render()
+                self.show_doors()
