@@ -34,6 +34,10 @@ class TimeKeeper:
             except Exception:
                 log.exception("time-keeping duty %r failed; the others go on", name)
 
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
     def start(self) -> None:
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._keep(), name="time-keeper")

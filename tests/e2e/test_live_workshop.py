@@ -85,7 +85,8 @@ def keep_screenshot(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
-def eventually(check: Callable[[], bool], message: Callable[[], str] | str, timeout: float = 10.0) -> None:
+def eventually(check: Callable[[], bool], message: Callable[[], str] | str, timeout: float = 60.0) -> None:
+    """Wait until `check` holds; the timeout only guards against waiting for ever (speed is for benchmarks)."""
     deadline = time.monotonic() + timeout
     while not check():
         if time.monotonic() > deadline:
@@ -339,7 +340,7 @@ def test_a_dismissed_message_stays_dismissed_after_a_reload(people: Contexts) ->
     expect(notices(amina)).not_to_contain_text(message)  # the server forgot it, and kept that it was dismissed
     amina.reload()
     expect(step_information(amina).get_by_role("heading", name=WELCOME_STEP)).to_be_visible()
-    expect(notices(amina)).not_to_contain_text(message, timeout=1_000)  # built with the page, if at all
+    expect(notices(amina)).not_to_contain_text(message)  # built with the page, if at all
 
 
 def test_the_live_pages_are_accessible(people: Contexts) -> None:
@@ -473,7 +474,7 @@ def test_participants_and_moderators_come_back_after_a_reload_and_a_restart(
     # Both pages find the server again by themselves and are built afresh from the stored run.
     for who, page in (("participant", amina), ("board", board)):
         eventually(lambda page=page, who=who: client_id(page) not in (None, before[who]),
-                   f"the {who}'s page did not reconnect by itself within 30 s of the restart", timeout=30)
+                   f"the {who}'s page did not reconnect by itself after the restart")
     expect(step_information(amina).get_by_role("heading", name=REPORT_STEP)).to_be_visible()
     expect(amina.get_by_role("heading", name=PLENARY, exact=True)).to_be_visible()
     expect(amina.get_by_text("Vous êtes n° 1 dans la file.")).to_be_visible()
@@ -580,7 +581,7 @@ def frames_decoded(page: Page) -> int:
 
 def sees_video_of(page: Page, name: str) -> None:
     """The page shows `name`'s video and keeps decoding frames (Chromium's synthetic camera, through the server)."""
-    expect(page.locator("figure.tile.video").filter(has_text=name)).to_be_visible(timeout=15_000)
+    expect(page.locator("figure.tile.video").filter(has_text=name)).to_be_visible()
     before = frames_decoded(page)
     eventually(lambda: frames_decoded(page) > before + 10,
                lambda: f"{name}'s video: {frames_decoded(page) - before} frames decoded in 10 s")
@@ -604,7 +605,7 @@ def sends_video(page: Page, width: int) -> None:
         now = sent_video(page)
         adapted = now["limitedBy"] in ("cpu", "bandwidth") and width // 2 <= now["width"] < width
         return now["frames"] > before and (now["width"] == width or adapted)
-    eventually(sending, lambda: f"camera sends {sent_video(page)}, expected width {width}", timeout=15)
+    eventually(sending, lambda: f"camera sends {sent_video(page)}, expected width {width}")
 
 
 def hears_someone(page: Page, who: str) -> None:
@@ -616,7 +617,7 @@ def hears_someone(page: Page, who: str) -> None:
         page.wait_for_timeout(2_500)  # the tone plays 1.2 s in every 2 s
         energies.append(page.evaluate("window.atelierMedia.soundHeard()") - before)
         return energies[-1] > 0.002  # silence stays below 0.0001; the tone, even on a busy machine, above 0.005
-    eventually(heard, lambda: f"{who} not heard: sound energy received in 2.5 s: {energies}", timeout=15)
+    eventually(heard, lambda: f"{who} not heard: sound energy received in 2.5 s: {energies}")
 
 
 def receives_nothing(page: Page) -> None:
@@ -663,7 +664,7 @@ def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people
     hears_someone(bruno, "Amina and Karim")
     expect(amina.get_by_role("button", name="Couper mon micro")).to_be_visible()
     # Chromium's fake microphone beeps: the audio levels its packets carry tell the server she speaks.
-    expect(bruno.locator(".speaking-now")).to_contain_text("Amina", timeout=15_000)
+    expect(bruno.locator(".speaking-now")).to_contain_text("Amina")
     keep_screenshot(bruno, "live-stage-video.png")
     keep_screenshot(amina, "live-stage-floor-video.png")
     keep_screenshot(board, "live-board-microphones.png")
@@ -718,9 +719,9 @@ def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people
     board.get_by_role("switch", name="Les participant·es peuvent ouvrir leur micro en plénière").click()
     bruno.get_by_role("button", name="Rallumer mon micro").click()
     expect(board.get_by_role("button", name="Couper le micro de Bruno")).to_be_visible()
-    expect(amina.locator(".speaking-now")).to_contain_text("Bruno", timeout=15_000)
-    expect(board.get_by_role("listitem").filter(has_text="Bruno").get_by_text("parle", exact=True)).to_be_visible(
-        timeout=15_000)  # the board marks who speaks among the open microphones
+    expect(amina.locator(".speaking-now")).to_contain_text("Bruno")
+    speaking = board.get_by_role("listitem").filter(has_text="Bruno").get_by_text("parle", exact=True)
+    expect(speaking).to_be_visible()  # the board marks who speaks among the open microphones
     expect(amina.locator("figure.tile.video").filter(has_text="Bruno")).to_have_count(0)
     board.get_by_role("button", name="Couper tous les micros").click()
     expect(bruno.get_by_role("button", name="Rallumer mon micro")).to_be_visible()
