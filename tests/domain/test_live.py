@@ -375,12 +375,3 @@ async def test_a_rehearsal_counts_for_nothing_and_can_be_reset(setup: Setup) -> 
     assert fresh.id != rehearsal_run.id and type(setup.changes[-1].events[-1]).__name__ == "RunReset"
     assert not await LiveRun.filter(id=rehearsal_run.id).exists()
     assert setup.live.state.phase == RunPhase.BACKSTAGE  # the real run never moved
-
-
-async def test_agenda_edits_reach_a_running_session(setup: Setup) -> None:
-    live = setup.live
-    await live.start()
-    step = live.current_step
-    await workshops.update_step(step, "title", "Bienvenue à toutes et tous")
-    assert live.current_step.title == "Bienvenue à toutes et tous"
-    assert type((await setup.heard())[-1]).__name__ == "PlanChanged"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import array
 import asyncio
-import inspect
 import math
 import struct
 import time
@@ -14,8 +13,6 @@ from aiortc import AudioStreamTrack, MediaStreamTrack, RTCPeerConnection, RTCSes
 from av import AudioFrame, VideoFrame
 
 from media.peers import PublishPeer, SubscribePeer, server_configuration
-
-GUARD = 60.0  # seconds before `until` gives up: a guard against hanging on a busy machine, not a speed check
 
 
 class GreyCamera(VideoStreamTrack):
@@ -103,23 +100,6 @@ async def camera(shade: int, answer: Callable[[RTCSessionDescription], Awaitable
 async def publish(shade: int) -> tuple[RTCPeerConnection, PublishPeer]:
     server_side = PublishPeer()
     return await camera(shade, server_side.answer), server_side
-
-
-async def until(condition: Callable[[], object], *, message: str | Callable[[], str] = "timed out",
-                timeout: float = GUARD) -> None:
-    """Wait for `condition` (a function, or a coroutine function) to hold.
-
-    `timeout` only keeps a broken test from hanging: what a test checks is the condition, never how soon.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if inspect.isawaitable(result):
-            result = await result
-        if result:
-            return
-        assert time.monotonic() < deadline, message() if callable(message) else message
-        await asyncio.sleep(0.05)
 
 
 async def packets_received(connection: RTCPeerConnection) -> int:

@@ -9,7 +9,7 @@ from aiortc.rtp import RtpPacket
 from media.assembler import GIVE_UP_AFTER, FrameAssembler
 from media.frames import EncodedFrame
 from media.keyframes import KeyframeRequests
-from tests.media.synthetic import until
+from tests.waiting import until
 
 START, MIDDLE = 0x10, 0x00  # VP8 payload descriptor: S bit and partition 0, or a continuation
 KEY, DELTA = 0x00, 0x01  # first byte of a VP8 frame: bit 0 clear on keyframes

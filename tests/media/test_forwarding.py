@@ -16,7 +16,8 @@ from aiortc import RTCPeerConnection
 from aiortc.rtp import RtcpByePacket
 
 from media.peers import SubscribePeer
-from tests.media.synthetic import GreyCamera, Viewer, packets_received, publish, until
+from tests.media.synthetic import GreyCamera, Viewer, packets_received, publish
+from tests.waiting import until
 
 pytestmark = pytest.mark.skipif(not aioice.ice.get_host_addresses(use_ipv4=True, use_ipv6=True),
                                 reason="no network address for ICE on this machine")

@@ -11,7 +11,8 @@ import pytest
 from media.forwarding import PublishedTrack, SlotTrack
 from media.routing import Gathering, route
 from media.service import VIDEO_SLOTS, MediaService, fill_slots
-from tests.media.synthetic import Viewer, camera, microphone, until
+from tests.media.synthetic import Viewer, camera, microphone
+from tests.waiting import until
 
 pytestmark = pytest.mark.skipif(not aioice.ice.get_host_addresses(use_ipv4=True, use_ipv6=True),
                                 reason="no network address for ICE on this machine")

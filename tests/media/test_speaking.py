@@ -9,7 +9,8 @@ import pytest
 
 from media.service import MediaService
 from media.speaking import SpeakingDetector
-from tests.media.synthetic import microphone, until
+from tests.media.synthetic import microphone
+from tests.waiting import until
 
 
 class Clock:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import inspect
 import re
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -21,6 +20,7 @@ from domain import accounts
 from domain.clock import Clock, SystemClock
 from domain.models import StaffRole
 from tests.conftest import PASSWORD
+from tests.waiting import GUARD
 
 BROWSER_ZONE = re.compile(r"Intl\.DateTimeFormat")
 
@@ -60,24 +60,6 @@ def create_user(user: User) -> Callable[[], User]:
     return make
 
 
-GUARD = 60.0  # seconds before a wait gives up: a guard against hanging on a busy machine, never a speed check
-
-
-async def until(condition: Callable[[], object], timeout: float = GUARD) -> None:
-    """Wait for a state the page reaches asynchronously (a database write, a navigation).
-
-    `condition` may be a coroutine function, to check what the database holds.
-    """
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        result = condition()
-        if inspect.isawaitable(result):
-            result = await result
-        if result:
-            return
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("the page did not reach the expected state in time")
-        await asyncio.sleep(0.05)
 
 
 async def see(user: User, target: str | type[ui.element] | None = None, **filters: Any) -> None:

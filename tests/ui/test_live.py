@@ -14,7 +14,8 @@ from domain.clock import FakeClock
 from domain.models import LiveRun, RunEvent, RunPhase, StaffRole, TeamRole, Workshop
 from tests.conftest import PASSWORD
 from tests.ui import app_clock as pages_clock
-from tests.ui.conftest import see, sign_in, until
+from tests.ui.conftest import see, sign_in
+from tests.waiting import until
 
 PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
 

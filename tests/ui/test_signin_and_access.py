@@ -9,7 +9,8 @@ from domain import accounts
 from domain.clock import FakeClock
 from domain.models import StaffRole
 from tests.conftest import PASSWORD
-from tests.ui.conftest import see, sign_in, until
+from tests.ui.conftest import see, sign_in
+from tests.waiting import until
 
 
 @pytest.fixture

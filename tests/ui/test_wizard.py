@@ -11,7 +11,8 @@ from nicegui.testing.user_interaction import UserInteraction
 from domain import accounts, workshops
 from domain.models import Room, RoomKind, StaffRole, Step, TeamMember, TeamRole, Workshop, WorkshopSession
 from tests.conftest import PASSWORD
-from tests.ui.conftest import see, until
+from tests.ui.conftest import see
+from tests.waiting import until
 
 
 async def create_draft(user: User, title: str) -> Workshop:
