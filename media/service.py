@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from aiortc import RTCSessionDescription
-
-from media.forwarding import PublishedTrack, SlotTrack
-from media.frames import Kind
-from media.peers import PublishPeer, SubscribePeer
 from media.routing import Profile, Routing, Someone, View, is_screen
+
+if TYPE_CHECKING:  # aiortc and PyAV load with the first connection, not with the server (a faster start)
+    from aiortc import RTCSessionDescription
+
+    from media.forwarding import PublishedTrack, SlotTrack
+    from media.frames import Kind
+    from media.peers import PublishPeer, SubscribePeer
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +52,8 @@ class MediaService:
 
     async def publish(self, who: Someone, offer: RTCSessionDescription, page: Page = None) -> RTCSessionDescription:
         """A browser offers its camera and microphone: a new offer (a reload) replaces the previous connection."""
+        from media.peers import PublishPeer
+
         self._publishing_pages[who] = page
         await self._drop_publisher(who)
         peer = self._publishers[who] = PublishPeer(on_speaking=lambda speaking: self._speaking_changed(who, speaking),
@@ -78,6 +83,8 @@ class MediaService:
 
     async def watch(self, page: Page, who: Someone) -> RTCSessionDescription:
         """A page wants to see and hear: the server's offer, for the page to answer (`accept`)."""
+        from media.peers import SubscribePeer
+
         await self.leave(page)
         peer = SubscribePeer(VIDEO_SLOTS, AUDIO_SLOTS, self.announced_address)
         self._pages[page] = (who, peer)

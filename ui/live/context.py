@@ -24,6 +24,12 @@ from ui.i18n import _
 from ui.services import Services
 
 PARTICIPATIONS_KEY = "participations"  # run id -> the token of the participant this browser is
+# How long a live page may lose its connection and come back as it was (then it is rebuilt from the state).
+LIVE_RECONNECT_SECONDS = 30.0
+# How long building a live page may take before NiceGUI answers with an error page, which never reloads. When the
+# doors open every waiting room loads the stage at once, and after a restart every page reloads together: with
+# hundreds of people, or a busy machine, the last ones take seconds. NiceGUI's default is 3 s.
+LIVE_RESPONSE_SECONDS = 30.0
 HANDHELD = re.compile(r"Mobi|Android|iPhone|iPad|iPod|Tablet|Silk|Kindle", re.IGNORECASE)
 
 

@@ -8,9 +8,8 @@ choices (camera, microphone, sound only) as events, so that they survive a resta
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aiortc import RTCSessionDescription
 from nicegui import background_tasks, context, ui
 from nicegui.events import GenericEventArguments
 
@@ -23,6 +22,9 @@ from media.service import AUDIO_SLOTS
 from ui.i18n import _, current_language
 from ui.live.actions import run_command
 from ui.live.device_check import DEVICES_KEY
+
+if TYPE_CHECKING:
+    from aiortc import RTCSessionDescription
 
 
 class MediaLink(ui.element, component="media_link.js"):
@@ -87,13 +89,13 @@ class MediaLink(ui.element, component="media_link.js"):
         }
 
     async def _publish(self, event: GenericEventArguments) -> None:
-        answer = await self._media.publish(self._who, RTCSessionDescription(**event.args), self._page)
+        answer = await self._media.publish(self._who, _description(event.args), self._page)
         self.run_method("published", {"sdp": answer.sdp, "type": answer.type})
 
     async def _publish_screen(self, event: GenericEventArguments) -> None:
         if self._screen_refused():
             return
-        answer = await self._media.publish(screen_of(self._who), RTCSessionDescription(**event.args), self._page)
+        answer = await self._media.publish(screen_of(self._who), _description(event.args), self._page)
         if self._screen_refused():  # the floor may have been taken back meanwhile
             await self._live_media.stop_screen(self._live, self._who, self._page)
             return
@@ -132,7 +134,7 @@ class MediaLink(ui.element, component="media_link.js"):
     async def _watch(self, _: GenericEventArguments) -> None:
         offer = await self._media.watch(self._page, self._who)
         answer: dict[str, Any] = await self.run_method("watch", {"sdp": offer.sdp, "type": offer.type}, timeout=15)
-        await self._media.accept(self._page, RTCSessionDescription(**answer))
+        await self._media.accept(self._page, _description(answer))
         self.refresh()
 
     def _microphone_state(self) -> str:
@@ -198,3 +200,10 @@ class MediaLink(ui.element, component="media_link.js"):
         await self._media.unpublish(screen_of(self._who), self._page)
         await self._media.unpublish(self._who, self._page)  # unless a reload of this page publishes now
         self._live_media.reroute(self._live)
+
+
+def _description(sent: dict[str, Any]) -> RTCSessionDescription:
+    """A browser's offer or answer; aiortc is imported with the first connection, not with the server."""
+    from aiortc import RTCSessionDescription
+
+    return RTCSessionDescription(sdp=sent["sdp"], type=sent["type"])

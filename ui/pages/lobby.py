@@ -17,6 +17,7 @@ from ui.i18n import _
 from ui.live import panels
 from ui.live.bridge import follow_run
 from ui.live.context import (
+    LIVE_RESPONSE_SECONDS,
     LiveContext,
     browser_storage,
     follow_presence,
@@ -31,11 +32,11 @@ from ui.services import Services
 
 
 def register(services: Services) -> None:
-    @ui.page("/w/{slug}/lobby")
+    @ui.page("/w/{slug}/lobby", response_timeout=LIVE_RESPONSE_SECONDS)
     async def lobby(slug: str) -> Response | None:
         return await lobby_page(services, slug)
 
-    @ui.page("/w/{slug}/rehearsal/{code}/lobby")
+    @ui.page("/w/{slug}/rehearsal/{code}/lobby", response_timeout=LIVE_RESPONSE_SECONDS)
     async def rehearsal_lobby(slug: str, code: str) -> Response | None:
         return await lobby_page(services, slug, code)
 
