@@ -117,7 +117,6 @@ class CrowdBench(Bench):
     def __init__(self, options: argparse.Namespace, count: int) -> None:
         super().__init__(options)
         self.count = count
-        self.queue_id: str | None = None
 
     # ---------------------------------------------------------- helpers
 
@@ -336,9 +335,6 @@ class CrowdBench(Bench):
         """Everyone raises a hand within `spread` seconds; "next step" halfway when `next_title` is given."""
         board = self.moderator
         assert board is not None
-        if self.queue_id is None:
-            self.queue_id = self.hands_queue()
-        queue_id = self.queue_id
         people = [p for p in self.participants if p.page is not None]
         random.Random(label).shuffle(people)  # the same order in every run
         count = len(people)
@@ -354,7 +350,7 @@ class CrowdBench(Bench):
             # then the list of hands read as a whole; whether the board redraws the list or adds a row
             fresh = {el.get("text") for el in data.values() if el} & names
             if fresh - listed.keys():
-                for name in names.intersection(board.texts_under(queue_id)).difference(listed):
+                for name in names.intersection(self.hands_shown()).difference(listed):
                     listed[name] = now
 
         received: dict[int, list[tuple[str, Any, float]]] = {p.index: [] for p in people}
@@ -465,13 +461,13 @@ class CrowdBench(Bench):
 
     async def lower_all_hands(self) -> None:
         board = self.moderator
-        assert board is not None and self.queue_id is not None
+        assert board is not None
         button = self.board_button(LOWER_ALL)
         if button is None:
             raise BenchmarkError("the board's 'lower all hands' button was not found")
         await board.click(button)
         names = {p.name for p in self.participants}
-        await self.wait_until(lambda: not names.intersection(board.texts_under(self.queue_id or "")), 30,
+        await self.wait_until(lambda: not names.intersection(self.hands_shown()), 30,
                               "the board's list of hands to be empty")
         await self.server_settles(10)
         await asyncio.sleep(self.options.pause)

@@ -66,9 +66,6 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from domain.demo import AGENDA, DEMO_PASSWORD, DEMO_SLUG, MODERATOR  # noqa: E402  (the repository on the path first)
-from domain.i18n import translate  # noqa: E402
-
-NO_HAND = "No hand is raised."  # the board's raised hands when empty (ui/live/board/floor.py)
 
 STEP_TITLES = [title for _kind, _minutes, title, *_rest in AGENDA]
 
@@ -403,17 +400,23 @@ class Page:
         found = self.find("q-btn", icon=icon)
         return found[0] if found else None
 
-    def texts_under(self, root_id: str) -> Iterable[str]:
+    def ids_under(self, root_id: str) -> Iterable[str]:
+        """This element and every element under it (its children and its slots' contents), depth first."""
         stack = [root_id]
         while stack:
-            element = self.elements.get(stack.pop())
+            element_id = stack.pop()
+            element = self.elements.get(element_id)
             if element is None:
                 continue
-            if element.get("text"):
-                yield element["text"]
-            stack.extend(str(child) for child in element.get("children", ()))
+            yield element_id
+            stack.extend(str(child) for child in reversed(element.get("children", ())))
             for slot in element.get("slots", {}).values():
                 stack.extend(str(child) for child in slot.get("ids", ()))
+
+    def texts_under(self, root_id: str) -> Iterable[str]:
+        for element_id in self.ids_under(root_id):
+            if self.elements[element_id].get("text"):
+                yield self.elements[element_id]["text"]
 
     def app_messages(self) -> int:
         return sum(self.counts.get(kind, 0) for kind in APP_MESSAGE_TYPES)
@@ -467,6 +470,7 @@ class Bench:
         self.moderator: Page | None = None
         self.results: dict[str, Any] = {"phases": {}}
         self._ack_task: asyncio.Task[None] | None = None
+        self._hands_list: str | None = None  # the board's list of raised hands, once found
 
     # ---------------------------------------------------------- helpers
 
@@ -648,7 +652,6 @@ class Bench:
     async def measure_raised_hands(self, count: int) -> tuple[Latencies, list[int]]:
         board = self.moderator
         assert board is not None
-        floor_root = self.hands_queue()
         shown_tab = board.find("q-tab-panels")
         self.results["board_tab_shown"] = \
             board.elements[shown_tab[0]]["props"].get("model-value") if shown_tab else None
@@ -658,28 +661,32 @@ class Bench:
         mark = self.cpu_mark()
         for person in people:
             before = [page.counts.get("update", 0) for page in self.stage_pages()]
-            latencies.samples_ms.append(await self.raise_hand(person, floor_root))
+            latencies.samples_ms.append(await self.raise_hand(person))
             await asyncio.sleep(0.5)  # let the other pages' updates (if any) arrive before counting them
             after = [page.counts.get("update", 0) for page in self.stage_pages()]
             pages_updated.append(sum(1 for b, a in zip(before, after, strict=True) if a > b))
         self.record_phase("raise hands", mark)
         return latencies, pages_updated
 
-    def hands_queue(self) -> str:
-        """The board's list of raised hands (FloorPart.queue), found by its empty text while no hand is up.
+    def hands_shown(self) -> set[str]:
+        """The texts in the board's list of raised hands: the `ol` of its Floor tab.
 
-        Only that list: the Floor tab also holds the speaking balance, which names everyone.
+        Only that list: the tab also holds the speaking balance (a table), which names everyone. The list
+        is found again whenever it was replaced (6b4418d drew it anew for every change, d965b1b keeps it).
         """
         board = self.moderator
         assert board is not None
-        empty = {translate(NO_HAND, language) for language in ("fr", "en")}
-        for element_id, element in board.elements.items():
-            for child in element.get("children", ()):
-                if board.elements.get(str(child), {}).get("text") in empty:
-                    return element_id
-        raise BenchmarkError("the board's raised hands were not found (its 'no hand is raised' text has changed)")
+        if self._hands_list not in board.elements:
+            panel = board.find("q-tab-panel", name="floor")
+            if not panel:
+                raise BenchmarkError("the board has no Floor tab panel")
+            self._hands_list = next((i for i in board.ids_under(panel[0]) if board.elements[i].get("tag") == "ol"),
+                                    None)
+            if self._hands_list is None:
+                raise BenchmarkError("the board's list of raised hands (an ol in the Floor tab) was not found")
+        return set(board.texts_under(self._hands_list))
 
-    async def raise_hand(self, person: Participant, floor_root: str) -> float:
+    async def raise_hand(self, person: Participant) -> float:
         """Click "Lever la main" on this person's stage; ms until the board's raised hands show their name."""
         board = self.moderator
         assert board is not None and person.page is not None and person.hand_button is not None
@@ -688,7 +695,7 @@ class Bench:
         def watch(_board: Page, data: dict[str, Any], now: float) -> None:
             # the name in this update (a new row), and that row in the list of hands (the people tab names them too)
             if not arrived and any(el and el.get("text") == person.name for el in data.values()) \
-                    and person.name in board.texts_under(floor_root):
+                    and person.name in self.hands_shown():
                 arrived.append(now)
 
         board.on_update = watch
