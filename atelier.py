@@ -36,6 +36,7 @@ ENV_PREFIX = "ATELIER_"
 STAFF_PASSWORD_VARIABLE = "ATELIER_STAFF_PASSWORD"
 SECRETS_FILE_NAME = "secrets.json"
 BROWSER_STORAGE_DIR_NAME = "browser-storage"
+SOCKET_RECONNECT_SECONDS = 10.0
 
 
 class StartupError(Exception):
@@ -405,6 +406,9 @@ def run_server(settings: Settings, storage_secret: str) -> None:
         # Compressing each socket keeps about 300 kB of zlib state per page, a third of a participant's
         # memory, for updates of a few hundred bytes: see docs/benchmarks.md.
         ws_per_message_deflate=False,
+        # NiceGUI derives the sockets' pings from this: every 8 s, 4 s to answer (3 s gave 4 s and 2 s). A server
+        # busy for a few seconds (300 people entering, a full garbage collection after a burst) then drops no page.
+        reconnect_timeout=SOCKET_RECONNECT_SECONDS,
         **tls,
     )
 

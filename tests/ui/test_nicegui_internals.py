@@ -148,6 +148,10 @@ def test_run_options_reach_uvicorn() -> None:
     assert "kwargs.get('ssl_certfile')" in run_source, where
     assert "ws_per_message_deflate" in inspect.signature(uvicorn.Config).parameters, where
     assert "self.config.ws_per_message_deflate" in source(wsproto_impl), where
+    assert "reconnect_timeout" in run, "atelier.py (run_server): ui.run(reconnect_timeout=...)"
+    pings = source(importlib.import_module("nicegui.nicegui"))  # the sockets' pings follow it
+    assert "sio.eio.ping_interval = max(app.config.reconnect_timeout * 0.8, 4)" in pings, "atelier.py: pings"
+    assert "sio.eio.ping_timeout = max(app.config.reconnect_timeout * 0.4, 2)" in pings, "atelier.py: pings"
 
 
 def test_atelier_wraps_nicegui_lifespan() -> None:
