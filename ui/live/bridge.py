@@ -8,15 +8,16 @@ is one redraw; one failing page is logged and the others still hear.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
 from nicegui import Client, context
 
 from domain.live.announcing import Change
-from domain.live.events import LiveEvent
+from domain.live.events import NOBODY, LiveEvent
 from domain.live.session import LiveSession
 from ui.live import quiet_gc
 
@@ -27,13 +28,22 @@ PageHandler = Callable[[list[LiveEvent]], None]
 
 @dataclass(eq=False)
 class Follower:
-    """A page following a run: whose it is, where it is, and what it does with the events for it."""
+    """A page following a run: whose it is, where it is, and what it does with the events for it.
+
+    A page with `at_most_every` seconds gets the first change at once, and what comes within that time after
+    it in one go when it is over: a board that hears every change redraws a few times a second during a burst
+    of 300 hands, not 300 times.
+    """
 
     client: Client
     handler: PageHandler
     participant_id: int | None = None  # the participant whose page it is
     place: Callable[[], int | None] = lambda: None  # the breakout room it shows now (None: the plenary)
     hears_everything: bool = False  # a moderator's board
+    at_most_every: float = 0.0
+    _pending: list[LiveEvent] = field(default_factory=list)
+    _last_handed: float = float("-inf")
+    _waiting: asyncio.TimerHandle | None = None
 
     def events_for(self, batch: Sequence[Change]) -> list[LiveEvent]:
         if self.hears_everything:
@@ -41,6 +51,29 @@ class Follower:
         room = self.place()
         return [event for change in batch if change.audience.includes(self.participant_id, room)
                 for event in change.events]
+
+    def receive(self, events: list[LiveEvent]) -> None:
+        self._pending.extend(events)
+        if self._waiting is not None:
+            return  # handed over with what is already waiting
+        loop = asyncio.get_running_loop()
+        due = self._last_handed + self.at_most_every
+        if loop.time() >= due:
+            self._hand_over()
+        else:
+            self._waiting = loop.call_at(due, self._hand_over)
+
+    def _hand_over(self) -> None:
+        self._waiting = None
+        events, self._pending = self._pending, []
+        self._last_handed = asyncio.get_running_loop().time()
+        if not events or self.client.is_deleted:
+            return
+        try:
+            with self.client:
+                self.handler(events)
+        except Exception:  # one page's trouble must not keep the others from following the run
+            log.exception("a page of %s failed to follow %d event(s)", self.client.page.path, len(events))
 
 
 class RunPages:
@@ -57,25 +90,28 @@ class RunPages:
 
     def _deliver(self, batch: Sequence[Change]) -> None:
         quiet_gc.note_activity()
+        reached = NOBODY
+        for change in batch:
+            reached |= change.audience
+        by_person_only = not reached.everyone and not reached.rooms  # a hand, a microphone: a set lookup per page
         for follower in list(self._followers):
             if follower.client.is_deleted:
                 continue
-            try:
-                events = follower.events_for(batch)
-                if events:
-                    with follower.client:
-                        follower.handler(events)
-            except Exception:  # one page's trouble must not keep the others from following the run
-                log.exception("a page of %s failed to follow %d change(s)", follower.client.page.path, len(batch))
+            if by_person_only and not follower.hears_everything and follower.participant_id not in reached.participants:
+                continue
+            events = follower.events_for(batch)
+            if events:
+                follower.receive(events)
 
 
 _runs: WeakKeyDictionary[LiveSession, RunPages] = WeakKeyDictionary()
 
 
 def follow_run(live: LiveSession, handler: PageHandler, *, participant_id: int | None = None,
-               place: Callable[[], int | None] = lambda: None, hears_everything: bool = False) -> None:
+               place: Callable[[], int | None] = lambda: None, hears_everything: bool = False,
+               at_most_every: float = 0.0) -> None:
     """Let the page being built follow the run: `handler` gets the events that concern it, in batches."""
     pages = _runs.get(live)
     if pages is None:
         pages = _runs[live] = RunPages(live)
-    pages.follow(Follower(context.client, handler, participant_id, place, hears_everything))
+    pages.follow(Follower(context.client, handler, participant_id, place, hears_everything, at_most_every))

@@ -31,6 +31,10 @@ from ui.live.context import LiveContext, moderator_context
 from ui.live.parts import LivePart, deliver
 from ui.services import Services
 
+# The board hears every change of the run: during a burst (300 hands in 5 s) it redraws at most this often,
+# the first change of a quiet moment at once.
+BOARD_REDRAWS_EVERY = 0.25
+
 
 async def board_page(services: Services, slug: str, code: str | None) -> Response | None:
     guarded = await moderator_context(services, slug, code)
@@ -97,7 +101,7 @@ class Board:
         badges = TabBadges(view, floor_tab, people_tab, rooms_tab)
         self.parts: Sequence[LivePart] = (commands, script, floor, microphones, balance, people, rooms, messages,
                                           badges)
-        follow_run(found.live, self.on_events, hears_everything=True)
+        follow_run(found.live, self.on_events, hears_everything=True, at_most_every=BOARD_REDRAWS_EVERY)
 
     def on_events(self, events: list[LiveEvent]) -> None:
         if any(isinstance(event, RunReset) for event in events):
