@@ -7,7 +7,7 @@ PORT ?= 8080
 # Root installs Debian packages directly; anyone else goes through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install install-test system-packages binary check-binary messages screenshots clean
+.PHONY: run test audit install install-test system-packages binary check-binary messages screenshots clean
 
 run: install  ## Start Atelier with its demo workshop on http://localhost:8080
 	$(BIN)/atelier demo --port $(PORT)
@@ -16,6 +16,9 @@ test: install-test system-packages  ## Lint and check types, then run the whole 
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+audit: install-test  ## Check the installed dependencies against PyPI's vulnerability data
+	$(BIN)/python .ci/audit.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,10 +36,11 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-# Debian's Chromium drives the browser tests; PostgreSQL's server checks the postgres:// support.
+# Debian's Chromium drives the browser tests; PostgreSQL's server checks the postgres:// support; coturn checks the
+# TURN credentials given to browsers.
 system-packages:
-	@command -v chromium >/dev/null 2>&1 && [ -x /usr/lib/postgresql/*/bin/initdb ] || \
-		{ $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 && [ -x /usr/lib/postgresql/*/bin/initdb ] && command -v turnserver >/dev/null 2>&1 || \
+		{ $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql coturn >/dev/null; }
 
 $(VENV)/.installed-binary: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[binary]'

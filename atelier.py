@@ -54,19 +54,7 @@ class Settings:
     public_url_override: str | None = None
     media_address: str | None = None
     ice_servers: tuple[str, ...] = ()
-    turn_username: str | None = None
-    turn_password: str | None = None
-
-    @property
-    def browser_ice_servers(self) -> list[dict[str, str]]:
-        """The STUN and TURN servers browsers are given (RTCIceServer), credentials on the TURN ones."""
-        servers = []
-        for url in self.ice_servers:
-            server = {"urls": url}
-            if url.startswith("turn") and self.turn_username:
-                server.update(username=self.turn_username, credential=self.turn_password or "")
-            servers.append(server)
-        return servers
+    turn_secret: str | None = None
 
     @property
     def database(self) -> str:
@@ -203,8 +191,8 @@ SERVER_OPTIONS = (
            "public IP address to announce for camera and sound, when the server only knows a private one"),
     Option("--ice-servers", _ice_servers, (), "comma-separated STUN/TURN addresses for browsers behind strict "
            "firewalls, e.g. turn:turn.example.org:3478"),
-    Option("--turn-username", str, None, "user name for the TURN addresses of --ice-servers"),
-    Option("--turn-password", str, None, "password for the TURN addresses of --ice-servers"),
+    Option("--turn-secret", str, None, "secret shared with the TURN servers of --ice-servers (coturn's "
+           "static-auth-secret): browsers get credentials made from it, valid 12 hours"),
 )
 STORAGE_OPTIONS = (
     Option("--data-dir", Path, Path("data"), "where the SQLite database, secrets and browser storage live"),
@@ -246,6 +234,10 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 def settings_from(arguments: argparse.Namespace) -> Settings:
     if bool(getattr(arguments, "tls_certificate", None)) != bool(getattr(arguments, "tls_key", None)):
         _usage_error("--tls-certificate and --tls-key go together (see 'atelier serve --help')")
+    if any(url.startswith("turn") for url in getattr(arguments, "ice_servers", ())) and not getattr(
+            arguments, "turn_secret", None):
+        _usage_error("TURN addresses in --ice-servers need --turn-secret (or ATELIER_TURN_SECRET): the TURN "
+                     "server's static-auth-secret")
     return Settings(
         host=getattr(arguments, "host", "127.0.0.1"),
         port=getattr(arguments, "port", 8080),
@@ -256,8 +248,7 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
         public_url_override=getattr(arguments, "public_url", None),
         media_address=getattr(arguments, "media_address", None),
         ice_servers=getattr(arguments, "ice_servers", ()),
-        turn_username=getattr(arguments, "turn_username", None),
-        turn_password=getattr(arguments, "turn_password", None),
+        turn_secret=getattr(arguments, "turn_secret", None),
     )
 
 
@@ -334,6 +325,7 @@ def build_app(settings: Settings, clock: Clock | None = None) -> None:
     from domain.clock import SystemClock
     from domain.live.registry import LiveRegistry
     from domain.timekeeper import TimeKeeper
+    from media.ice import IceServers
     from media.live import LiveMedia
     from media.service import MediaService
     from ui import Services, register
@@ -343,7 +335,7 @@ def build_app(settings: Settings, clock: Clock | None = None) -> None:
         _nicegui_lifespan = app.router.lifespan_context
     clock = clock or SystemClock()
     live = LiveRegistry(clock)
-    media = MediaService(settings.media_address, settings.browser_ice_servers)
+    media = MediaService(settings.media_address, IceServers(settings.ice_servers, settings.turn_secret))
     live_media = LiveMedia(live, media)  # follows every run the registry loads, restored ones included
     keeper = TimeKeeper()
     keeper.add("live runs", live.keep_time)

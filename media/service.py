@@ -8,9 +8,10 @@ own profile changed, a new publisher only the pages that see or hear them, a new
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable
 from typing import TYPE_CHECKING
 
+from media.ice import IceServers
 from media.routing import Profile, Routing, Someone, View, is_screen
 
 if TYPE_CHECKING:  # aiortc and PyAV load with the first connection, not with the server (a faster start)
@@ -32,10 +33,9 @@ Page = Hashable
 class MediaService:
     """One per server process; the pages' elements talk to it, the live runs' changes re-route it."""
 
-    def __init__(self, announced_address: str | None = None,
-                 browser_ice_servers: Sequence[dict[str, str]] = ()) -> None:
+    def __init__(self, announced_address: str | None = None, ice_servers: IceServers | None = None) -> None:
         self.announced_address = announced_address  # the address browsers reach the server at (1:1 NAT)
-        self.browser_ice_servers = list(browser_ice_servers)  # STUN/TURN for browsers, as RTCIceServer dicts
+        self.ice_servers = ice_servers or IceServers()  # STUN/TURN for browsers
         self._publishers: dict[Someone, PublishPeer] = {}
         self._publishing_pages: dict[Someone, Page] = {}
         self._owners: dict[PublishedTrack, Someone] = {}

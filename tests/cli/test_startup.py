@@ -160,8 +160,9 @@ def running(arguments: Sequence[str], *, port: int, output_dir: Path, cwd: Path,
      "mayor"),
     (["serve", "--media-address", "atelier.example.org"], {}, "--media-address"),
     (["serve"], {"ATELIER_ICE_SERVERS": "https://turn.example.org"}, "ATELIER_ICE_SERVERS"),
+    (["serve", "--ice-servers", "turn:turn.example.org:3478"], {}, "--turn-secret"),
 ], ids=["unknown-option", "port-out-of-range", "port-not-a-number", "port-from-environment", "mysql-url",
-        "unknown-role", "media-address-not-an-ip", "ice-servers-from-environment"])
+        "unknown-role", "media-address-not-an-ip", "ice-servers-from-environment", "turn-without-secret"])
 def test_wrong_input_exits_2_with_one_line(tmp_path: Path, arguments: list[str], env: dict[str, str],
                                            expected: str) -> None:
     finished = run([*arguments, "--data-dir", str(tmp_path / "data")], cwd=tmp_path, env=clean_env(**env))

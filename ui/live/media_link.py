@@ -44,7 +44,7 @@ class MediaLink(ui.element, component="media_link.js"):
         self._language = current_language()
         self._on_shown = on_shown
         self._shown: frozenset[Someone] = frozenset()
-        self._props.update(iceServers=self._media.browser_ice_servers, devicesKey=DEVICES_KEY,
+        self._props.update(iceServers=self._media.ice_servers.for_browser(), devicesKey=DEVICES_KEY,
                            audioCount=AUDIO_SLOTS, videos=[], compact=False, speakingNow=[],
                            profile=Profile.PAUSED.value, microphone="locked", cameraOn=True, audioOnly=False,
                            mayShareScreen=False, labels=self._labels())
