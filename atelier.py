@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from domain.live.registry import LiveRegistry
     from domain.timekeeper import TimeKeeper
     from media.service import MediaService
+    from ui.web_security import WebSecurity
 
 __version__ = "0.1.0"
 
@@ -61,6 +62,13 @@ class Settings:
         from domain.database import sqlite_url
 
         return self.database_url or sqlite_url(self.data_dir)
+
+    @property
+    def web(self) -> WebSecurity:
+        """Whether browsers come over HTTPS (served here or by a proxy), hence cookie flags and headers."""
+        from ui.web_security import WebSecurity
+
+        return WebSecurity.for_site(self.public_url, serves_tls=self.tls_certificate is not None)
 
     @property
     def public_url(self) -> str:
@@ -328,7 +336,8 @@ def build_app(settings: Settings, clock: Clock | None = None) -> None:
     from media.ice import IceServers
     from media.live import LiveMedia
     from media.service import MediaService
-    from ui import Services, register
+    from ui import Services, register, socket_guard
+    from ui.web_security import SecurityHeaders
 
     global _nicegui_lifespan
     if _nicegui_lifespan is None:  # wrap NiceGUI's own lifespan, never a previous wrapper
@@ -340,8 +349,11 @@ def build_app(settings: Settings, clock: Clock | None = None) -> None:
     keeper = TimeKeeper()
     keeper.add("live runs", live.keep_time)
     app.router.lifespan_context = _with_lifetime(settings.database, live, keeper, media, _nicegui_lifespan)
+    web = settings.web
+    app.add_middleware(SecurityHeaders, security=web)
+    socket_guard.install(web.public_origin)
     register(Services(clock=clock, version=__version__, public_url=settings.public_url, live=live,
-                      live_media=live_media))
+                      live_media=live_media, web=web))
 
 
 _nicegui_lifespan: Callable[[Any], Any] | None = None
@@ -394,6 +406,7 @@ def run_server(settings: Settings, storage_secret: str) -> None:
         show=False,
         show_welcome_message=False,
         storage_secret=storage_secret,
+        session_middleware_kwargs=settings.web.browser_cookie_options,
         uvicorn_logging_level="warning",
         # Compressing each socket keeps about 300 kB of zlib state per page, a third of a participant's
         # memory, for updates of a few hundred bytes: see docs/benchmarks.md.

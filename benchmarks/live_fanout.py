@@ -540,6 +540,7 @@ class Bench:
             raise BenchmarkError("signing in did not navigate anywhere (wrong demo password?)") from None
         log(f"moderator signed in, sent to {target}")
         await page.disconnect()
+        await browser.load(target)  # /signin/complete sets the staff cookie, then leads to the moderator's page
         board = await browser.load(f"/w/{DEMO_SLUG}/moderate", track=True)
         if board.path != f"/w/{DEMO_SLUG}/moderate":
             raise BenchmarkError(f"the moderator board redirected to {board.path}")

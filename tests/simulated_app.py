@@ -12,5 +12,6 @@ from nicegui import ui
 import atelier
 from tests.ui import app_clock
 
-atelier.build_app(atelier.Settings(data_dir=Path(os.environ["ATELIER_TEST_DATA_DIR"])), clock=app_clock.current)
-ui.run(storage_secret="a secret for tests only")
+settings = atelier.Settings(data_dir=Path(os.environ["ATELIER_TEST_DATA_DIR"]))
+atelier.build_app(settings, clock=app_clock.current)
+ui.run(storage_secret="a secret for tests only", session_middleware_kwargs=settings.web.browser_cookie_options)

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+from engineio.async_drivers import asgi as engineio_asgi
+from engineio.async_server import AsyncServer as EngineIoServer
 from nicegui import Client, ElementFilter, app, background_tasks, core, ui
 from nicegui.app.app_config import AppConfig
 from nicegui.element import Element
@@ -22,13 +24,17 @@ from nicegui.observables import ObservableDict
 from nicegui.outbox import Outbox
 from nicegui.page import page
 from nicegui.props import Props
-from nicegui.storage import Storage
+from nicegui.storage import RequestTrackingMiddleware, Storage
 from nicegui.testing import general, general_fixtures, user_plugin
 from nicegui.testing.user import User
+from nicegui.testing.user_navigate import UserNavigate
 from nicegui.testing.user_simulation import user_simulation
 from packaging.requirements import Requirement
 from packaging.version import Version
+from starlette.middleware.sessions import SessionMiddleware
 from uvicorn.protocols.websockets import wsproto_impl
+
+from ui import socket_guard
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -189,3 +195,57 @@ def test_simulated_user() -> None:
     assert parameters(User.__init__) == ["self", "client"], where
     assert "self.javascript_rules" in source(User.__init__), where
     assert "runpy.run_path(str(main_file), run_name='__main__')" in source(user_simulation), where
+
+
+def test_socket_handlers_that_the_socket_guard_wraps() -> None:
+    where = "ui/socket_guard.py: wraps NiceGUI's socket handlers by name and binds each page to its socket"
+    main = importlib.import_module("nicegui.nicegui")
+    wrapped = {"connect": "_on_connect", "handshake": "_on_handshake", "disconnect": "_on_disconnect",
+               **socket_guard.PAGE_MESSAGES}
+    # a message NiceGUI adds one day must be bound to its page's socket too: the guard must know every one
+    assert set(core.sio.handlers["/"]) == set(wrapped), where
+    for name in ("_on_connect", "_on_handshake"):
+        assert inspect.iscoroutinefunction(getattr(main, name)), f"{where}: {name} is awaited"
+    for name in socket_guard.PAGE_MESSAGES.values():
+        handler = getattr(main, name)
+        assert not inspect.iscoroutinefunction(handler), f"{where}: {name} is called, not awaited"
+        assert parameters(handler) == ["_", "msg"], where
+        assert "msg['client_id']" in source(handler), f"{where}: {name} trusts the page the message names"
+    connect = source(main._on_connect)
+    assert "query.get('implicit_handshake', '') == 'true'" in connect, where
+    assert "await _on_handshake(sid, query)" in connect, where
+    assert "ConnectionRefusedError('Implicit handshake failed')" in connect, where
+    assert "data['client_id']" in source(main._on_handshake), where
+    assert "sio.rooms(sid)" in source(main._on_disconnect), where
+
+
+def test_a_page_socket_carries_its_client_id_in_its_address_and_its_browser_cookie() -> None:
+    where = "ui/socket_guard.py: the client id is in the socket's query, the browser id in its session cookie"
+    assert "'client_id': self.id," in source(Client.build_response), where
+    script = (Path(inspect.getfile(Client)).parent / "static" / "nicegui.js").read_text()
+    assert "query: options.query," in script, where
+    assert 'err.message == "Implicit handshake failed"' in script and "window.location.reload()" in script, \
+        f"{where}: a page whose socket is refused reloads"
+    # the session middleware reads the cookie for sockets too, and engine.io hands the ASGI scope to the handlers
+    assert 'scope["type"] not in ("http", "websocket")' in source(SessionMiddleware.__call__), where
+    assert "'asgi.scope': scope," in source(engineio_asgi.translate_request), where
+    assert "callable(self.cors_allowed_origins)" in source(EngineIoServer._cors_allowed_origins), \
+        "ui/socket_guard.py: sets sio.eio.cors_allowed_origins to a function"
+    assert "self._request = request" in source(Client.__init__), f"{where}: the page's request, cookie included"
+    assert "raise RuntimeError('Request is not set')" in source(Client.request.fget), where
+
+
+def test_browser_ids_and_their_cookie() -> None:
+    where = "ui/auth.py (renew_browser_id) and atelier.py: NiceGUI's browser id, its storage and its cookie"
+    assert "request.session['id'] = str(uuid.uuid4())" in source(RequestTrackingMiddleware.dispatch), where
+    assert "session_id = request.session['id']" in source(Storage.user.fget), where
+    assert parameters(Storage._create_user_storage) == ["self", "session_id"], where
+    run = source(ui.run)
+    assert "set_storage_secret(storage_secret, session_middleware_kwargs)" in run, \
+        "tests/simulated_app.py: ui.run(session_middleware_kwargs=) in the simulation"
+    assert "config.session_middleware_kwargs = session_middleware_kwargs" in run, \
+        "atelier.py: ui.run(session_middleware_kwargs=) on a server"
+    assert {"session_cookie", "same_site", "https_only"} <= set(parameters(SessionMiddleware.__init__)), where
+    # tests/ui/conftest.py signs in through the simulation, which follows /signin/complete's redirect
+    assert "self.user.open(path" in source(UserNavigate._open), "tests/ui: the simulation opens navigations"
+    assert "follow_redirects=True" in source(User.open), "tests/ui: the simulation follows redirects"

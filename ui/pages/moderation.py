@@ -6,7 +6,7 @@ Moderators prepare here: the guide asks the team to go through the script and ro
 from __future__ import annotations
 
 from fastapi import Response
-from nicegui import ui
+from nicegui import context, ui
 
 from domain import planning, workshops
 from domain.errors import NotFound
@@ -68,11 +68,12 @@ def register(services: Services) -> None:
             plan = None
         allowed = plan is not None and (staff.role == StaffRole.ORGANISER
                                         or any(m.account_id == staff.id for m in plan.team))
-        with page_frame(services, _("Script"), staff=staff):
-            if plan is None or not allowed:
+        if plan is None or not allowed:  # the same answer as the moderator board's (ui/live/context.py)
+            with page_frame(services, _("Not found"), staff=staff, narrow=True):
                 heading(_("This workshop is not among your assignments"))
                 ui.link(_("Back to my assignments"), "/moderate").classes("atelier-link")
-                return None
+            return context.client.build_response(context.client.request, 404)
+        with page_frame(services, _("Script"), staff=staff):
             heading(plan.workshop.title)
             paragraph(_("The moderator's script, step by step. Only the team sees it."), muted=True)
             ui.link(_("Open the moderator board"), f"/w/{plan.workshop.slug}/moderate").classes("atelier-link")

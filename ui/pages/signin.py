@@ -1,14 +1,30 @@
-"""`/signin` and `/signout` for organisers and moderators."""
+"""`/signin` and `/signout` for organisers and moderators.
+
+The sign-in page checks the password over its socket, then sends the browser to `/signin/complete` with a
+one-time ticket: that plain HTTP answer sets the staff cookie (HttpOnly, which a socket cannot set) and gives
+the browser a new id, so that an id planted in it before sign-in opens nothing.
+"""
 
 from __future__ import annotations
 
-from fastapi import Response
+from urllib.parse import quote
+
+from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
-from nicegui import context, ui
+from nicegui import app, context, ui
 
 from domain import accounts
 from domain.errors import InvalidCredentials, TooManyAttempts
-from ui.auth import forget_session, local_path, remember_session, signed_in
+from ui.auth import (
+    SignInTickets,
+    browser_id,
+    clear_staff_cookie,
+    local_path,
+    renew_browser_id,
+    set_staff_cookie,
+    signed_in,
+    staff_token,
+)
 from ui.components import Text, heading, paragraph, translated
 from ui.frame import HOME_BY_ROLE, page_frame
 from ui.i18n import _
@@ -16,6 +32,8 @@ from ui.services import Services
 
 
 def register(services: Services) -> None:
+    tickets = SignInTickets()
+
     @ui.page("/signin")
     async def sign_in_page(next: str = "", signed_out: bool = False) -> Response | None:
         staff = await signed_in(services)
@@ -54,15 +72,30 @@ def register(services: Services) -> None:
                     return
                 finally:
                     submit.enable()
-                remember_session(result.session_token)
-                ui.navigate.to(local_path(next, HOME_BY_ROLE[result.account.role]))
+                ticket = await tickets.issue(result.session_token, browser_id(request) or "",
+                                             local_path(next, HOME_BY_ROLE[result.account.role]),
+                                             services.clock.now())
+                ui.navigate.to(f"/signin/complete?ticket={quote(ticket)}")
 
             submit.on_click(attempt)
             email.on("keydown.enter", attempt)
             password.on("keydown.enter", attempt)
         return None
 
-    @ui.page("/signout")
-    async def sign_out() -> RedirectResponse:
-        await forget_session()
-        return RedirectResponse("/signin?signed_out=true", status_code=303)
+    @app.get("/signin/complete", include_in_schema=False)
+    async def complete_sign_in(request: Request, ticket: str = "") -> RedirectResponse:
+        redeemed = await tickets.redeem(ticket, browser_id(request), services.clock.now())
+        if redeemed is None:  # spent, too old, or brought from another browser: sign in again
+            return RedirectResponse("/signin", status_code=303)
+        await renew_browser_id(request)
+        response = RedirectResponse(redeemed.destination, status_code=303)
+        set_staff_cookie(services, response, redeemed.session_token)
+        return response
+
+    @app.get("/signout", include_in_schema=False)
+    async def sign_out(request: Request) -> RedirectResponse:
+        await accounts.close_session(staff_token(services, request))
+        await renew_browser_id(request)
+        response = RedirectResponse("/signin?signed_out=true", status_code=303)
+        clear_staff_cookie(services, response)
+        return response
