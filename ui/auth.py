@@ -16,10 +16,17 @@ from ui.i18n import _
 from ui.services import Services
 
 SESSION_KEY = "staff_session"
+ACCOUNT_PAGE = "/account"
+
+
+def current_session_token() -> str | None:
+    """This browser's staff session token (kept open when its holder ends their other sessions)."""
+    token = app.storage.user.get(SESSION_KEY)
+    return token if isinstance(token, str) else None
 
 
 async def signed_in(services: Services) -> StaffAccount | None:
-    return await accounts.account_for_session(app.storage.user.get(SESSION_KEY), services.clock)
+    return await accounts.account_for_session(current_session_token(), services.clock)
 
 
 def remember_session(token: str) -> None:
@@ -37,16 +44,20 @@ def local_path(target: str | None, fallback: str = "/") -> str:
     return fallback
 
 
-async def check_staff(services: Services, *roles: StaffRole) -> StaffAccount | Response:
+async def check_staff(services: Services, *roles: StaffRole, password_change_pending_allowed: bool = False
+                      ) -> StaffAccount | Response:
     """The signed-in account if it has one of `roles`; otherwise the response to send instead.
 
-    Strangers are sent to the sign-in page and back; a wrong role gets an explanation (403).
+    Strangers are sent to the sign-in page and back; an account whose password an organiser has reset is sent to
+    choose its own first (`/account`, the one page that allows it); a wrong role gets an explanation (403).
     """
     account = await signed_in(services)
     request = context.client.request
+    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if account is None:
-        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/signin?next={quote(path, safe='')}", status_code=303)
+    if account.must_change_password and not password_change_pending_allowed:
+        return RedirectResponse(f"{ACCOUNT_PAGE}?next={quote(path, safe='')}", status_code=303)
     if account.role in roles:
         return account
     with page_frame(services, _("Not allowed"), staff=account, narrow=True):

@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import context, ui
 
 from domain import accounts
-from domain.errors import InvalidCredentials, TooManyAttempts
+from domain.errors import AccountDisabled, InvalidCredentials, TooManyAttempts
 from ui.auth import forget_session, local_path, remember_session, signed_in
 from ui.components import Text, heading, paragraph, translated
 from ui.frame import HOME_BY_ROLE, page_frame
@@ -47,7 +47,7 @@ def register(services: Services) -> None:
                 submit.disable()
                 try:
                     result = await accounts.sign_in(email.value, password.value, network_address, services.clock)
-                except (InvalidCredentials, TooManyAttempts) as problem:
+                except (InvalidCredentials, AccountDisabled, TooManyAttempts) as problem:
                     alert.text = translated(problem)
                     alert.set_visibility(True)
                     password.value = ""
