@@ -3,9 +3,10 @@
 A password is refused when it is shorter than MIN_LENGTH, longer than MAX_LENGTH, or when zxcvbn (Dropbox's
 estimator: dictionaries of common passwords, names and words, keyboard rows, repeats, sequences, dates) scores it
 below MIN_SCORE, given the account's own words (e-mail, its parts, the display name, "atelier", the site's host
-name). Score 3 means about 10^8 guesses or more. zxcvbn does not see a name joined to another by a dot or a dash
-as a name, so the password is also judged with the account's own words taken out: what remains must be strong
-on its own. The message says why, and what to do instead: a passphrase of a few unrelated words.
+name). Score 4 means about 10^10 guesses or more: "motdepasse2024" scores 3 and is refused, "trois petits chats"
+scores 4. zxcvbn does not see a name joined to another by a dot or a dash as a name, so the password is also
+judged with the account's own words taken out: what remains must be strong on its own. The message says why, and
+what to do instead: a passphrase of a few unrelated words.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 MIN_LENGTH = 10
 MAX_LENGTH = 1024
-MIN_SCORE = 3
+MIN_SCORE = 4  # zxcvbn: about 10^10 guesses or more; a passphrase of three ordinary words gets there
 # zxcvbn refuses longer input (its matching grows fast with length); a longer password is judged on its start.
 JUDGED_LENGTH = 72
 SITE_WORD = "atelier"
@@ -94,7 +95,8 @@ def check_password(password: str, words: Sequence[str] = (SITE_WORD,)) -> str:
     return password
 
 
-def _reason(matches: list[_Match]) -> str:
+def _reason(sequence: list[_Match]) -> str:
+    matches = _with_repeated_parts(sequence)
     if any(match.get("dictionary_name") == "user_inputs" for match in matches):
         return OWN_DATA
     if any(match.get("dictionary_name") == "passwords" for match in matches):
@@ -102,6 +104,15 @@ def _reason(matches: list[_Match]) -> str:
     if any(match["pattern"] in _PATTERNS_OF_REPEATS for match in matches):
         return REPEATS
     return COMMON
+
+
+def _with_repeated_parts(matches: list[_Match]) -> list[_Match]:
+    """The matches and, for a repeat ("karimkarim"), what is repeated."""
+    found = []
+    for match in matches:
+        found.append(match)
+        found += _with_repeated_parts(match.get("base_matches", []))
+    return found
 
 
 def _without(password: str, words: Iterable[str]) -> str:

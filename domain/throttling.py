@@ -19,7 +19,7 @@ back. Twelve simultaneous guesses for one pair verify 5 passwords; the 7 others 
 across processes too, since the database decides which claim wins.
 
 Spreading guesses over many addresses is not slowed by either key; the password rules (domain/passwords.py:
-about 10^8 guesses or more) and argon2 are what make that hopeless.
+about 10^10 guesses or more) and argon2 are what make that hopeless.
 """
 
 from __future__ import annotations
