@@ -17,6 +17,9 @@ from ui.frame import HOME_BY_ROLE, page_frame
 from ui.i18n import _, ngettext
 from ui.services import Services
 
+# Hints and refusals take two lines: let the space under the field grow instead of overlapping the next one.
+PASSWORD_FIELD = "outlined autocomplete=new-password hide-bottom-space"
+
 
 def password_hint() -> str:
     return _("At least {count} characters; a passphrase of three or four unrelated words is best.",
@@ -47,12 +50,12 @@ def password_form(services: Services, staff: StaffAccount, network_address: str,
         heading(_("Change my password"), 2)
         paragraph(_("Your other sessions end when the password changes; this one stays open."), muted=True)
         current = ui.input(_("Current password"), password=True, password_toggle_button=True).props(
-            "outlined autocomplete=current-password").classes("w-full")
-        new = ui.input(_("New password"), password=True, password_toggle_button=True).props(
-            "outlined autocomplete=new-password").classes("w-full")
+            "outlined autocomplete=current-password hide-bottom-space").classes("w-full")
+        new = ui.input(_("New password"), password=True, password_toggle_button=True).props(PASSWORD_FIELD).classes(
+            "w-full")
         new.props["hint"] = password_hint()
         again = ui.input(_("Confirm the new password"), password=True, password_toggle_button=True).props(
-            "outlined autocomplete=new-password").classes("w-full")
+            PASSWORD_FIELD).classes("w-full")
         result = Text("", "p").props('role="status"').classes("text-positive font-medium")
 
         async def change() -> None:

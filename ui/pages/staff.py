@@ -19,7 +19,7 @@ from ui.auth import ACCOUNT_PAGE, check_staff
 from ui.components import Text, heading, labelled, paragraph, translated
 from ui.frame import page_frame
 from ui.i18n import _, ngettext
-from ui.pages.account import password_hint
+from ui.pages.account import PASSWORD_FIELD, password_hint
 from ui.services import Services
 
 RESULT_ID = "staff-result"
@@ -93,13 +93,13 @@ class StaffPage:
     def controls(self, account: StaffAccount) -> None:
         with labelled(ui.element("div"), _("Actions for {name}", name=account.display_name)).props(
                 'role="group"').classes("flex flex-wrap gap-2"):
+            if not account.active:  # it has no session and cannot sign in: nothing else to do with it
+                button(_("Enable"), account, "check_circle", lambda: self.enable(account))
+                return
             button(_("Change role"), account, "badge", lambda: self.change_role(account))
             button(_("Reset password"), account, "key", lambda: self.reset_password(account))
             button(_("Sign out everywhere"), account, "logout", lambda: self.end_sessions(account))
-            if account.active:
-                button(_("Disable"), account, "block", lambda: self.disable(account))
-            else:
-                button(_("Enable"), account, "check_circle", lambda: self.enable(account))
+            button(_("Disable"), account, "block", lambda: self.disable(account))
 
     # ---------------------------------------------------------------- the dialogs
 
@@ -185,7 +185,7 @@ class StaffPage:
             how = choice(_("New password"), {"generate": _("Generate a strong password, shown once"),
                                              "choose": _("Choose it myself")}, "generate")
             chosen = ui.input(_("New password for {name}", name=account.display_name), password=True,
-                              password_toggle_button=True).props("outlined autocomplete=new-password").classes(
+                              password_toggle_button=True).props(PASSWORD_FIELD).classes(
                 "w-full")
             chosen.props["hint"] = password_hint()
             chosen.bind_visibility_from(how, "value", value="choose")
@@ -263,7 +263,7 @@ class StaffPage:
             role = ui.select({r.value: role_label(r) for r in StaffRole}, value=StaffRole.MODERATOR.value,
                              label=_("Role")).props("outlined").classes("w-full")
             password = ui.input(_("Initial password"), password=True, password_toggle_button=True).props(
-                "outlined autocomplete=new-password").classes("w-full")
+                PASSWORD_FIELD).classes("w-full")
             password.props["hint"] = password_hint()
 
             async def create() -> None:
@@ -310,7 +310,7 @@ def action_label(entry: StaffAuditEntry) -> str:
     return {
         StaffAction.DISABLED: _("Disabled the account"),
         StaffAction.ENABLED: _("Enabled the account"),
-        StaffAction.PASSWORD_RESET: _("Reset the password"),
+        StaffAction.PASSWORD_RESET: _("Gave a new password"),
         StaffAction.SESSIONS_ENDED: _("Signed out everywhere"),
         StaffAction.PASSWORD_CHANGED: _("Changed their own password"),
         StaffAction.OTHER_SESSIONS_ENDED: _("Signed out of their other sessions"),
@@ -331,6 +331,6 @@ def register(services: Services) -> None:
             page = StaffPage(services, organiser)
             await page.listing()
             page.creation_form()
-            heading(_("Recent changes"), 2).classes("mt-8")
+            heading(_("Recent changes"), 2).classes("pt-10")
             await page.history()
         return None
