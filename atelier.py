@@ -462,7 +462,8 @@ def create_staff(settings: Settings, email: str, role: str, name: str) -> int:
             return 2
 
     try:
-        with_database(settings, partial(accounts.create_staff, email, name, StaffRole(role), password))
+        with_database(settings, partial(accounts.create_staff, email, name, StaffRole(role), password,
+                                        site_address=settings.public_url))
     except InvalidValue as problem:
         print(f"atelier: {problem}", file=sys.stderr)
         return 2

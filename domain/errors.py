@@ -31,9 +31,13 @@ class InvalidCredentials(DomainError):
     pass
 
 
+class AccountDisabled(DomainError):
+    """The password was right, but an organiser has disabled the account."""
+
+
 class TooManyAttempts(DomainError):
-    def __init__(self, message: str, /, retry_after_seconds: int) -> None:
-        super().__init__(message, seconds=retry_after_seconds)
+    def __init__(self, message: str, /, retry_after_seconds: int, **params: object) -> None:
+        super().__init__(message, None, seconds=retry_after_seconds, **params)
         self.retry_after_seconds = retry_after_seconds
 
 

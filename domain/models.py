@@ -77,6 +77,8 @@ class StaffAccount(Model):
     role = fields.CharEnumField(StaffRole, max_length=20)
     password_hash = fields.CharField(max_length=200)
     active = fields.BooleanField(default=True)
+    # Set when an organiser resets the password: the next pages ask the account to choose its own.
+    must_change_password = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     last_signed_in_at = fields.DatetimeField(null=True)
 
@@ -101,7 +103,7 @@ class StaffSession(Model):
 
 
 class SignInThrottle(Model):
-    """Consecutive failed sign-ins for one e-mail address or one network address."""
+    """Recent failed sign-ins (attempts under way included) for one e-mail and network address, or one address."""
 
     key = fields.CharField(max_length=300, primary_key=True)
     failures = fields.IntField(default=0)
@@ -109,6 +111,38 @@ class SignInThrottle(Model):
 
     class Meta:
         table = "sign_in_throttle"
+
+
+class StaffAction(StrEnum):
+    CREATED = "created"
+    DISABLED = "disabled"
+    ENABLED = "enabled"
+    PASSWORD_RESET = "password_reset"
+    SESSIONS_ENDED = "sessions_ended"
+    ROLE_CHANGED = "role_changed"
+    PASSWORD_CHANGED = "password_changed"  # by the account itself
+    OTHER_SESSIONS_ENDED = "other_sessions_ended"  # by the account itself
+
+
+class StaffAuditEntry(Model):
+    """Who did what to which staff account, and when. No actor: the command line or the demo."""
+
+    id = fields.IntField(primary_key=True)
+    at = fields.DatetimeField()
+    actor: fields.ForeignKeyNullableRelation[StaffAccount] = fields.ForeignKeyField(
+        f"{APP_LABEL}.StaffAccount", related_name="staff_actions_done", null=True, on_delete=fields.SET_NULL
+    )
+    actor_id: int | None
+    target: fields.ForeignKeyRelation[StaffAccount] = fields.ForeignKeyField(
+        f"{APP_LABEL}.StaffAccount", related_name="staff_actions_received", on_delete=fields.CASCADE
+    )
+    target_id: int
+    action = fields.CharEnumField(StaffAction, max_length=30)
+    detail = fields.CharField(max_length=40, default="")  # the new role, for a role change
+
+    class Meta:
+        table = "staff_audit"
+        ordering = ["-at", "-id"]
 
 
 class Workshop(Model):

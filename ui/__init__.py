@@ -11,6 +11,7 @@ def register(services: Services) -> None:
     """Register every route once per app (and again in each test's fresh app)."""
     from ui import theme
     from ui.pages import (
+        account,
         board,
         dashboard,
         health,
@@ -27,7 +28,7 @@ def register(services: Services) -> None:
 
     theme.install()
     # Fixed paths before the wizard's /organise/{slug}, which would otherwise catch them.
-    for module in (health, language, home, signin, dashboard, staff, wizard, moderation, public, lobby, stage,
+    for module in (health, language, home, signin, account, dashboard, staff, wizard, moderation, public, lobby, stage,
                    board):
         module.register(services)
 

@@ -32,6 +32,8 @@ from ui.web_security import STAFF_COOKIE
 TICKET_LIFETIME = timedelta(seconds=60)
 # What a browser keeps of its storage when its id is renewed at sign-in and sign-out.
 KEPT_ACROSS_SIGN_IN = (LANGUAGE_KEY,)
+# The one staff page an account whose password was reset may open: where it chooses its own.
+ACCOUNT_PAGE = "/account"
 
 
 def staff_token(services: Services, request: Request | None) -> str | None:
@@ -67,15 +69,20 @@ def sign_in_path(request: Request) -> str:
     return f"/signin?next={quote(here, safe='')}"
 
 
-async def check_staff(services: Services, *roles: StaffRole) -> StaffAccount | Response:
+async def check_staff(services: Services, *roles: StaffRole, password_change_pending_allowed: bool = False
+                      ) -> StaffAccount | Response:
     """The signed-in account if it has one of `roles`; otherwise the response to send instead.
 
-    Strangers are sent to the sign-in page and back; a wrong role gets an explanation (403).
+    Strangers are sent to the sign-in page and back; an account whose password an organiser has reset is sent to
+    choose its own first (`/account`, the one page that allows it); a wrong role gets an explanation (403).
     """
     account = await signed_in(services)
     request = context.client.request
+    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if account is None:
         return RedirectResponse(sign_in_path(request), status_code=303)
+    if account.must_change_password and not password_change_pending_allowed:
+        return RedirectResponse(f"{ACCOUNT_PAGE}?next={quote(path, safe='')}", status_code=303)
     if account.role in roles:
         return account
     with page_frame(services, _("Not allowed"), staff=account, narrow=True):

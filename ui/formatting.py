@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from babel.dates import format_date, format_time, get_timezone, get_timezone_name
+from babel.dates import format_date, format_time, format_timedelta, get_timezone, get_timezone_name
 
 from ui.i18n import _, current_language
 
@@ -45,3 +45,8 @@ def duration(minutes: int) -> str:
 
 def offset_clock(starts_at: datetime, offset_minutes: int, zone: str) -> str:
     return clock_time(starts_at + timedelta(minutes=offset_minutes), zone)
+
+
+def ago(instant: datetime, now: datetime) -> str:
+    """'3 hours ago' / 'il y a 3 heures': for recent events whose exact time matters less than how recent."""
+    return format_timedelta(min(instant - now, timedelta(seconds=-1)), add_direction=True, locale=current_language())

@@ -52,6 +52,7 @@ def _staff_navigation(staff: StaffAccount) -> None:
             ui.link(_("Staff accounts"), "/organise/staff")
         ui.link(_("My assignments"), "/moderate")
         Text(staff.display_name, "span").classes("atelier-muted hidden sm:inline")
+        ui.link(_("My account"), "/account")
         ui.link(_("Sign out"), "/signout")
 
 

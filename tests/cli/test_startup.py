@@ -321,6 +321,11 @@ def test_create_staff(tmp_path: Path) -> None:
     assert too_short.returncode == 2, too_short
     assert too_short.error_line
 
+    own_name = run(["create-staff", "--email", "claire.martin@ville.example", "--role", "moderator",
+                    "--data-dir", data_dir], cwd=tmp_path, env=clean_env(ATELIER_STAFF_PASSWORD="claire.martin2026"))
+    assert own_name.returncode == 2, own_name
+    assert "made from the account's name" in own_name.error_line
+
 
 def test_create_staff_without_a_password_to_read(tmp_path: Path) -> None:
     # No ATELIER_STAFF_PASSWORD, no terminal and an empty standard input: say so, no traceback.

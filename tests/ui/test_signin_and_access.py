@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from nicegui.testing.user import User
 
-from domain import accounts
+from domain import accounts, throttling
 from domain.clock import FakeClock
 from domain.models import StaffRole
 from tests.conftest import PASSWORD
@@ -40,7 +40,7 @@ async def test_a_wrong_password_gets_a_clear_message_and_repeated_failures_wait(
     await see(user, "Indiquez votre mot de passe.")
     user.find("Adresse e-mail").type("claire@ville.example")
     password = next(iter(user.find("Mot de passe").elements))
-    for _ in range(accounts.FREE_FAILURES):
+    for _ in range(throttling.PER_ACCOUNT_AND_ADDRESS.free_failures):
         user.find("Mot de passe").clear().type("not the password")
         user.find("Se connecter").click()
         await until(lambda: not password.value)  # a refused password is cleared

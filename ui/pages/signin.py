@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import app, context, ui
 
 from domain import accounts
-from domain.errors import InvalidCredentials, TooManyAttempts
+from domain.errors import AccountDisabled, InvalidCredentials, TooManyAttempts
 from ui.auth import (
     SignInTickets,
     browser_id,
@@ -65,7 +65,7 @@ def register(services: Services) -> None:
                 submit.disable()
                 try:
                     result = await accounts.sign_in(email.value, password.value, network_address, services.clock)
-                except (InvalidCredentials, TooManyAttempts) as problem:
+                except (InvalidCredentials, AccountDisabled, TooManyAttempts) as problem:
                     alert.text = translated(problem)
                     alert.set_visibility(True)
                     password.value = ""
