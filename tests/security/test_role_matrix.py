@@ -53,6 +53,7 @@ MATRIX: dict[str, tuple[str, dict[str, Expected]]] = {
     "/signin": ("/signin", {"stranger": 200, "participant": 200, "moderator": (303, "/moderate"),
                             "other moderator": (303, "/moderate"), "organiser": (303, "/organise")}),
     "/signin/complete": ("/signin/complete?ticket=guessed", everyone((303, "/signin"))),
+    "/account": ("/account", staff_only("/account", moderator=200, other=200)),
     "/organise": ("/organise", staff_only("/organise", moderator=403, other=403)),
     "/organise/staff": ("/organise/staff", staff_only("/organise/staff", moderator=403, other=403)),
     "/organise/new": ("/organise/new", staff_only("/organise/new", moderator=403, other=403)),
