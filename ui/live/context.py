@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import MutableMapping
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Response
-from nicegui import app, background_tasks, context, ui
+from nicegui import app, background_tasks, context, storage, ui
 from starlette.requests import Request
 
 from domain import workshops
@@ -17,7 +18,7 @@ from domain.live.session import LiveSession
 from domain.live.state import Person
 from domain.models import LiveRun, StaffAccount, StaffRole, Workshop, WorkshopSession
 from domain.planning import WorkshopPlan
-from ui.auth import check_staff
+from ui.auth import check_staff, signed_in
 from ui.components import Text, heading, paragraph, translated
 from ui.frame import page_frame
 from ui.i18n import _
@@ -119,6 +120,60 @@ def is_handheld(request: Request | None = None) -> bool:
 def may_moderate(staff: StaffAccount, plan: WorkshopPlan) -> bool:
     """Organisers may run any workshop; moderators those whose team they are in."""
     return staff.role == StaffRole.ORGANISER or any(member.account_id == staff.id for member in plan.team)
+
+
+@contextmanager
+def _in_request_of(request: Request) -> Iterator[None]:
+    """Read the browser storage of this page's own request, whoever's action runs the handler.
+
+    NiceGUI gives a handler the request of the page build that made its element, which for an element
+    redrawn because of someone else's action is that person's: a check of who is signed in must not be.
+    """
+    token = storage.request_contextvar.set(request)
+    try:
+        yield
+    finally:
+        storage.request_contextvar.reset(token)
+
+
+class StaffRights:
+    """Whether the staff member at a live page may still run this workshop: asked before every command.
+
+    Their session may have ended or their account been disabled (the database says), or they may have been
+    taken off the team (the run's plan says, and the bridge tells the page at once).
+    """
+
+    def __init__(self, services: Services, staff: StaffAccount, live: LiveSession) -> None:
+        self.services = services
+        self.staff = staff
+        self.live = live
+        self.request = context.client.request  # this page's own
+
+    def in_team(self) -> bool:
+        """Without asking the database: whether the plan the run holds still lets them moderate."""
+        return may_moderate(self.staff, self.live.plan)
+
+    async def refusal(self) -> str | None:
+        """Why they may no longer act from this page, or None."""
+        with _in_request_of(self.request):
+            account = await signed_in(self.services)
+        if account is None or account.id != self.staff.id:
+            return _("Your sign-in has ended: sign in again to moderate.")
+        if not may_moderate(account, self.live.plan):
+            return self.no_longer_in_team()
+        return None
+
+    @staticmethod
+    def no_longer_in_team() -> str:
+        return _("You are no longer in the team of this workshop: this page no longer works.")
+
+
+def shut_out_notice(reason: str, link_text: str, link: str) -> None:
+    """What a live page shows once its person may no longer follow the run: why, and where to go."""
+    with ui.card().classes("atelier-card p-6 gap-3 w-full").props('role="alert"'):
+        heading(_("This page no longer works"), 2)
+        Text(reason, "p")
+        ui.link(link_text, link).classes("atelier-link")
 
 
 def follow_presence(live: LiveSession, participant_id: int) -> None:
