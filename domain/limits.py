@@ -62,18 +62,22 @@ class RateLimit:
             del self._uses[key]
 
 
-def network_key(address: str) -> str:
-    """Whom a network address stands for: an IPv4 address, or an IPv6 one's /64 (one household or office).
+def network_key(address: str) -> str | None:
+    """Whom a network address stands for: an IPv4 address, or an IPv6 one's /64 (one household or office);
+    None for the machine itself, which stands for nobody in particular.
 
     An IPv6 client usually has a whole /64 to pick addresses from, so counting single addresses would
-    count nothing.
+    count nothing. Requests from the machine itself are load tests, or come through a reverse proxy that
+    does not pass on the client's address (then every visitor would share one allowance): not counted.
     """
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:
         return address
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
+        parsed = parsed.ipv4_mapped
+    if parsed.is_loopback:
+        return None
     if isinstance(parsed, ipaddress.IPv6Address):
-        if parsed.ipv4_mapped is not None:
-            return str(parsed.ipv4_mapped)
         return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
     return str(parsed)

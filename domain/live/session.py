@@ -278,8 +278,9 @@ class LiveSession:
                 raise NotAllowed(N_("The workshop has ended."))
             self._refuse_the_removed(name, browser_digest)
             self._refuse_beyond_capacity()
-            if network_address is not None and self._joins is not None:
-                wait = self._joins.try_use(network_key(network_address))
+            network = network_key(network_address) if network_address is not None else None
+            if network is not None and self._joins is not None:
+                wait = self._joins.try_use(network)
                 if wait > timedelta(0):
                     raise TooManyAttempts(N_("Many people joined from your network just now: try again in {seconds} "
                                              "seconds."), retry_after_seconds=int(wait.total_seconds() + 0.999))

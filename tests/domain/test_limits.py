@@ -37,8 +37,9 @@ def test_keys_unused_for_the_longest_period_are_forgotten(clock: FakeClock) -> N
     assert len(limit._uses) == 1  # the table does not grow for ever
 
 
-def test_an_ipv6_address_counts_as_its_slash_64_and_a_mapped_ipv4_as_itself() -> None:
+def test_an_ipv6_address_counts_as_its_slash_64_a_mapped_ipv4_as_itself_and_loopback_not_at_all() -> None:
     assert network_key("2001:db8:1:2::1") == network_key("2001:db8:1:2:ffff::9") == "2001:db8:1:2::/64"
     assert network_key("2001:db8:1:3::1") != network_key("2001:db8:1:2::1")
     assert network_key("::ffff:203.0.113.9") == network_key("203.0.113.9") == "203.0.113.9"
     assert network_key("testclient") == "testclient"
+    assert network_key("127.0.0.1") is None and network_key("::1") is None  # the machine itself: not counted

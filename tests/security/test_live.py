@@ -9,14 +9,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date, time
 
+import httpx
 import pytest
-from nicegui import Client, ElementFilter, ui
+from nicegui import Client, ElementFilter, core, ui
 from nicegui.testing.user import User
 
 from domain import workshops
 from domain.clock import FakeClock
 from domain.models import LiveRun, RunEvent, RunPhase, StaffAccount, StaffSession, Workshop
-from tests.ui.conftest import see, sign_in
+from tests.ui.conftest import BROWSER_ZONE, see, sign_in
 from tests.ui.test_live import published_workshop
 from tests.waiting import until
 
@@ -184,12 +185,20 @@ async def test_a_removed_page_that_ignores_the_order_to_leave_gets_nothing_more(
 
 # ------------------------------------------------------------------ limits
 
-async def test_joins_from_one_network_address_are_limited(create_user: Callable[[], User],
-                                                          app_clock: FakeClock) -> None:
+def browser_at(address: str) -> User:
+    """A simulated browser whose requests come from this network address."""
+    browser = User(httpx.AsyncClient(transport=httpx.ASGITransport(core.app, client=(address, 50000)),
+                                     base_url="http://test"))
+    browser.javascript_rules[BROWSER_ZONE] = lambda _: "Europe/Paris"
+    return browser
+
+
+async def test_joins_from_one_network_address_are_limited(user: User, app_clock: FakeClock) -> None:
     workshop = await published_workshop()
-    for number in range(20):  # every simulated browser comes from the same address
-        await join(create_user(), workshop.slug, f"Personne {number}")
-    late = create_user()
+    for number in range(20):  # a town hall's room may share one address: twenty a minute pass
+        await join(browser_at("203.0.113.9"), workshop.slug, f"Personne {number}")
+    await join(browser_at("198.51.100.7"), workshop.slug, "Voisine")  # another address has its own allowance
+    late = browser_at("203.0.113.9")
     await enter_lobby(late, workshop.slug, "Personne 21")
     await see(late, "Beaucoup de personnes viennent d’entrer depuis votre réseau : réessayez dans 60 secondes.")
     app_clock.advance(minutes=1)
