@@ -196,7 +196,7 @@ class Lobby:
                         count=capacity))
             workshop = plan.workshop
             if later:
-                paragraph(_("The next session is on {when}: the workshop's page tells you how to join it.",
+                paragraph(_("Next session: {when}. The workshop's page tells you how to join it.",
                             when=formatting.session_when(later[0].starts_at, workshop.duration_minutes,
                                                          workshop.time_zone)))
             else:
