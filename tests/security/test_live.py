@@ -281,3 +281,15 @@ async def test_the_team_is_marked_on_the_stage(user: User, create_user: Callable
     await on_stage(user, [amina], workshop, "Amina")
     await see(amina, "Karim Benali")
     await see(amina, "Animateur·rice")  # the team's mark beside the name, read with it
+
+
+async def test_a_participant_removed_while_waiting_in_the_lobby_is_told_there(
+        user: User, create_user: Callable[[], User]) -> None:
+    workshop = await published_workshop()
+    amina = create_user()
+    await join(amina, workshop.slug, "Amina")
+    await amina.open(f"/w/{workshop.slug}/lobby")  # her waiting room, as after a reload
+    await see(amina, "Bienvenue, Amina !")
+    await open_board(user, workshop.slug)
+    await remove(user, "Amina")
+    await see(amina, "Vous ne participez plus à cette session")

@@ -90,7 +90,9 @@ class Lobby:
         self.doors: Text | None = None  # before joining: whether the doors are open
         self.area = ui.element("div").classes("grid gap-4")
         self.devices = ui.element("div").classes("grid")  # the device check, kept from joining to waiting
-        follow_run(found.live, self.on_events, participant_id=person.id if person is not None else None)
+        # Removed while waiting, they hear nothing more of the run: the lobby says why.
+        follow_run(found.live, self.on_events, participant_id=person.id if person is not None else None,
+                   on_shut_out=self.render)
         if person is not None and not person.removed:
             follow_presence(found.live, person.id)
 
