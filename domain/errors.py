@@ -27,6 +27,10 @@ class NotAllowed(DomainError):
     """A command that the current state does not allow (the next step after the last one...)."""
 
 
+class SessionFull(NotAllowed):
+    """A live session whose places are all taken: the page offers the next session instead."""
+
+
 class InvalidCredentials(DomainError):
     pass
 

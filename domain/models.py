@@ -302,6 +302,8 @@ class Participant(Model):
     email = fields.CharField(max_length=254, null=True)
     arrival_answer = fields.TextField(default="", db_default="")
     token_hash = fields.CharField(max_length=64, unique=True)
+    # A hash of the browser they joined from: removed from the session, they cannot join again from it.
+    browser_hash = fields.CharField(max_length=64, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

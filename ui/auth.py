@@ -40,9 +40,11 @@ def staff_token(services: Services, request: Request | None) -> str | None:
     return request.cookies.get(services.web.cookie_name(STAFF_COOKIE)) if request is not None else None
 
 
-async def signed_in(services: Services) -> StaffAccount | None:
-    """The staff account of the browser that loaded this page, if its session is still open."""
-    return await accounts.account_for_session(staff_token(services, context.client.request), services.clock)
+async def signed_in(services: Services, request: Request | None = None) -> StaffAccount | None:
+    """The staff account of the browser that made `request` (by default, that loaded this page), if its session is
+    still open."""
+    request = request or context.client.request
+    return await accounts.account_for_session(staff_token(services, request), services.clock)
 
 
 def local_path(target: str | None, fallback: str = "/") -> str:

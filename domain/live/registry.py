@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import cast
 
 from tortoise.exceptions import IntegrityError
@@ -16,6 +16,7 @@ from domain import workshops
 from domain.clock import Clock
 from domain.errors import HistoryUnreadable
 from domain.i18n import N_
+from domain.limits import RateLimit, Rule
 from domain.live.events import EventStream, LiveEvent, UnreadableEvent, decode
 from domain.live.session import LiveSession
 from domain.models import LiveRun, Participant, RunEvent, RunPhase, Step, WorkshopSession
@@ -24,6 +25,9 @@ from domain.planning import WorkshopPlan
 log = logging.getLogger(__name__)
 
 UNDER_WAY = (RunPhase.OPEN, RunPhase.RUNNING)
+# New participants per network address (an IPv6 address's /64), all runs together. Generous, since a town hall
+# or a library may bring a whole audience in through one address; yet 40 made-up people in 9 seconds stop at 20.
+JOINS_PER_ADDRESS = (Rule(20, timedelta(minutes=1)), Rule(120, timedelta(hours=1)))
 
 
 @dataclass(frozen=True)
@@ -44,8 +48,10 @@ class _Reading:
 
 
 class LiveRegistry:
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, joins_per_address: Sequence[Rule] = JOINS_PER_ADDRESS) -> None:
+        """`joins_per_address` empty: no limit per address (load tests bring hundreds from one machine)."""
         self.clock = clock
+        self.joins = RateLimit(clock, *joins_per_address) if joins_per_address else None
         self.loaded: EventStream[LiveSession] = EventStream()  # each run as it comes into memory
         self._sessions: dict[int, LiveSession] = {}
         self._unreadable: dict[int, str] = {}  # run id -> why its history cannot be read
@@ -101,9 +107,11 @@ class LiveRegistry:
     async def _load(self, run_id: int) -> LiveSession:
         run = await LiveRun.get(id=run_id).select_related("session")
         plan = await workshops.load_plan_by_id(run.session.workshop_id)
-        rows = await Participant.filter(run_id=run_id).values("id", "display_name", "arrival_answer", "token_hash")
+        rows = await Participant.filter(run_id=run_id).values("id", "display_name", "arrival_answer", "token_hash",
+                                                              "browser_hash")
         reading = _Reading(plan.steps, {int(row["id"]): row for row in rows})
         tokens = {int(row["id"]): str(row["token_hash"]) for row in rows}
+        browsers = {int(row["id"]): str(row["browser_hash"]) for row in rows if row["browser_hash"]}
         try:
             history: list[LiveEvent] = []
             for stored in await RunEvent.filter(run_id=run_id).order_by("sequence"):
@@ -111,7 +119,8 @@ class LiveRegistry:
                     history.append(decode(stored.kind, stored.version, stored.at, stored.data, reading))
                 except UnreadableEvent as problem:
                     raise UnreadableEvent(f"event {stored.sequence}: {problem}") from problem
-            return LiveSession(run, plan, history, tokens, self.clock)  # replays: a history that cannot is unreadable
+            # Replays: a history that cannot is unreadable.
+            return LiveSession(run, plan, history, tokens, self.clock, browsers=browsers, joins=self.joins)
         except Exception as problem:
             reason = str(problem).splitlines()[0]
             self._unreadable[run_id] = reason

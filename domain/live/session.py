@@ -16,17 +16,19 @@ import random
 import secrets
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
+from domain import names
 from domain.accounts import check_email
 from domain.clock import Clock
-from domain.errors import DomainError, InvalidValue, NotAllowed, NotFound, NotSaved
+from domain.errors import DomainError, InvalidValue, NotAllowed, NotFound, NotSaved, SessionFull, TooManyAttempts
 from domain.i18n import N_
+from domain.limits import RateLimit, network_key
 from domain.live import rooms as room_assignment
 from domain.live.announcing import Announcer, Change
 from domain.live.events import (
@@ -74,13 +76,13 @@ from domain.live.events import (
     encode,
     replay,
 )
-from domain.live.state import Countdown, LiveState, Member, NoticeAudience, Person
+from domain.live.hands import HandPace
+from domain.live.state import Countdown, LiveState, Member, MemberKind, NoticeAudience, Person
 from domain.models import LiveRun, Participant, Room, RoomAssignment, RunEvent, RunPhase, Step, StepKind
 from domain.planning import WorkshopPlan
 
 log = logging.getLogger(__name__)
 
-MAX_NAME = 80
 MAX_ANSWER = 500
 MAX_MESSAGE = 500
 MAX_EXTENSION_MINUTES = 60
@@ -101,13 +103,18 @@ def token_hash(token: str) -> str:
 
 class LiveSession:
     def __init__(self, run: LiveRun, plan: WorkshopPlan, history: Iterable[LiveEvent], tokens: dict[int, str],
-                 clock: Clock) -> None:
+                 clock: Clock, *, browsers: dict[int, str] | None = None, joins: RateLimit | None = None) -> None:
+        """`tokens` and `browsers` hold, by participant, the hashes of their token and of the browser they joined
+        from; `joins` limits how many people join from one network address, across runs."""
         self.run = run
         self.clock = clock
         self.state: LiveState = replay(history)
         self.announcements = Announcer(f"run {run.id}")
         self._plan = plan
         self._people_by_token = {digest: participant_id for participant_id, digest in tokens.items()}
+        self._browsers = dict(browsers or {})
+        self._joins = joins
+        self._hands = HandPace()
         self._lock = asyncio.Lock()
         # Runtime only: which browser pages each participant has, and whether each is connected.
         self._pages: dict[int, dict[str, bool]] = {}
@@ -252,31 +259,71 @@ class LiveSession:
 
     # ------------------------------------------------------------ joining and presence
 
-    async def join(self, name: str, *, email: str | None = None, arrival_answer: str = "") -> tuple[Person, str]:
-        """A new participant; returns them and the token their browser keeps to come back."""
-        name = " ".join(name.split())
-        if not name:
-            raise InvalidValue(N_("Tell the others how to call you."), field="name")
-        if len(name) > MAX_NAME:
-            raise InvalidValue(N_("At most {count} characters."), field="name", count=MAX_NAME)
+    async def join(self, name: str, *, email: str | None = None, arrival_answer: str = "",
+                   browser: str | None = None, network_address: str | None = None) -> tuple[Person, str]:
+        """A new participant; returns them and the token their browser keeps to come back.
+
+        `browser` is what identifies the browser beyond this run's token (a removal bars it), and
+        `network_address` where the request came from (a few dozen people may join from one a minute).
+        Refused: a name that could mislead (see `domain.names`), the name of someone removed, a browser
+        someone was removed from, a full session (rehearsals have no capacity), too many joins from one
+        address.
+        """
+        name = names.participant_name(name, [member.account.display_name for member in self._plan.team])
         checked_email = check_email(email or "") if self._plan.workshop.ask_email else None
         answer = arrival_answer.strip()[:MAX_ANSWER]
+        browser_digest = token_hash(browser) if browser else None
         async with self._lock:
             if not self.state.accepting_people:
                 raise NotAllowed(N_("The workshop has ended."))
+            self._refuse_the_removed(name, browser_digest)
+            self._refuse_beyond_capacity()
+            network = network_key(network_address) if network_address is not None else None
+            if network is not None and self._joins is not None:
+                wait = self._joins.try_use(network)
+                if wait > timedelta(0):
+                    raise TooManyAttempts(N_("Many people joined from your network just now: try again in {seconds} "
+                                             "seconds."), retry_after_seconds=int(wait.total_seconds() + 0.999))
             token = secrets.token_urlsafe(24)
             now = self.clock.now()
             async with self._writing() as connection:
                 participant = await Participant.create(run_id=self.run.id, display_name=name, email=checked_email,
                                                        arrival_answer=answer, token_hash=token_hash(token),
-                                                       using_db=connection)
+                                                       browser_hash=browser_digest, using_db=connection)
                 events: list[LiveEvent] = [ParticipantJoined(at=now, participant_id=participant.id, name=name)]
                 if answer:
                     events.append(ArrivalAnswered(at=now, participant_id=participant.id, text=answer))
                 await self._record(events, connection)
             self._people_by_token[participant.token_hash] = participant.id
+            if browser_digest is not None:
+                self._browsers[participant.id] = browser_digest
             self._apply(events)
             return self.state.people[participant.id], token
+
+    def _refuse_the_removed(self, name: str, browser_digest: str | None) -> None:
+        removed = [person for person in self.state.people.values() if person.removed]
+        if browser_digest is not None and any(self._browsers.get(person.id) == browser_digest for person in removed):
+            raise NotAllowed(N_("The moderators removed you from this session: you cannot join it again."))
+        if any(names.same_name(person.name, name) for person in removed):
+            raise InvalidValue(N_("Someone of this name was removed from this session: if it is not you, add an "
+                                  "initial or your family name."), field="name")
+
+    @property
+    def capacity(self) -> int | None:
+        """How many people the session takes (None: no limit, and always for a rehearsal)."""
+        if self.run.rehearsal:
+            return None
+        session = next((session for session in self._plan.sessions if session.id == self.run.session_id), None)
+        return session.capacity if session is not None else None
+
+    @property
+    def full(self) -> bool:
+        capacity = self.capacity
+        return capacity is not None and len(self.state.active_people()) >= capacity
+
+    def _refuse_beyond_capacity(self) -> None:
+        if self.full:
+            raise SessionFull(N_("This session is full: its {count} places are taken."), count=self.capacity)
 
     async def page_connected(self, participant_id: int, page_id: str) -> None:
         async with self._lock:
@@ -325,6 +372,7 @@ class LiveSession:
                 return
             del self._pages[participant_id]
             person = self.state.people.get(participant_id)
+            self._hands.forget(participant_id)
             if person is not None and person.present:
                 await self._commit(ParticipantLeft(at=self.clock.now(), participant_id=participant_id))
 
@@ -341,6 +389,7 @@ class LiveSession:
     async def remove(self, participant_id: int) -> None:
         async with self._lock:
             self._person(participant_id)
+            self._hands.forget(participant_id)
             await self._commit(ParticipantRemoved(at=self.clock.now(), participant_id=participant_id))
             self._pages.pop(participant_id, None)
 
@@ -406,6 +455,7 @@ class LiveSession:
         async with self._lock:
             if self.state.phase == RunPhase.ENDED:
                 raise NotAllowed(N_("The workshop has ended."))
+            self._hands.forget()
             await self._commit(WorkshopEnded(at=self.clock.now()))
 
     # ------------------------------------------------------------ countdown
@@ -437,25 +487,65 @@ class LiveSession:
 
     # ------------------------------------------------------------ hands and floor
 
+    def hand_wanted(self, participant_id: int) -> bool:
+        """Whether this participant's hand is up, or will be once their pending wish is made (`HandPace`)."""
+        wished = self._hands.wished(participant_id)
+        if wished is not None:
+            return wished
+        person = self.state.people.get(participant_id)
+        return person is not None and person.hand_raised_at is not None
+
     async def raise_hand(self, participant_id: int) -> None:
-        async with self._lock:
-            self._require_under_way()
-            person = self._person(participant_id)
-            if self.state.floor_holder == participant_id:
-                raise NotAllowed(N_("You have the floor already."))
-            if person.hand_raised_at is not None:
-                raise NotAllowed(N_("Your hand is already raised."))
-            await self._commit(HandRaised(at=self.clock.now(), participant_id=participant_id))
+        await self._set_own_hand(participant_id, raised=True)
 
     async def lower_hand(self, participant_id: int, *, by_moderator: bool = False) -> None:
+        if not by_moderator:
+            await self._set_own_hand(participant_id, raised=False)
+            return
         async with self._lock:
             if self._person(participant_id).hand_raised_at is None:
                 raise NotAllowed(N_("This hand is not raised."))
-            await self._commit(HandLowered(at=self.clock.now(), participant_id=participant_id,
-                                           by_moderator=by_moderator))
+            self._hands.forget(participant_id)
+            await self._commit(HandLowered(at=self.clock.now(), participant_id=participant_id, by_moderator=True))
+
+    async def _set_own_hand(self, participant_id: int, *, raised: bool) -> None:
+        """A participant raises or lowers their hand: at once in a quiet moment, else when their second is over."""
+        async with self._lock:
+            if raised:
+                self._require_under_way()
+            self._person(participant_id)
+            if raised and self.state.floor_holder == participant_id:
+                raise NotAllowed(N_("You have the floor already."))
+            if self.hand_wanted(participant_id) == raised:
+                raise NotAllowed(N_("Your hand is already raised.") if raised else N_("This hand is not raised."))
+            now = self.clock.now()
+            if not self._hands.may_change_now(participant_id, now):
+                self._hands.wish(participant_id, raised)
+                return
+            self._hands.changed(participant_id, now)
+            await self._commit(self._hand_event(participant_id, raised, now))
+
+    @staticmethod
+    def _hand_event(participant_id: int, raised: bool, now: datetime) -> LiveEvent:
+        return (HandRaised(at=now, participant_id=participant_id) if raised
+                else HandLowered(at=now, participant_id=participant_id))
+
+    def _hand_wishes_due(self, now: datetime) -> list[LiveEvent]:
+        """The hands people asked for within their second, now that it is over, where they still differ."""
+        events = []
+        for participant_id, raised in self._hands.take_due(now).items():
+            person = self.state.people.get(participant_id)
+            if person is None or person.removed or (person.hand_raised_at is not None) == raised:
+                continue
+            if raised and (not self.state.under_way or self.state.floor_holder == participant_id):
+                continue
+            self._hands.changed(participant_id, now)
+            events.append(self._hand_event(participant_id, raised, now))
+        return events
 
     async def lower_all_hands(self) -> None:
         async with self._lock:
+            self._hands.forget()
             if self.state.hand_queue():
                 await self._commit(AllHandsLowered(at=self.clock.now()))
 
@@ -471,6 +561,7 @@ class LiveSession:
             self._person(participant_id)
             if self.state.floor_holder == participant_id:
                 raise NotAllowed(N_("This person has the floor already."))
+            self._hands.forget(participant_id)
             await self._commit(FloorGiven(at=self.clock.now(), participant_id=participant_id))
 
     async def take_floor_back(self) -> None:
@@ -500,14 +591,20 @@ class LiveSession:
             if (account_id not in self.state.staff_muted) != on:
                 await self._commit(StaffMicrophoneSwitched(at=self.clock.now(), account_id=account_id, on=on))
 
+    def _check_member(self, member: Member) -> None:
+        if member.kind == MemberKind.PARTICIPANT:
+            self._person(member.id)
+
     async def set_camera(self, member: Member, *, on: bool) -> None:
         """Someone turns their camera off (the others see their name) or on again."""
         async with self._lock:
+            self._check_member(member)
             if (member not in self.state.cameras_off) != on:
                 await self._commit(CameraSwitched(at=self.clock.now(), member=member, on=on))
 
     async def set_sound_only(self, member: Member, *, on: bool) -> None:
         async with self._lock:
+            self._check_member(member)
             if (member in self.state.sound_only) != on:
                 await self._commit(SoundOnlyChosen(at=self.clock.now(), member=member, on=on))
 
@@ -658,16 +755,21 @@ class LiveSession:
     # ------------------------------------------------------------ time
 
     async def on_time(self) -> None:
-        """What the clock alone changes: breakout rooms close when their countdown reaches zero.
+        """What the clock alone changes: breakout rooms close when their countdown reaches zero, and the hands
+        people asked for within their second (`HandPace`) are made once it is over.
 
         Decided under the lock against the countdown as it is then: a moderator's "+5 min" that
         got in first keeps the rooms open.
         """
-        if not self._time_is_up():
+        if not self._time_is_up() and not self._hands.any_due(self.clock.now()):
             return
         async with self._lock:
+            now = self.clock.now()
+            events = self._hand_wishes_due(now)
             if self._time_is_up():
-                await self._commit(RoomsClosed(at=self.clock.now(), reason=ClosingReason.TIME_UP))
+                events.append(RoomsClosed(at=now, reason=ClosingReason.TIME_UP))
+            if events:
+                await self._commit(*events)
 
     def _time_is_up(self) -> bool:
         countdown = self.state.countdown

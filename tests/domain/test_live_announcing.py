@@ -29,6 +29,7 @@ async def test_a_hand_reaches_its_owner_and_those_whose_place_it_moves(setup: Se
     raised = [change.audience for change in setup.changes]
     assert raised == [Audience(participants=frozenset({person})) for person in (amina, bruno, chloe)]
     setup.changes.clear()
+    setup.clock.advance(seconds=1)  # a hand changes at most once a second (domain/live/hands.py)
     await live.lower_hand(amina)  # Bruno and Chloé move up: they are told their new place
     await live.announcements.settled()
     assert setup.changes[-1].audience == Audience(participants=frozenset({amina, bruno, chloe}))

@@ -4,6 +4,10 @@ One listener per run hears the announcer's batches (outside the run's lock) and 
 page only the events that concern it: a board hears everything, a participant's page what its
 person, its room or everyone must know. A page gets one call per batch, so a burst of changes
 is one redraw; one failing page is logged and the others still hear.
+
+A page whose person may no longer follow the run (a participant removed, a moderator taken off the
+team) is told once, then hears nothing more: even a page that ignores the order to leave receives
+nothing of the session from then on.
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ class Follower:
     place: Callable[[], int | None] = lambda: None  # the breakout room it shows now (None: the plenary)
     hears_everything: bool = False  # a moderator's board
     at_most_every: float = 0.0
+    allowed: Callable[[], bool] = lambda: True  # whether its person may still follow the run, asked per batch
+    on_shut_out: Callable[[], None] = lambda: None  # told once when they may not
     _pending: list[LiveEvent] = field(default_factory=list)
     _last_handed: float = float("-inf")
     _waiting: asyncio.TimerHandle | None = None
@@ -62,6 +68,20 @@ class Follower:
             self._hand_over()
         else:
             self._waiting = loop.call_at(due, self._hand_over)
+
+    def shut_out(self) -> None:
+        """Drop what was waiting and tell the page, in its own client, that it follows the run no more."""
+        if self._waiting is not None:
+            self._waiting.cancel()
+            self._waiting = None
+        self._pending = []
+        if self.client.is_deleted:
+            return
+        try:
+            with self.client:
+                self.on_shut_out()
+        except Exception:
+            log.exception("a page of %s failed to close", self.client.page.path)
 
     def _hand_over(self) -> None:
         self._waiting = None
@@ -99,6 +119,10 @@ class RunPages:
                 continue
             if by_person_only and not follower.hears_everything and follower.participant_id not in reached.participants:
                 continue
+            if not follower.allowed():
+                self._followers.remove(follower)
+                follower.shut_out()
+                continue
             events = follower.events_for(batch)
             if events:
                 follower.receive(events)
@@ -109,9 +133,22 @@ _runs: WeakKeyDictionary[LiveSession, RunPages] = WeakKeyDictionary()
 
 def follow_run(live: LiveSession, handler: PageHandler, *, participant_id: int | None = None,
                place: Callable[[], int | None] = lambda: None, hears_everything: bool = False,
-               at_most_every: float = 0.0) -> None:
-    """Let the page being built follow the run: `handler` gets the events that concern it, in batches."""
+               at_most_every: float = 0.0, allowed: Callable[[], bool] | None = None,
+               on_shut_out: Callable[[], None] | None = None) -> None:
+    """Let the page being built follow the run: `handler` gets the events that concern it, in batches.
+
+    A participant's page follows while they are not removed (unless `allowed` says otherwise); once the
+    page may not, `on_shut_out` is called and the page hears nothing more.
+    """
+    if allowed is None:
+        allowed = (lambda: not _removed(live, participant_id)) if participant_id is not None else (lambda: True)
     pages = _runs.get(live)
     if pages is None:
         pages = _runs[live] = RunPages(live)
-    pages.follow(Follower(context.client, handler, participant_id, place, hears_everything, at_most_every))
+    pages.follow(Follower(context.client, handler, participant_id, place, hears_everything, at_most_every,
+                          allowed, on_shut_out or (lambda: None)))
+
+
+def _removed(live: LiveSession, participant_id: int) -> bool:
+    person = live.state.people.get(participant_id)
+    return person is None or person.removed

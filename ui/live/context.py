@@ -17,7 +17,7 @@ from domain.live.session import LiveSession
 from domain.live.state import Person
 from domain.models import LiveRun, StaffAccount, StaffRole, Workshop, WorkshopSession
 from domain.planning import WorkshopPlan
-from ui.auth import check_staff
+from ui.auth import check_staff, signed_in
 from ui.components import Text, heading, paragraph, translated
 from ui.frame import page_frame
 from ui.i18n import _
@@ -119,6 +119,45 @@ def is_handheld(request: Request | None = None) -> bool:
 def may_moderate(staff: StaffAccount, plan: WorkshopPlan) -> bool:
     """Organisers may run any workshop; moderators those whose team they are in."""
     return staff.role == StaffRole.ORGANISER or any(member.account_id == staff.id for member in plan.team)
+
+
+class StaffRights:
+    """Whether the staff member at a live page may still run this workshop: asked before every command.
+
+    Their session may have ended or their account been disabled (the database says), or they may have been
+    taken off the team (the run's plan says, and the bridge tells the page at once).
+    """
+
+    def __init__(self, services: Services, staff: StaffAccount, live: LiveSession) -> None:
+        self.services = services
+        self.staff = staff
+        self.live = live
+        self.request = context.client.request  # this page's own
+
+    def in_team(self) -> bool:
+        """Without asking the database: whether the plan the run holds still lets them moderate."""
+        return may_moderate(self.staff, self.live.plan)
+
+    async def refusal(self) -> str | None:
+        """Why they may no longer act from this page, or None."""
+        account = await signed_in(self.services, self.request)
+        if account is None or account.id != self.staff.id:
+            return _("Your sign-in has ended: sign in again to moderate.")
+        if not may_moderate(account, self.live.plan):
+            return self.no_longer_in_team()
+        return None
+
+    @staticmethod
+    def no_longer_in_team() -> str:
+        return _("You are no longer in the team of this workshop: this page no longer works.")
+
+
+def shut_out_notice(reason: str, link_text: str, link: str) -> None:
+    """What a live page shows once its person may no longer follow the run: why, and where to go."""
+    with ui.card().classes("atelier-card p-6 gap-3 w-full").props('role="alert"'):
+        heading(_("This page no longer works"), 2)
+        Text(reason, "p")
+        ui.link(link_text, link).classes("atelier-link")
 
 
 def follow_presence(live: LiveSession, participant_id: int) -> None:

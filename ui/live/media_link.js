@@ -66,8 +66,12 @@ export default {
              role="group" :aria-label="labels.videos">
           <template v-for="(video, index) in videos" :key="'v' + index">
             <figure v-if="video" class="tile video m-0" :class="{ screen: video.screen, speaking: video.speaking }">
-              <video :ref="(el) => bind(el, index)" autoplay playsinline muted :aria-label="video.label"></video>
-              <figcaption>{{ video.label }}</figcaption>
+              <video :ref="(el) => bind(el, index)" autoplay playsinline muted
+                     :aria-label="video.staff ? video.label + ', ' + labels.staff : video.label"></video>
+              <figcaption>
+                {{ video.label }}
+                <span v-if="video.staff" class="staff-badge" aria-hidden="true">{{ labels.staff }}</span>
+              </figcaption>
             </figure>
           </template>
         </div>
@@ -105,7 +109,7 @@ export default {
       <audio v-for="index in audioCount" :key="'a' + index" :ref="(el) => (sounds[index - 1] = el)" autoplay></audio>
     </div>`,
   props: {
-    videos: { type: Array, default: () => [] }, // per video slot: {label, screen, speaking}, or null when empty
+    videos: { type: Array, default: () => [] }, // per video slot: {label, screen, speaking, staff}, or null if empty
     compact: { type: Boolean, default: false }, // a breakout room: thumbnails rather than the stage
     speakingNow: { type: Array, default: () => [] },
     profile: { type: String, default: "paused" }, // what the server asks this browser to send

@@ -7,7 +7,7 @@ choices (camera, microphone, sound only) as events, so that they survive a resta
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from nicegui import background_tasks, context, ui
@@ -20,7 +20,6 @@ from media.live import LiveMedia, member_of
 from media.routing import Profile, Someone, is_screen, screen_of
 from media.service import AUDIO_SLOTS
 from ui.i18n import _, current_language
-from ui.live.actions import run_command
 from ui.live.device_check import DEVICES_KEY
 
 if TYPE_CHECKING:
@@ -31,9 +30,13 @@ class MediaLink(ui.element, component="media_link.js"):
     """A live page's camera, microphone, screen and the videos it shows, through Atelier's server only."""
 
     def __init__(self, live_media: LiveMedia, live: LiveSession, who: Someone, names: Callable[[Someone], str], *,
-                 staff_room: int | None = None, on_shown: Callable[[frozenset[Someone]], None] | None = None) -> None:
-        """`on_shown` hears who is on video on this page (oneself included, in the self view)."""
+                 act: Callable[[Awaitable[Any]], Awaitable[bool]], staff_room: int | None = None,
+                 on_shown: Callable[[frozenset[Someone]], None] | None = None) -> None:
+        """`act` runs the person's commands (the page's `PageActions`); `on_shown` hears who is on video on this
+        page (oneself included, in the self view)."""
         super().__init__()
+        self._act = act
+        self._shut = False
         self._live_media = live_media
         self._media = live_media.media
         self._live = live
@@ -58,7 +61,7 @@ class MediaLink(ui.element, component="media_link.js"):
         self.on("camera", self._camera)
         self.on("microphone", self._microphone)
         self.on("audio_only", self._audio_only)
-        context.client.on_delete(self._gone)
+        context.client.on_delete(self.shut)
         self.refresh()
 
     @staticmethod
@@ -86,14 +89,17 @@ class MediaLink(ui.element, component="media_link.js"):
             "selfView": _("Your camera, as the others see it"),
             "speaking": _("Speaking:"),
             "videos": _("Cameras"),
+            "staff": _("Moderator"),  # the mark of the team on their videos: nobody else can show it
         }
 
     async def _publish(self, event: GenericEventArguments) -> None:
+        if self._shut:
+            return
         answer = await self._media.publish(self._who, _description(event.args), self._page)
         self.run_method("published", {"sdp": answer.sdp, "type": answer.type})
 
     async def _publish_screen(self, event: GenericEventArguments) -> None:
-        if self._screen_refused():
+        if self._shut or self._screen_refused():
             return
         answer = await self._media.publish(screen_of(self._who), _description(event.args), self._page)
         if self._screen_refused():  # the floor may have been taken back meanwhile
@@ -119,19 +125,21 @@ class MediaLink(ui.element, component="media_link.js"):
         await self._live_media.stop_screen(self._live, self._who, self._page)
 
     async def _camera(self, event: GenericEventArguments) -> None:
-        await run_command(self.client, self._live.set_camera(self._member, on=bool(event.args["on"])))
+        await self._act(self._live.set_camera(self._member, on=bool(event.args["on"])))
 
     async def _audio_only(self, event: GenericEventArguments) -> None:
-        await run_command(self.client, self._live.set_sound_only(self._member, on=bool(event.args["on"])))
+        await self._act(self._live.set_sound_only(self._member, on=bool(event.args["on"])))
 
     async def _microphone(self, event: GenericEventArguments) -> None:
         on, member = bool(event.args["on"]), self._member
         if member.kind == MemberKind.STAFF:
-            await run_command(self.client, self._live.set_staff_microphone(member.id, on=on))
+            await self._act(self._live.set_staff_microphone(member.id, on=on))
         else:
-            await run_command(self.client, self._live.set_microphone(member.id, on=on))
+            await self._act(self._live.set_microphone(member.id, on=on))
 
     async def _watch(self, _: GenericEventArguments) -> None:
+        if self._shut:
+            return
         offer = await self._media.watch(self._page, self._who)
         answer: dict[str, Any] = await self.run_method("watch", {"sdp": offer.sdp, "type": offer.type}, timeout=15)
         await self._media.accept(self._page, _description(answer))
@@ -162,9 +170,9 @@ class MediaLink(ui.element, component="media_link.js"):
             audioOnly=self._member in state.sound_only,
             mayShareScreen=self._live_media.may_share_screen(self._live, who),
             compact=not media.view(who).large,
-            videos=[{"label": self._label(source), "screen": is_screen(source), "speaking": source in speaking}
-                    if source is not None else None for source in videos],
-            speakingNow=[self._names(source) for source in dict.fromkeys((*sounds, who))
+            videos=[{"label": self._label(source), "screen": is_screen(source), "speaking": source in speaking,
+                     "staff": _is_staff(source)} if source is not None else None for source in videos],
+            speakingNow=[self._speaker(source) for source in dict.fromkeys((*sounds, who))
                          if source is not None and source in speaking],
         )
         shown = frozenset(source for source in videos if source is not None and not is_screen(source))
@@ -181,12 +189,24 @@ class MediaLink(ui.element, component="media_link.js"):
             return translate(N_("Screen of {name}"), self._language, name=self._names(source[1]))
         return self._names(source)
 
+    def _speaker(self, source: Someone) -> str:
+        """A name in the list of who speaks now, with the team's mark for staff."""
+        name = self._names(source)
+        return f"{name} ({translate(N_('Moderator'), self._language)})" if _is_staff(source) else name
+
     def _set(self, **props: Any) -> None:
         """Send only what changed: a refresh runs on every page for each change of anyone's routing."""
         changed = {name: value for name, value in props.items() if self._props.get(name) != value}
         if changed:
             self._props.update(changed)
             self.update()
+
+    def shut(self) -> None:
+        """The page's person may no longer take part (removed, or no longer in the team): the server closes the
+        page's connections now, whatever the browser does, and takes no new one from it."""
+        if not self._shut:
+            self._shut = True
+            self._gone()
 
     def _gone(self) -> None:
         """The page is closed for good: stop following at once, then close its connections."""
@@ -200,6 +220,11 @@ class MediaLink(ui.element, component="media_link.js"):
         await self._media.unpublish(screen_of(self._who), self._page)
         await self._media.unpublish(self._who, self._page)  # unless a reload of this page publishes now
         self._live_media.reroute(self._live)
+
+
+def _is_staff(source: Someone) -> bool:
+    """Whether a camera or screen is a staff member's: marked as the team's on every page."""
+    return member_of(source[1] if is_screen(source) else source).kind == MemberKind.STAFF
 
 
 def _description(sent: dict[str, Any]) -> RTCSessionDescription:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import Response
 from fastapi.responses import RedirectResponse
-from nicegui import context, ui
+from nicegui import app, context, ui
 
-from domain.errors import DomainError, HistoryUnreadable
+from domain.errors import DomainError, HistoryUnreadable, SessionFull
 from domain.live.events import Aspect, LiveEvent, RunReset
 from domain.live.state import Person
 from domain.models import RunPhase
@@ -82,11 +82,17 @@ class Lobby:
         self.found = found
         self.person = person
         self.storage = browser_storage()
+        # Who is joining, beyond their name: a removal bars this browser, and joins are counted per address.
+        self.browser: str | None = app.storage.browser.get("id")
+        request = context.client.request
+        self.network_address = request.client.host if request is not None and request.client else None
         self._shown: object = None  # what the main column shows, to redraw only when it changes
         self.doors: Text | None = None  # before joining: whether the doors are open
         self.area = ui.element("div").classes("grid gap-4")
         self.devices = ui.element("div").classes("grid")  # the device check, kept from joining to waiting
-        follow_run(found.live, self.on_events, participant_id=person.id if person is not None else None)
+        # Removed while waiting, they hear nothing more of the run: the lobby says why.
+        follow_run(found.live, self.on_events, participant_id=person.id if person is not None else None,
+                   on_shut_out=self.render)
         if person is not None and not person.removed:
             follow_presence(found.live, person.id)
 
@@ -96,7 +102,11 @@ class Lobby:
             return "removed"
         if state.phase == RunPhase.ENDED:
             return "ended"
-        return "computer" if is_handheld() else "join" if self.person is None else "waiting"
+        if is_handheld():
+            return "computer"
+        if self.person is None:
+            return "full" if self.found.live.full else "join"
+        return "waiting"
 
     def render(self) -> None:
         """Draw the main column again, only if what it shows changes: never under someone's typing."""
@@ -117,6 +127,8 @@ class Lobby:
                     panels.closing(self.found.plan.workshop)
             elif is_handheld():
                 self.computer_needed()
+            elif shown == "full":
+                self.session_full()
             elif self.person is None:
                 self.join_form()
             else:
@@ -154,7 +166,12 @@ class Lobby:
                     email.error = None
                 try:
                     person, token = await self.found.live.join(
-                        name.value, email=email.value if email else None, arrival_answer=answer.value if answer else "")
+                        name.value or "", email=email.value if email else None,
+                        arrival_answer=answer.value if answer else "", browser=self.browser,
+                        network_address=self.network_address)
+                except SessionFull:
+                    self.render()  # the form gives way to the places taken and the next session
+                    return
                 except DomainError as problem:
                     target = email if problem.field == "email" and email is not None else name
                     target.error = translated(problem)
@@ -169,6 +186,25 @@ class Lobby:
 
             name.on("keydown.enter", join)
             ui.button(_("Enter the lobby"), icon="login", on_click=join).props("unelevated").classes("self-start")
+
+    def session_full(self) -> None:
+        """No place left: say so plainly, and where else to go (a waiting list comes with registrations)."""
+        found = self.found
+        plan, capacity = found.plan, found.live.capacity
+        later = sorted((s for s in plan.sessions if s.starts_at > found.session.starts_at), key=lambda s: s.starts_at)
+        with ui.card().classes("atelier-card p-6 gap-3").props('role="status"'):
+            heading(_("This session is full"), 2)
+            paragraph(_("Its {count} places are all taken, so you cannot join it. Atelier has no waiting list yet.",
+                        count=capacity))
+            workshop = plan.workshop
+            if later:
+                paragraph(_("Next session: {when}. The workshop's page tells you how to join it.",
+                            when=formatting.session_when(later[0].starts_at, workshop.duration_minutes,
+                                                         workshop.time_zone)))
+            else:
+                paragraph(_("No other session is planned yet: the workshop's page will show the next ones."),
+                          muted=True)
+            ui.link(_("Go to the workshop's page"), f"/w/{workshop.slug}").classes("atelier-link")
 
     def show_doors(self) -> None:
         """Tell a visitor who has not joined yet whether the doors are open, without touching what they type."""
@@ -219,6 +255,8 @@ class Lobby:
             with self.area:
                 heading(_("This rehearsal was reset"), 2)
                 paragraph(_("Ask the moderators for the link of the new rehearsal."), muted=True)
+        elif self.person is not None and self.person.removed:
+            self.render()  # the moderators removed them while they waited
         elif any(Aspect.PHASE in event.aspects for event in events):
             if self.person is not None and not self.person.removed and self.found.live.state.under_way:
                 ui.navigate.to(self.found.path("live"))

@@ -141,6 +141,8 @@ class CommandsPart(LivePart):
                 Text(link, "p").classes("font-mono text-sm break-all")
 
                 async def reset() -> None:
+                    if not await view.actions.may_act():
+                        return
                     fresh = await services.live.reset_rehearsal(found.session)
                     ui.navigate.to(f"/w/{found.slug}/rehearsal/{fresh.join_code}/moderate")
 
@@ -155,6 +157,8 @@ class CommandsPart(LivePart):
                           muted=True)
 
                 async def rehearse() -> None:
+                    if not await view.actions.may_act():
+                        return
                     run = await services.live.run_of(found.session, rehearsal=True)
                     ui.navigate.to(f"/w/{found.slug}/rehearsal/{run.join_code}/moderate")
 

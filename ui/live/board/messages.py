@@ -26,6 +26,8 @@ class MessagesPart(LivePart):
 
     async def send(self) -> None:
         text = self.text
+        if not await self.view.actions.may_act():
+            return
         try:
             await self.view.live.broadcast(text.value or "", NoticeAudience(self.audience.value))
         except DomainError as problem:

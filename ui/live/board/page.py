@@ -17,6 +17,7 @@ from domain.models import StaffAccount
 from ui.components import Text, heading
 from ui.frame import page_frame
 from ui.i18n import _, ngettext
+from ui.live.actions import PageActions
 from ui.live.board.balance import BalancePart
 from ui.live.board.commands import CommandsPart
 from ui.live.board.floor import FloorPart
@@ -27,7 +28,7 @@ from ui.live.board.rooms import RoomsPart
 from ui.live.board.script import ScriptPart
 from ui.live.board.view import BoardView
 from ui.live.bridge import follow_run
-from ui.live.context import LiveContext, moderator_context
+from ui.live.context import LiveContext, StaffRights, moderator_context, shut_out_notice
 from ui.live.parts import LivePart, deliver
 from ui.services import Services
 
@@ -69,8 +70,10 @@ class TabBadges(LivePart):
 
 class Board:
     def __init__(self, services: Services, found: LiveContext, staff: StaffAccount) -> None:
-        self.view = view = BoardView(services, found, staff, context.client)
-        with ui.element("div").classes("board w-full grid gap-3"):
+        rights = StaffRights(services, staff, found.live)
+        actions = PageActions(context.client, services.clock, rights.refusal, on_shut_out=self.shut_out)
+        self.view = view = BoardView(services, found, staff, context.client, actions)
+        with ui.element("div").classes("board w-full grid gap-3") as self.area:
             with ui.row().classes("w-full items-center justify-between gap-2"):
                 with ui.column().classes("gap-0 min-w-0"):
                     heading(found.plan.workshop.title)
@@ -101,7 +104,15 @@ class Board:
         badges = TabBadges(view, floor_tab, people_tab, rooms_tab)
         self.parts: Sequence[LivePart] = (commands, script, floor, microphones, balance, people, rooms, messages,
                                           badges)
-        follow_run(found.live, self.on_events, hears_everything=True, at_most_every=BOARD_REDRAWS_EVERY)
+        follow_run(found.live, self.on_events, hears_everything=True, at_most_every=BOARD_REDRAWS_EVERY,
+                   allowed=rights.in_team, on_shut_out=lambda: actions.shut(rights.no_longer_in_team()))
+
+    def shut_out(self, reason: str) -> None:
+        """The moderator may no longer run this workshop: the board's controls go, and it says why."""
+        self.parts = ()
+        self.area.clear()
+        with self.area:
+            shut_out_notice(reason, _("Back to my assignments"), "/moderate")
 
     def on_events(self, events: list[LiveEvent]) -> None:
         if any(isinstance(event, RunReset) for event in events):

@@ -11,7 +11,7 @@ from nicegui import Client
 
 from domain.live.session import LiveSession
 from domain.models import StaffAccount
-from ui.live.actions import run_command
+from ui.live.actions import PageActions
 from ui.live.context import LiveContext
 from ui.services import Services
 
@@ -22,6 +22,7 @@ class BoardView:
     found: LiveContext
     staff: StaffAccount
     client: Client  # handlers may outlive the element that started them, and run during others' requests
+    actions: PageActions  # every command of the board: the moderator's rights checked again, and the pace
 
     @property
     def live(self) -> LiveSession:
@@ -32,8 +33,9 @@ class BoardView:
         return self.services.clock.now()
 
     async def act(self, command: Awaitable[Any], done: str | None = None) -> None:
-        """Run a command from the board; a refusal (someone was quicker, nothing to do) is said, not raised."""
-        await run_command(self.client, command, done)
+        """Run a command from the board; a refusal (someone was quicker, nothing to do, no longer in the team)
+        is said, not raised."""
+        await self.actions.run(command, done)
 
     def room_name(self, room_id: int | None) -> str:
         room = self.live.room(room_id)

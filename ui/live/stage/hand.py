@@ -8,7 +8,6 @@ from domain.live.events import Aspect
 from domain.models import RunPhase
 from ui.components import Text
 from ui.i18n import _
-from ui.live.actions import run_command
 from ui.live.parts import Drawn, LivePart
 from ui.live.stage.view import StageView
 
@@ -34,7 +33,7 @@ class HandPart(LivePart):
             return
         state = view.live.state
         me = state.people[view.person.id]
-        raised = me.hand_raised_at is not None
+        raised = view.live.hand_wanted(me.id)  # a change asked within the second shows at once (HandPace)
         has_floor = state.floor_holder == me.id
         position = state.queue_position(me.id) if raised else None
         room_id = view.my_room_id
@@ -57,9 +56,10 @@ class HandPart(LivePart):
         view = self.view
         assert view.person is not None
         live, person_id = view.live, view.person.id
-        raised = live.state.people[person_id].hand_raised_at is not None
-        await run_command(view.client, live.lower_hand(person_id) if raised else live.raise_hand(person_id))
+        await view.act(live.lower_hand(person_id) if live.hand_wanted(person_id) else live.raise_hand(person_id))
+        with view.client:
+            self.redraw()  # a change made later by the run (see HandPace) sends no event to show it now
 
     async def call_moderator(self) -> None:
         assert self.view.person is not None
-        await run_command(self.view.client, self.view.live.call_moderator(self.view.person.id))
+        await self.view.act(self.view.live.call_moderator(self.view.person.id))

@@ -39,10 +39,11 @@ class MediaPart(LivePart):
         live_media = view.services.live_media
         self.link: MediaLink | None = None
         if view.observer is not None:
-            self.link = MediaLink(live_media, live, staff(live, view.observer.id), name_of,
+            self.link = MediaLink(live_media, live, staff(live, view.observer.id), name_of, act=view.act,
                                   staff_room=view.visited_room, on_shown=shown)
         elif view.person is not None:
-            self.link = MediaLink(live_media, live, participant(live, view.person.id), name_of, on_shown=shown)
+            self.link = MediaLink(live_media, live, participant(live, view.person.id), name_of, act=view.act,
+                                  on_shown=shown)
 
     def redraw(self) -> None:
         if self.link is not None:

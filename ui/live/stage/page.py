@@ -21,14 +21,17 @@ from ui.auth import signed_in
 from ui.components import Text, heading, labelled
 from ui.frame import page_frame
 from ui.i18n import _
+from ui.live.actions import PageActions
 from ui.live.bridge import follow_run
 from ui.live.context import (
     LiveContext,
+    StaffRights,
     browser_storage,
     follow_presence,
     may_moderate,
     participant_here,
     resolve,
+    shut_out_notice,
     unreadable_page,
 )
 from ui.live.parts import LivePart, deliver
@@ -63,8 +66,25 @@ async def stage_page(services: Services, slug: str, code: str | None, room: int 
 class Stage:
     def __init__(self, services: Services, found: LiveContext, person: Person | None,
                  observer: StaffAccount | None, visited_room: int | None) -> None:
+        live = found.live
+        rights = StaffRights(services, observer, live) if observer is not None else None
+        actions = PageActions(context.client, services.clock,
+                              rights.refusal if rights is not None else self.participant_refusal,
+                              on_shut_out=self.shut_out)
         self.view = view = StageView(services, found, person, observer, visited_room, context.client,
-                                     browser_storage())
+                                     browser_storage(), actions)
+        self.area = context.slot.parent  # the page's main area: emptied if the page may no longer follow the run
+        self.build(view)
+        if rights is not None:
+            follow_run(live, self.on_events, place=lambda: view.my_room_id, allowed=rights.in_team,
+                       on_shut_out=lambda: actions.shut(rights.no_longer_in_team()))
+        elif person is not None:
+            follow_run(live, self.on_events, participant_id=person.id, place=lambda: view.my_room_id,
+                       on_shut_out=lambda: actions.shut(self.removed()))
+            follow_presence(live, person.id)
+
+    def build(self, view: StageView) -> None:
+        found, observer = view.found, view.observer
         with ui.row().classes("w-full items-center justify-between gap-3"):
             with ui.column().classes("gap-0 min-w-0"):
                 heading(found.plan.workshop.title)
@@ -87,11 +107,30 @@ class Stage:
                                           self.room_choice, self.step_panel)
         self.place.redraw()
         self.notices.show_recent()
-        live = found.live
-        follow_run(live, self.on_events, participant_id=person.id if person is not None else None,
-                   place=lambda: view.my_room_id)
-        if person is not None:
-            follow_presence(live, person.id)
+
+    @staticmethod
+    def removed() -> str:
+        return _("The moderators removed you from the session.")
+
+    async def participant_refusal(self) -> str | None:
+        """A participant removed meanwhile may do nothing more here (the run refuses them too)."""
+        person = self.view.person
+        return self.removed() if person is not None and person.removed else None
+
+    def shut_out(self, reason: str) -> None:
+        """Its person may no longer follow the run: the page lets go of the camera and the microphone, and of
+        its controls, and is sent away (a page that ignores that keeps only this notice)."""
+        view = self.view
+        if self.media.link is not None:
+            self.media.link.shut()
+        self.parts = ()
+        self.area.clear()
+        with self.area:
+            if view.observer is not None:
+                shut_out_notice(reason, _("Back to my assignments"), "/moderate")
+            else:
+                shut_out_notice(reason, _("Back to the workshop"), f"/w/{view.found.slug}")
+                ui.navigate.to(view.found.path("lobby"))
 
     def videos_shown(self, names: frozenset[str]) -> None:
         """The videos now show these people: their name tiles give way."""
@@ -104,9 +143,6 @@ class Stage:
             ui.navigate.to(f"/w/{view.found.slug}")
             return
         person = view.person
-        if person is not None and person.removed:
-            ui.navigate.to(view.found.path("lobby"))
-            return
         if person is not None and any(isinstance(event, MicrophoneMuted) and event.by_moderator
                                       and event.participant_id == person.id for event in events):
             ui.notify(_("A moderator muted your microphone."), type="info")

@@ -50,14 +50,14 @@ class PlacePart(LivePart):
             return
         self.time_left.set_visibility(state.phase != RunPhase.ENDED)
         note, classes, reminder = "", "", False
-        tiles: tuple[tuple[str, bool], ...] = ()
+        tiles: tuple[tuple[str, bool, bool], ...] = ()  # name, speaking, of the team
         if state.phase == RunPhase.ENDED:
             self.location.text = _("The workshop has ended")
             note = _("Thank you! The moderators have closed the workshop.")
         elif room is not None:
             self.location.text = _("Room: {name}", name=room.name)
             note, classes, reminder = room.topic, "muted-note", True
-            tiles = tuple((name, False) for name in members)
+            tiles = tuple((name, False, False) for name in members)
         else:
             self.location.text = plenary.name if plenary else _("Plenary")
             if floor is not None:
@@ -67,7 +67,7 @@ class PlacePart(LivePart):
             else:
                 note = _("The moderators have the floor.")
             classes = "text-lg font-semibold"
-            tiles = tuple((name, False) for name in team) + (((floor.name, True),) if floor is not None else ())
+            tiles = tuple((name, False, True) for name in team) + (((floor.name, True, False),) if floor else ())
         self.note.text = note
         self.note.classes(replace=classes)
         self.note.set_visibility(bool(note))
@@ -76,6 +76,9 @@ class PlacePart(LivePart):
         if self.drawn.changed("tiles", tiles):
             self.tiles.clear()
             with self.tiles:
-                for name, speaking in tiles:
-                    Text(name, "div").classes("tile speaking" if speaking else "tile")
+                for name, speaking, of_team in tiles:
+                    with ui.element("div").classes("tile speaking" if speaking else "tile"):
+                        Text(name, "span")
+                        if of_team:  # a participant cannot show this mark, whatever name they give
+                            Text(_("Moderator"), "span").classes("staff-badge")
         self.tiles.set_visibility(bool(tiles))

@@ -8,7 +8,6 @@ from domain.live.events import Aspect
 from domain.models import RoomAssignment, RunPhase, StepKind
 from ui.components import heading
 from ui.i18n import _, ngettext
-from ui.live.actions import run_command
 from ui.live.parts import LivePart, once_per_revision
 from ui.live.stage.view import StageView
 
@@ -61,7 +60,7 @@ class RoomChoicePart(LivePart):
 
             async def choose() -> None:
                 assert self.view.person is not None
-                await run_command(self.view.client, live.choose_room(self.view.person.id, choice.value))
+                await self.view.act(live.choose_room(self.view.person.id, choice.value))
 
             choice.on_value_change(choose)
 
