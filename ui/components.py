@@ -31,6 +31,22 @@ def labelled(element: AnyElement, label: str) -> AnyElement:
     return element
 
 
+def confirm(question: str, consequence: str, action: str, on_confirm: Callable[[], Awaitable[Any]]) -> None:
+    """Ask before an action that cannot be undone: the question, what follows, Cancel or the action."""
+    with labelled(ui.dialog(), question) as dialog, ui.card().classes("p-6 gap-4"):
+        Text(question, "p").classes("font-semibold")
+        paragraph(consequence, muted=True)
+        with ui.row().classes("justify-end w-full gap-2"):
+            ui.button(_("Cancel"), on_click=dialog.close).props("flat")
+
+            async def go() -> None:
+                dialog.close()
+                await on_confirm()
+
+            ui.button(action, on_click=go).props("unelevated color=negative")
+    dialog.open()
+
+
 def heading(text: str, level: int = 1, *, looks_like: int | None = None) -> Text:
     """A heading of this outline level, drawn like level `looks_like` where a smaller look fits better."""
     css = {1: "atelier-title", 2: "atelier-section"}.get(looks_like or level, "atelier-subsection")

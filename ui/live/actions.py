@@ -1,15 +1,14 @@
-"""The one way a live page runs a command, and the one way it asks before a serious one."""
+"""The one way a live page runs a command (`ui.components.confirm` asks before a serious one)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from typing import Any
 
 from nicegui import Client, ui
 
 from domain.errors import DomainError
-from ui.components import Text, labelled, paragraph, translated
-from ui.i18n import _
+from ui.components import translated
 
 
 async def run_command(client: Client, command: Awaitable[Any], done: str | None = None) -> bool:
@@ -28,19 +27,3 @@ async def run_command(client: Client, command: Awaitable[Any], done: str | None 
         with client:
             ui.notify(done)
     return True
-
-
-def confirm(question: str, consequence: str, action: str, on_confirm: Callable[[], Awaitable[Any]]) -> None:
-    """Ask before an action that cannot be undone: the question, what follows, Cancel or the action."""
-    with labelled(ui.dialog(), question) as dialog, ui.card().classes("p-6 gap-4"):
-        Text(question, "p").classes("font-semibold")
-        paragraph(consequence, muted=True)
-        with ui.row().classes("justify-end w-full gap-2"):
-            ui.button(_("Cancel"), on_click=dialog.close).props("flat")
-
-            async def go() -> None:
-                dialog.close()
-                await on_confirm()
-
-            ui.button(action, on_click=go).props("unelevated color=negative")
-    dialog.open()

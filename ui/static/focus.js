@@ -1,0 +1,28 @@
+// Keyboard focus that survives a redraw (see ui/focus.py).
+//
+// A list redrawn by the server gets new elements: the one that had the focus is gone and the browser
+// falls back to the top of the page. Elements that may take the focus afterwards carry
+// data-focus="<key>"; the server then calls atelierFocus with the keys it prefers, best first.
+"use strict";
+(() => {
+  const FOCUSABLE = 'input:not([disabled]):not([type="hidden"]), textarea:not([disabled]), select:not([disabled]), ' +
+    'button:not([disabled]), a[href], [tabindex]:not([tabindex^="-"])';
+
+  function focusable(marked) {
+    if (marked.matches(FOCUSABLE)) return marked;
+    return marked.querySelector(FOCUSABLE);
+  }
+
+  window.atelierFocus = (keys) => {
+    for (const key of keys) {
+      const marked = document.querySelector(`[data-focus="${CSS.escape(key)}"]`);
+      const target = marked && focusable(marked);
+      if (target) {
+        target.focus({ preventScroll: true });
+        target.scrollIntoView({ block: "center", behavior: "instant" });
+        return key;
+      }
+    }
+    return null;
+  };
+})();
