@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from nicegui import ui
@@ -45,6 +46,28 @@ def confirm(question: str, consequence: str, action: str, on_confirm: Callable[[
 
             ui.button(action, on_click=go).props("unelevated color=negative")
     dialog.open()
+
+
+@contextmanager
+def keyboard_menu(button: ui.button) -> Iterator[ui.menu]:
+    """A menu opened by `button` that the keyboard follows, as menus do elsewhere (WAI-ARIA's menu button).
+
+    It opens on Enter, Space or the down arrow with the focus on its first item; the arrows, Home and End
+    move among the items (one Tab stop for the whole menu); Escape or Tab close it and the focus goes back
+    to the button. Items are `ui.menu_item`s made inside the `with` block.
+    """
+    button.props('aria-haspopup="menu" aria-expanded="false"')
+    with button, ui.menu() as menu:
+        yield menu
+    items = [child for child in menu.default_slot.children if isinstance(child, ui.menu_item)]
+    for item in items:
+        item.props('role="menuitem" tabindex="-1"')
+    if items:
+        items[0].props("autofocus")  # where Quasar puts the focus when the menu opens
+    menu.on("keydown", js_handler="(event) => atelierMenuKeys(event)")
+    menu.on("keydown.tab.prevent", menu.close)
+    menu.on_value_change(lambda event: button.props(f'aria-expanded="{str(event.value).lower()}"'))
+    button.on("keydown.down.prevent", menu.open)
 
 
 def heading(text: str, level: int = 1, *, looks_like: int | None = None) -> Text:

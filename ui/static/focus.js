@@ -26,3 +26,20 @@
     return null;
   };
 })();
+
+// Arrow keys in a menu (ui.components.keyboard_menu): down and up move to the next and previous item,
+// round the end; Home and End to the first and last. Enter chooses, Escape and Tab close (Quasar, the server).
+window.atelierMenuKeys = (event) => {
+  const items = [...event.currentTarget.querySelectorAll('[role="menuitem"]:not([aria-disabled="true"])')];
+  if (!items.length) return;
+  const here = items.indexOf(document.activeElement);
+  const next = {
+    ArrowDown: (here + 1) % items.length,
+    ArrowUp: (here - 1 + items.length) % items.length,
+    Home: 0,
+    End: items.length - 1,
+  }[event.key];
+  if (next === undefined) return;
+  event.preventDefault();
+  items[next].focus();
+};

@@ -13,7 +13,7 @@ from domain.models import Step, StepKind
 from domain.planning import AgendaFit
 from domain.step_templates import TEMPLATES
 from ui import formatting
-from ui.components import Text, confirm, labelled, paragraph
+from ui.components import Text, confirm, keyboard_menu, labelled, paragraph
 from ui.focus import focus_key, key, move_focus
 from ui.i18n import _
 from ui.pages.wizard.shell import Wizard
@@ -49,11 +49,10 @@ async def render(wizard: Wizard) -> None:
         with ui.row().classes("gap-3 mt-4"):
             focus_key(ui.button(_("Add a blank step"), icon="add", on_click=lambda: restructure(
                 workshops.add_step(wizard.plan.workshop))).props("outline"), ADD_STEP)
-            templates = ui.button(_("Add from a template"), icon="library_add").props('outline aria-haspopup="menu"')
-            with templates, ui.menu().props('role="menu"'):
+            with keyboard_menu(ui.button(_("Add from a template"), icon="library_add").props("outline")):
                 for template in TEMPLATES.values():
                     ui.menu_item(f"{_(template.label)} · {formatting.duration(template.minutes)}",
-                                 on_click=partial(add_template_step, template.key)).props('role="menuitem"')
+                                 on_click=partial(add_template_step, template.key))
 
     async def add_template_step(template: str) -> None:
         await restructure(workshops.add_step(wizard.plan.workshop, template=template))

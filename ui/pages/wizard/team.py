@@ -47,8 +47,7 @@ async def render(wizard: Wizard) -> None:
                 Text(member.account.email, "span").classes("atelier-muted text-sm")
             role = ui.select(role_options(), value=member.role.value, label=_("Role")).props("outlined dense").classes(
                 "w-52")
-            # A screen reader hears whose role it is, the visible label being “Role” alone.
-            labelled(focus_key(role, "member", member.id), _("Role of {name}", name=member.account.display_name))
+            focus_key(role, "member", member.id)
             wizard.field(role, lambda value: workshops.set_team_role(member, value))
 
             async def remove() -> None:

@@ -1,0 +1,250 @@
+"""Keyboard use: where the focus lands after each action of the wizard, that every focus can be seen, that
+the templates menu follows the arrow keys, a whole workshop run with keys only, and a citizen's controls
+in view on a laptop screen.
+
+Set ATELIER_FOCUS_SHOTS=<folder> to keep a screenshot of the focus after each wizard action there.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from tests.e2e.conftest import ORGANISER, Contexts, Server, _stop, close_contexts, sign_in, start_demo
+
+pytestmark = pytest.mark.e2e
+
+DEMO_STEPS = ("Accueil et règles du jeu", "Le projet en quelques images", "Questions en plénière",
+              "Ateliers en petits groupes", "Restitution", "Conclusion et suite")
+
+
+@pytest.fixture
+def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A dedicated `atelier demo`, whose demo workshop this test may change or run."""
+    started = start_demo(tmp_path_factory.mktemp("atelier-keyboard"))
+    yield started
+    _stop(started.process)
+
+
+@pytest.fixture
+def people(browser, own_server: Server, request: pytest.FixtureRequest,  # type: ignore[no-untyped-def]
+           tmp_path: Path) -> Iterator[Contexts]:
+    opened = Contexts(browser, own_server.url)
+    yield opened
+    close_contexts(opened, request, tmp_path, own_server)
+
+
+# How the focus looks on the focused element, as WCAG 2.2's 2.4.11 and 2.4.13 see it.
+DESCRIBE_FOCUS = (Path(__file__).parent / "focus_ring.js").read_text()
+
+
+def weak_focus_stops(page: Page, limit: int = 200) -> tuple[int, list[str]]:
+    """Tab through the page from its top; return how many stops there were and those whose focus is hard to see."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.evaluate("window.scrollTo(0, 0)")
+    first = None
+    weak: list[str] = []
+    for count in range(limit):
+        page.keyboard.press("Tab")
+        handle = page.evaluate_handle("document.activeElement")
+        if first is not None and page.evaluate("([one, two]) => one === two", [first, handle]):
+            return count, weak
+        if page.evaluate("document.activeElement === document.body"):
+            return count, weak
+        first = first or handle
+        stop = page.evaluate(DESCRIBE_FOCUS)
+        if stop["problems"]:
+            weak.append(f"{stop['name']!r}: {', '.join(stop['problems'])}")
+    return limit, weak
+
+
+def shoot(page: Page, name: str) -> None:
+    """Keep what the page shows around its focus, when ATELIER_FOCUS_SHOTS names a folder."""
+    folder = os.environ.get("ATELIER_FOCUS_SHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"focus-after-{name}.png"))
+
+
+def press_on(control: Locator, key: str = "Enter") -> None:
+    """Move to a control, then press a key there, as a keyboard user does once they have reached it."""
+    control.focus()
+    control.page.keyboard.press(key)
+
+
+def confirm_with_keyboard(page: Page, action: str) -> None:
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    press_on(dialog.get_by_role("button", name=action))
+    expect(dialog).to_be_hidden()
+
+
+def card_of(page: Page, heading: str) -> Locator:
+    return page.locator(".q-card").filter(has=page.get_by_role("heading", name=heading, exact=True))
+
+
+def step_card(page: Page, title: str) -> Locator:
+    return page.locator(".q-card").filter(
+        has=page.get_by_role("button", name=f"Afficher ou masquer l’étape « {title} »"))
+
+
+def role_of(page: Page, name: str) -> Locator:
+    """A team member's role, in the card with their name."""
+    return page.locator(".q-card").filter(has_text=name).get_by_role("combobox", name="Rôle")
+
+
+def step_titles(page: Page) -> Locator:
+    """The titles in the steps' headers, in the agenda's order."""
+    return page.locator(".q-expansion-item__container > .q-item .font-semibold")
+
+
+# ------------------------------------------------------------------ 1. focus after each wizard action
+
+
+def test_the_focus_lands_on_what_was_just_made_moved_or_next_to_what_was_removed(people: Contexts) -> None:
+    page = people.new_page()
+    sign_in(page, ORGANISER, landing=re.compile(r"/organise$"))
+
+    # Sessions: a new one's date; after a removal, the session that took its place.
+    page.goto("/organise/demo/when")
+    press_on(page.get_by_role("button", name="Ajouter une session"))
+    expect(card_of(page, "Session 3").get_by_label("Date")).to_be_focused()
+    shoot(page, "adding-a-session")
+    press_on(page.get_by_role("button", name="Retirer la session 1"))
+    confirm_with_keyboard(page, "Retirer")
+    expect(page.get_by_role("heading", name="Session 3")).to_have_count(0)
+    expect(card_of(page, "Session 1").get_by_label("Date")).to_be_focused()
+    shoot(page, "removing-a-session")
+
+    # Steps: a moved step keeps the focus on its move button, so that the same key moves it again.
+    page.goto("/organise/demo/agenda")
+    moving = DEMO_STEPS[0]
+    press_on(page.get_by_role("button", name=f"Afficher ou masquer l’étape « {moving} »"))  # opens it
+    press_on(page.get_by_role("button", name=f"Descendre « {moving} »"))
+    expect(step_titles(page).nth(1)).to_have_text(moving)
+    expect(page.get_by_role("button", name=f"Descendre « {moving} »")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(step_titles(page)).to_have_text([DEMO_STEPS[1], DEMO_STEPS[2], moving, *DEMO_STEPS[3:]])
+    expect(page.get_by_role("button", name=f"Descendre « {moving} »")).to_be_focused()
+    shoot(page, "moving-a-step-down")
+    page.keyboard.press("Shift+Tab")  # from “down” to “up”
+    expect(page.get_by_role("button", name=f"Monter « {moving} »")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(step_titles(page).nth(1)).to_have_text(moving)
+    expect(page.get_by_role("button", name=f"Monter « {moving} »")).to_be_focused()
+    page.keyboard.press("Enter")  # to the top, where the focus moves to its only move button, “down”
+    expect(step_titles(page).first).to_have_text(moving)
+    expect(page.get_by_role("button", name=f"Descendre « {moving} »")).to_be_focused()
+    shoot(page, "moving-a-step-up")
+
+    # A step from a template: the arrow keys choose it, and the focus is in its title.
+    press_on(page.get_by_role("button", name="Ajouter un modèle d’étape"))
+    menu = page.get_by_role("menu")
+    expect(menu.get_by_role("menuitem").first).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(menu.get_by_role("menuitem").nth(1)).to_be_focused()
+    page.keyboard.press("Escape")  # closed: the focus is back on the button
+    expect(menu).to_be_hidden()
+    expect(page.get_by_role("button", name="Ajouter un modèle d’étape")).to_be_focused()
+    page.keyboard.press("ArrowDown")  # opens it again, on its first item
+    expect(menu.get_by_role("menuitem").first).to_be_focused()
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowDown")  # round to the first, then up to the last
+    page.keyboard.press("ArrowUp")
+    expect(menu.get_by_role("menuitem").last).to_have_text("Conclusion · 10 min")
+    expect(menu.get_by_role("menuitem").last).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    expect(menu.get_by_role("menuitem", name="Vote · 10 min")).to_be_focused()
+    page.keyboard.press("Enter")
+    vote = step_card(page, "Vote sur les priorités")
+    expect(vote.get_by_role("textbox", name="Titre de l’étape")).to_be_focused()
+    shoot(page, "adding-a-step-from-a-template")
+
+    # A blank step: its title, where typing renames its buttons for screen readers too.
+    press_on(page.get_by_role("button", name="Ajouter une étape vide"))
+    blank = step_card(page, "Étape sans titre")
+    title = blank.get_by_role("textbox", name="Titre de l’étape")
+    expect(title).to_be_focused()
+    shoot(page, "adding-a-blank-step")
+    page.keyboard.type("Pause")
+    expect(page.get_by_role("button", name="Supprimer « Pause »")).to_be_visible()
+    expect(page.get_by_role("button", name="Monter « Pause »")).to_be_visible()
+
+    # Deleting a step: the focus goes to the next step, or to the one before for the last step.
+    press_on(page.get_by_role("button", name="Afficher ou masquer l’étape « Vote sur les priorités »"))
+    press_on(page.get_by_role("button", name="Supprimer « Vote sur les priorités »"))
+    confirm_with_keyboard(page, "Supprimer")
+    expect(page.get_by_role("button", name="Afficher ou masquer l’étape « Pause »")).to_be_focused()
+    shoot(page, "deleting-a-step")
+    page.keyboard.press("Enter")  # opens it
+    press_on(page.get_by_role("button", name="Supprimer « Pause »"))
+    confirm_with_keyboard(page, "Supprimer")
+    expect(step_titles(page)).to_have_count(len(DEMO_STEPS))
+    expect(page.get_by_role("button", name=f"Afficher ou masquer l’étape « {DEMO_STEPS[-1]} »")).to_be_focused()
+    shoot(page, "deleting-the-last-step")
+
+    # Rooms: the first of the suggested ones; after a removal, the next room.
+    page.goto("/organise/demo/rooms")
+    press_on(page.get_by_role("button", name="Créer 1 salle"))
+    expect(card_of(page, "Salle de sous-groupe 4").get_by_role("textbox", name="Nom")).to_be_focused()
+    shoot(page, "creating-the-suggested-rooms")
+    press_on(page.get_by_role("button", name=re.compile("^Retirer la salle « Commerces")))
+    confirm_with_keyboard(page, "Retirer")
+    expect(card_of(page, "Salle de sous-groupe 2").get_by_role("textbox", name="Nom")).to_be_focused()
+    shoot(page, "removing-a-room")
+    press_on(page.get_by_role("button", name="Ajouter une salle de sous-groupe"))
+    expect(card_of(page, "Salle de sous-groupe 4").get_by_role("textbox", name="Nom")).to_be_focused()
+    shoot(page, "adding-a-room")
+
+
+    # Team: after a removal, the person before; someone added, their role.
+    page.goto("/organise/demo/team")
+    press_on(page.get_by_role("button", name="Retirer Claire Martin de l’équipe"))
+    confirm_with_keyboard(page, "Retirer")
+    expect(role_of(page, "Karim Benali")).to_be_focused()
+    shoot(page, "removing-a-team-member")
+    press_on(page.get_by_role("combobox", name="Compte de l’équipe"), "C")
+    expect(page.get_by_role("option")).to_have_text(["Claire Martin · organisatrice@atelier.example"])
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("combobox", name="Compte de l’équipe")).to_have_value(re.compile("^Claire Martin"))
+    page.keyboard.press("Tab")  # the role: co-moderator, as proposed
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # “Add”
+    expect(role_of(page, "Claire Martin")).to_be_focused()
+    shoot(page, "adding-a-team-member")
+
+    # Publishing: the focus stays on the button that undoes it.
+    page.goto("/organise/demo/review")
+    press_on(page.get_by_role("button", name="Dépublier"))
+    expect(page.get_by_role("button", name="Publier")).to_be_focused()
+    shoot(page, "unpublishing")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Dépublier")).to_be_focused()
+    shoot(page, "publishing")
+
+
+# ------------------------------------------------------------------ 2. every focus can be seen
+
+
+WIZARD_PARTS = ("purpose", "when", "agenda", "welcome", "rooms", "team", "review")
+
+
+def test_every_focus_stop_of_the_wizard_can_be_seen(organiser_page: Page) -> None:
+    page = organiser_page
+    report = []
+    total = 0
+    for part in WIZARD_PARTS:
+        page.goto(f"/organise/demo/{part}")
+        expect(page.get_by_role("heading", level=2).first).to_be_visible()
+        page.wait_for_function("window.did_handshake === true")
+        count, weak = weak_focus_stops(page)
+        total += count
+        report.extend(f"{part}: {stop}" for stop in weak)
+    assert total > 80, f"only {total} focus stops in the wizard"
+    assert not report, f"{len(report)} of {total} focus stops are hard to see:\n" + "\n".join(report)
