@@ -15,10 +15,27 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import ORGANISER, Contexts, Server, _stop, close_contexts, sign_in, start_demo
+from domain.i18n import translate
+from tests.e2e.conftest import (
+    DEMO_PASSWORD,
+    MODERATOR,
+    ORGANISER,
+    Contexts,
+    Server,
+    _stop,
+    check_accessibility,
+    close_contexts,
+    sign_in,
+    start_demo,
+)
 
 pytestmark = pytest.mark.e2e
 
+TITLE = "Réinventons la place du Marché"
+MARKET_ROOM = "Commerces et marché"
+PLENARY = "Plénière"
+BOARD_VIEWPORT = {"width": 760, "height": 1000}
+STAGE_VIEWPORT = {"width": 1366, "height": 768}
 DEMO_STEPS = ("Accueil et règles du jeu", "Le projet en quelques images", "Questions en plénière",
               "Ateliers en petits groupes", "Restitution", "Conclusion et suite")
 
@@ -248,3 +265,168 @@ def test_every_focus_stop_of_the_wizard_can_be_seen(organiser_page: Page) -> Non
         report.extend(f"{part}: {stop}" for stop in weak)
     assert total > 80, f"only {total} focus stops in the wizard"
     assert not report, f"{len(report)} of {total} focus stops are hard to see:\n" + "\n".join(report)
+
+
+# ------------------------------------------------------------------ 4. a whole workshop with the keyboard only
+
+
+def fr(text: str, **values: object) -> str:
+    """The French the pages show, from the catalog the server reads."""
+    return translate(text, "fr").format(**values)
+
+
+def is_focused(control: Locator) -> bool:
+    return bool(control.evaluate("(element) => element === document.activeElement"))
+
+
+def tab_to(control: Locator, *, backwards: bool = False, limit: int = 150) -> None:
+    """Press Tab (or Shift+Tab) until this control has the focus, as someone without a mouse gets to it."""
+    expect(control).to_be_visible()
+    for _ in range(limit):
+        if is_focused(control):
+            return
+        control.page.keyboard.press("Shift+Tab" if backwards else "Tab")
+    pytest.fail(f"{limit} presses of {'Shift+Tab' if backwards else 'Tab'} never reached {control}")
+
+
+def press(control: Locator, key: str = "Enter", *, backwards: bool = False) -> None:
+    """Reach a control with Tab, then press a key on it."""
+    tab_to(control, backwards=backwards)
+    control.page.keyboard.press(key)
+
+
+def sign_in_with_keyboard(page: Page, email: str) -> None:
+    page.goto("/signin")
+    press(page.get_by_role("textbox", name=fr("E-mail address")), "End")
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(DEMO_PASSWORD)
+    press(page.get_by_role("button", name=fr("Sign in")))
+    page.wait_for_url(re.compile(r"/moderate$"))
+
+
+def board_tab(board: Page, name: str) -> Locator:
+    return board.get_by_role("tab", name=re.compile(f"^{re.escape(name)}"))
+
+
+def choose_tab(board: Page, name: str, *, backwards: bool = False) -> None:
+    """Tabs are one Tab stop (the chosen tab): the arrow keys move among them, Enter chooses."""
+    tab = board_tab(board, name)
+    tab_to(board.get_by_role("tab", selected=True), backwards=backwards)
+    board.keyboard.press("Home")
+    for _ in range(6):
+        if is_focused(tab):
+            break
+        board.keyboard.press("ArrowRight")
+    board.keyboard.press("Enter")
+    expect(tab).to_have_attribute("aria-selected", "true")
+
+
+def test_a_whole_workshop_with_the_keyboard_only(people: Contexts) -> None:
+    board = people.new_page(viewport=BOARD_VIEWPORT)
+    sign_in_with_keyboard(board, MODERATOR)
+    board.goto("/w/demo/moderate")
+    expect(board.get_by_role("heading", level=1)).to_have_text(TITLE)
+    check_accessibility(board, "/w/demo/moderate (backstage)")
+    stage = board.context.new_page()  # the moderator's stage, beside the board: someone to see Amina's camera
+    stage.set_viewport_size(STAGE_VIEWPORT)
+    stage.goto("/w/demo/live")
+
+    # The lobby: the device check, a name, and in.
+    amina = people.new_page(viewport=STAGE_VIEWPORT)
+    amina.goto("/w/demo/lobby")
+    press(amina.get_by_role("button", name=fr("Check my camera and microphone")))
+    expect(amina.get_by_role("meter", name=fr("Microphone level"))).to_be_visible()
+    check_accessibility(amina, "/w/demo/lobby (device check)")
+    press(amina.get_by_role("textbox", name=fr("Your name")), "End", backwards=True)
+    amina.keyboard.type("Amina")
+    press(amina.get_by_role("button", name=fr("Enter the lobby")))
+    expect(amina.get_by_role("heading", name=fr("Welcome, {name}!", name="Amina"))).to_be_visible()
+    check_accessibility(amina, "/w/demo/lobby (waiting room)")
+
+    # The doors open; the moderator starts.
+    press(board.get_by_role("button", name=fr("Open the doors")))
+    amina.wait_for_url("**/w/demo/live")
+    amina.wait_for_function("window.did_handshake === true")
+    expect(board_tab(board, fr("People ({count})", count=1))).to_be_visible()
+    press(board.get_by_role("button", name=fr("Start the workshop")))
+    expect(board.get_by_text(fr("Step {number} of {total}", number=1, total=6))).to_be_visible()
+
+    # Amina raises her hand; the moderator gives her the floor, then takes it back.
+    press(amina.get_by_role("button", name=fr("Raise my hand")))
+    expect(amina.get_by_text(fr("You are number {position} in the queue.", position=1))).to_be_visible()
+    expect(amina.get_by_role("button", name=fr("Lower my hand"))).to_be_focused()  # the same button, renamed
+    check_accessibility(amina, "/w/demo/live (plenary, hand raised)")
+    choose_tab(board, fr("Floor"))
+    expect(board.get_by_role("heading", name=fr("Raised hands"))).to_be_visible()
+    check_accessibility(board, "/w/demo/moderate (floor)")
+    press(board.get_by_role("button", name=fr("Give the floor")))
+    expect(amina.get_by_text(fr("You have the floor: you can speak."))).to_be_visible()
+    # On the stage, her camera: off, and on again.
+    press(amina.get_by_role("button", name=fr("Turn my camera off")))
+    expect(amina.get_by_role("button", name=fr("Turn my camera on"))).to_be_focused()
+    amina.keyboard.press("Space")
+    expect(amina.get_by_role("button", name=fr("Turn my camera off"))).to_be_focused()
+    check_accessibility(amina, "/w/demo/live (with the floor)")
+    press(board.get_by_role("button", name=fr("Take the floor back")), backwards=True)
+    expect(amina.get_by_text(fr("You have the floor: you can speak."))).to_be_hidden()
+
+    # She chooses a room with the arrow keys of the radio group.
+    press(amina.get_by_role("radio", name=re.compile(f"^{MARKET_ROOM}")), " ")
+    expect(amina.get_by_role("radio", name=re.compile(f"^{MARKET_ROOM}"))).to_be_checked()
+
+    # The other tabs of the board: the script, the people.
+    choose_tab(board, fr("Script"), backwards=True)
+    check_accessibility(board, "/w/demo/moderate (script)")
+    choose_tab(board, fr("People"))
+    expect(board.get_by_role("heading", name=fr("Raised hands"))).to_be_hidden()
+    expect(board.get_by_text("Amina", exact=True).first).to_be_visible()
+    check_accessibility(board, "/w/demo/moderate (people)")
+
+    # On to the breakout step; the rooms open.
+    for number in range(2, 5):
+        press(board.get_by_role("button", name=re.compile("^" + re.escape(fr("Next: {title}", title="")))),
+              backwards=True)
+        expect(board.get_by_text(fr("Step {number} of {total}", number=number, total=6))).to_be_visible()
+    press(board.get_by_role("button", name=fr("Open the rooms")))
+    expect(amina.get_by_role("heading", name=fr("Room: {name}", name=MARKET_ROOM))).to_be_visible()
+
+    # In her room: her microphone, then a call to the team.
+    press(amina.get_by_role("button", name=fr("Mute my microphone")))
+    expect(amina.get_by_role("button", name=fr("Unmute my microphone"))).to_be_focused()
+    amina.keyboard.press("Enter")
+    expect(amina.get_by_role("button", name=fr("Mute my microphone"))).to_be_focused()
+    check_accessibility(amina, "/w/demo/live (breakout room)")
+    press(amina.get_by_role("button", name=fr("Call a moderator")), backwards=True)
+    expect(amina.get_by_role("button", name=fr("A moderator is on the way"))).to_be_disabled()
+
+    # The moderator: the call, her open microphone muted, a message to the rooms.
+    choose_tab(board, fr("Rooms"))
+    expect(board.get_by_role("alert").filter(has_text=fr("{name} is calling a moderator.", name="Amina"))
+           ).to_be_visible()
+    check_accessibility(board, "/w/demo/moderate (rooms)")
+    choose_tab(board, fr("Floor"), backwards=True)
+    press(board.get_by_role("button", name=fr("Mute {name}", name="Amina")))
+    expect(amina.get_by_role("button", name=fr("Unmute my microphone"))).to_be_visible()
+    message = "Encore dix minutes."
+    choose_tab(board, fr("Message"), backwards=True)
+    press(board.get_by_role("textbox", name=fr("Message")), "End")
+    board.keyboard.type(message)
+    press(board.get_by_role("radio", name=fr("To the breakout rooms only")), " ")
+    check_accessibility(board, "/w/demo/moderate (message)")
+    press(board.get_by_role("button", name=fr("Send")))
+    expect(amina.get_by_role("region", name=fr("Messages from the moderators"))).to_contain_text(message)
+
+    # The rooms close, the workshop ends.
+    press(board.get_by_role("button", name=fr("Close the rooms")), backwards=True)
+    expect(amina.get_by_role("heading", name=PLENARY, exact=True)).to_be_visible()
+    press(board.get_by_role("button", name=fr("End the workshop")), backwards=True)
+    dialog = board.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    expect(board.locator("#app")).to_have_attribute("inert", "")  # the page behind the dialog is out of reach
+    expect(dialog.get_by_role("button", name=fr("Cancel"))).to_be_visible()
+    check_accessibility(board, "/w/demo/moderate (ending)")
+    press(dialog.get_by_role("button", name=fr("End the workshop")))
+    expect(amina.get_by_role("heading", name=fr("Thank you for taking part!"))).to_be_visible()
+    check_accessibility(amina, "/w/demo/live (closing)")
+    assert not people.page_errors, f"JavaScript errors: {people.page_errors}"
