@@ -2,7 +2,8 @@
 the templates menu follows the arrow keys, a whole workshop run with keys only, and a citizen's controls
 in view on a laptop screen.
 
-Set ATELIER_FOCUS_SHOTS=<folder> to keep a screenshot of the focus after each wizard action there.
+Set ATELIER_FOCUS_SHOTS=<folder> to keep screenshots there: the focus after each wizard action, and the stage at
+laptop sizes.
 """
 
 from __future__ import annotations
@@ -81,11 +82,11 @@ def weak_focus_stops(page: Page, limit: int = 200) -> tuple[int, list[str]]:
 
 
 def shoot(page: Page, name: str) -> None:
-    """Keep what the page shows around its focus, when ATELIER_FOCUS_SHOTS names a folder."""
+    """Keep what the window shows (around the focus) as <name>.png, when ATELIER_FOCUS_SHOTS names a folder."""
     folder = os.environ.get("ATELIER_FOCUS_SHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"focus-after-{name}.png"))
+        page.screenshot(path=str(Path(folder) / f"{name}.png"))
 
 
 def press_on(control: Locator, key: str = "Enter") -> None:
@@ -131,12 +132,12 @@ def test_the_focus_lands_on_what_was_just_made_moved_or_next_to_what_was_removed
     page.goto("/organise/demo/when")
     press_on(page.get_by_role("button", name="Ajouter une session"))
     expect(card_of(page, "Session 3").get_by_label("Date")).to_be_focused()
-    shoot(page, "adding-a-session")
+    shoot(page, "focus-after-adding-a-session")
     press_on(page.get_by_role("button", name="Retirer la session 1"))
     confirm_with_keyboard(page, "Retirer")
     expect(page.get_by_role("heading", name="Session 3")).to_have_count(0)
     expect(card_of(page, "Session 1").get_by_label("Date")).to_be_focused()
-    shoot(page, "removing-a-session")
+    shoot(page, "focus-after-removing-a-session")
 
     # Steps: a moved step keeps the focus on its move button, so that the same key moves it again.
     page.goto("/organise/demo/agenda")
@@ -148,7 +149,7 @@ def test_the_focus_lands_on_what_was_just_made_moved_or_next_to_what_was_removed
     page.keyboard.press("Enter")
     expect(step_titles(page)).to_have_text([DEMO_STEPS[1], DEMO_STEPS[2], moving, *DEMO_STEPS[3:]])
     expect(page.get_by_role("button", name=f"Descendre « {moving} »")).to_be_focused()
-    shoot(page, "moving-a-step-down")
+    shoot(page, "focus-after-moving-a-step-down")
     page.keyboard.press("Shift+Tab")  # from “down” to “up”
     expect(page.get_by_role("button", name=f"Monter « {moving} »")).to_be_focused()
     page.keyboard.press("Enter")
@@ -157,7 +158,7 @@ def test_the_focus_lands_on_what_was_just_made_moved_or_next_to_what_was_removed
     page.keyboard.press("Enter")  # to the top, where the focus moves to its only move button, “down”
     expect(step_titles(page).first).to_have_text(moving)
     expect(page.get_by_role("button", name=f"Descendre « {moving} »")).to_be_focused()
-    shoot(page, "moving-a-step-up")
+    shoot(page, "focus-after-moving-a-step-up")
 
     # A step from a template: the arrow keys choose it, and the focus is in its title.
     press_on(page.get_by_role("button", name="Ajouter un modèle d’étape"))
@@ -180,14 +181,14 @@ def test_the_focus_lands_on_what_was_just_made_moved_or_next_to_what_was_removed
     page.keyboard.press("Enter")
     vote = step_card(page, "Vote sur les priorités")
     expect(vote.get_by_role("textbox", name="Titre de l’étape")).to_be_focused()
-    shoot(page, "adding-a-step-from-a-template")
+    shoot(page, "focus-after-adding-a-step-from-a-template")
 
     # A blank step: its title, where typing renames its buttons for screen readers too.
     press_on(page.get_by_role("button", name="Ajouter une étape vide"))
     blank = step_card(page, "Étape sans titre")
     title = blank.get_by_role("textbox", name="Titre de l’étape")
     expect(title).to_be_focused()
-    shoot(page, "adding-a-blank-step")
+    shoot(page, "focus-after-adding-a-blank-step")
     page.keyboard.type("Pause")
     expect(page.get_by_role("button", name="Supprimer « Pause »")).to_be_visible()
     expect(page.get_by_role("button", name="Monter « Pause »")).to_be_visible()
@@ -197,26 +198,26 @@ def test_the_focus_lands_on_what_was_just_made_moved_or_next_to_what_was_removed
     press_on(page.get_by_role("button", name="Supprimer « Vote sur les priorités »"))
     confirm_with_keyboard(page, "Supprimer")
     expect(page.get_by_role("button", name="Afficher ou masquer l’étape « Pause »")).to_be_focused()
-    shoot(page, "deleting-a-step")
+    shoot(page, "focus-after-deleting-a-step")
     page.keyboard.press("Enter")  # opens it
     press_on(page.get_by_role("button", name="Supprimer « Pause »"))
     confirm_with_keyboard(page, "Supprimer")
     expect(step_titles(page)).to_have_count(len(DEMO_STEPS))
     expect(page.get_by_role("button", name=f"Afficher ou masquer l’étape « {DEMO_STEPS[-1]} »")).to_be_focused()
-    shoot(page, "deleting-the-last-step")
+    shoot(page, "focus-after-deleting-the-last-step")
 
     # Rooms: the first of the suggested ones; after a removal, the next room.
     page.goto("/organise/demo/rooms")
     press_on(page.get_by_role("button", name="Créer 1 salle"))
     expect(card_of(page, "Salle de sous-groupe 4").get_by_role("textbox", name="Nom")).to_be_focused()
-    shoot(page, "creating-the-suggested-rooms")
+    shoot(page, "focus-after-creating-the-suggested-rooms")
     press_on(page.get_by_role("button", name=re.compile("^Retirer la salle « Commerces")))
     confirm_with_keyboard(page, "Retirer")
     expect(card_of(page, "Salle de sous-groupe 2").get_by_role("textbox", name="Nom")).to_be_focused()
-    shoot(page, "removing-a-room")
+    shoot(page, "focus-after-removing-a-room")
     press_on(page.get_by_role("button", name="Ajouter une salle de sous-groupe"))
     expect(card_of(page, "Salle de sous-groupe 4").get_by_role("textbox", name="Nom")).to_be_focused()
-    shoot(page, "adding-a-room")
+    shoot(page, "focus-after-adding-a-room")
 
 
     # Team: after a removal, the person before; someone added, their role.
@@ -224,7 +225,7 @@ def test_the_focus_lands_on_what_was_just_made_moved_or_next_to_what_was_removed
     press_on(page.get_by_role("button", name="Retirer Claire Martin de l’équipe"))
     confirm_with_keyboard(page, "Retirer")
     expect(role_of(page, "Karim Benali")).to_be_focused()
-    shoot(page, "removing-a-team-member")
+    shoot(page, "focus-after-removing-a-team-member")
     press_on(page.get_by_role("combobox", name="Compte de l’équipe"), "C")
     expect(page.get_by_role("option")).to_have_text(["Claire Martin · organisatrice@atelier.example"])
     page.keyboard.press("ArrowDown")
@@ -234,16 +235,16 @@ def test_the_focus_lands_on_what_was_just_made_moved_or_next_to_what_was_removed
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # “Add”
     expect(role_of(page, "Claire Martin")).to_be_focused()
-    shoot(page, "adding-a-team-member")
+    shoot(page, "focus-after-adding-a-team-member")
 
     # Publishing: the focus stays on the button that undoes it.
     page.goto("/organise/demo/review")
     press_on(page.get_by_role("button", name="Dépublier"))
     expect(page.get_by_role("button", name="Publier")).to_be_focused()
-    shoot(page, "unpublishing")
+    shoot(page, "focus-after-unpublishing")
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="Dépublier")).to_be_focused()
-    shoot(page, "publishing")
+    shoot(page, "focus-after-publishing")
 
 
 # ------------------------------------------------------------------ 2. every focus can be seen
@@ -430,3 +431,63 @@ def test_a_whole_workshop_with_the_keyboard_only(people: Contexts) -> None:
     expect(amina.get_by_role("heading", name=fr("Thank you for taking part!"))).to_be_visible()
     check_accessibility(amina, "/w/demo/live (closing)")
     assert not people.page_errors, f"JavaScript errors: {people.page_errors}"
+
+
+# ------------------------------------------------------------------ 5. a citizen's controls in view
+
+
+LAPTOP_SIZES = ({"width": 1366, "height": 768}, {"width": 1280, "height": 720}, {"width": 1440, "height": 900},
+                {"width": 1920, "height": 1080})
+
+
+def controls_out_of_view(page: Page, names: list[str]) -> list[str]:
+    """Those of these buttons (or the plenary's microphone note) not wholly inside the window."""
+    viewport = page.viewport_size
+    assert viewport is not None
+    missing = []
+    for name in names:
+        control = page.get_by_role("button", name=name) if name != "hint" else page.locator(".media-hint")
+        expect(control).to_be_visible()
+        box = control.bounding_box()
+        if box is None or box["y"] < 0 or box["y"] + box["height"] > viewport["height"] or box["x"] < 0 \
+                or box["x"] + box["width"] > viewport["width"]:
+            missing.append(f"{name} at {box} in {viewport['width']}x{viewport['height']}")
+    return missing
+
+
+def test_a_citizens_controls_stay_in_view_on_laptop_screens(people: Contexts) -> None:
+    board = people.new_page(viewport=BOARD_VIEWPORT)
+    sign_in(board, MODERATOR, landing=re.compile(r"/moderate$"))
+    board.goto("/w/demo/moderate")
+    amina = people.new_page(viewport=STAGE_VIEWPORT)
+    amina.goto("/w/demo/lobby")
+    amina.get_by_role("textbox", name=fr("Your name")).fill("Amina")
+    amina.get_by_role("button", name=fr("Enter the lobby")).click()
+    expect(amina.get_by_role("heading", name=fr("Welcome, {name}!", name="Amina"))).to_be_visible()
+    board.get_by_role("button", name=fr("Open the doors")).click()
+    amina.wait_for_url("**/w/demo/live")
+    amina.wait_for_function("window.did_handshake === true")
+    expect(board_tab(board, fr("People ({count})", count=1))).to_be_visible()
+    board.get_by_role("button", name=fr("Start the workshop")).click()
+    # A message from the team, on top of the stage, makes the page longer.
+    board_tab(board, fr("Message")).click()
+    board.get_by_role("textbox", name=fr("Message")).fill("Bienvenue ! " * 30)
+    board.get_by_role("button", name=fr("Send")).click()
+    expect(amina.get_by_role("region", name=fr("Messages from the moderators"))).to_contain_text("Bienvenue")
+
+    problems = []
+    for size in LAPTOP_SIZES:
+        amina.set_viewport_size(size)
+        problems += controls_out_of_view(amina, [fr("Raise my hand"), "hint"])
+        shoot(amina, f"stage-plenary-{size['width']}x{size['height']}")
+    board.get_by_role("tab", name=re.compile("^" + fr("Script"))).click()
+    for number in range(2, 5):
+        board.get_by_role("button", name=re.compile("^" + re.escape(fr("Next: {title}", title="")))).click()
+        expect(board.get_by_text(fr("Step {number} of {total}", number=number, total=6))).to_be_visible()
+    board.get_by_role("button", name=fr("Open the rooms")).click()
+    expect(amina.get_by_role("heading", name=re.compile("^" + fr("Room: {name}", name="")))).to_be_visible()
+    for size in LAPTOP_SIZES:
+        amina.set_viewport_size(size)
+        problems += controls_out_of_view(amina, [fr("Raise my hand"), fr("Call a moderator"), fr("Mute my microphone")])
+        shoot(amina, f"stage-breakout-{size['width']}x{size['height']}")
+    assert not problems, "controls out of view:\n" + "\n".join(problems)
