@@ -63,8 +63,14 @@ DESCRIBE_FOCUS = (Path(__file__).parent / "focus_ring.js").read_text()
 
 def weak_focus_stops(page: Page, limit: int = 200) -> tuple[int, list[str]]:
     """Tab through the page from its top; return how many stops there were and those whose focus is hard to see."""
-    page.evaluate("document.activeElement && document.activeElement.blur()")
-    page.evaluate("window.scrollTo(0, 0)")
+    page.evaluate("""() => {  // Tab starts again from the top of the page
+        const start = document.createElement('span');
+        start.tabIndex = -1;
+        document.body.prepend(start);
+        start.focus();
+        start.remove();
+        window.scrollTo(0, 0);
+    }""")
     first = None
     weak: list[str] = []
     for count in range(limit):
@@ -369,6 +375,9 @@ def test_a_whole_workshop_with_the_keyboard_only(people: Contexts) -> None:
     amina.keyboard.press("Space")
     expect(amina.get_by_role("button", name=fr("Turn my camera off"))).to_be_focused()
     check_accessibility(amina, "/w/demo/live (with the floor)")
+    for page, where in ((amina, "stage"), (board, "board")):  # every focus there can be seen, as in the wizard
+        count, weak = weak_focus_stops(page)
+        assert count > 10 and not weak, f"{len(weak)} of {count} focus stops of the {where} are hard to see: {weak}"
     press(board.get_by_role("button", name=fr("Take the floor back")), backwards=True)
     expect(amina.get_by_text(fr("You have the floor: you can speak."))).to_be_hidden()
 
