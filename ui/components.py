@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from nicegui import ui
@@ -29,6 +30,49 @@ def labelled(element: AnyElement, label: str) -> AnyElement:
     """Give an element its accessible name (for icon buttons, landmarks, regions)."""
     element.props["aria-label"] = label
     return element
+
+
+def confirm(question: str, consequence: str, action: str, on_confirm: Callable[[], Awaitable[Any]]) -> None:
+    """Ask before an action that cannot be undone: the question, what follows, Cancel or the action."""
+    with labelled(ui.dialog(), question) as dialog, ui.card().classes("p-6 gap-4"):
+        Text(question, "p").classes("font-semibold")
+        paragraph(consequence, muted=True)
+        with ui.row().classes("justify-end w-full gap-2"):
+            ui.button(_("Cancel"), on_click=dialog.close).props("flat")
+
+            async def go() -> None:
+                dialog.close()
+                await on_confirm()
+
+            # Outlined: axe-core misreads a filled button's background inside Quasar's dialog (as the page's).
+            ui.button(action, on_click=go).props("outline color=negative")
+    # The page behind a modal dialog is inert, as WAI-ARIA asks: out of reach of screen readers and of checks.
+    # The dialog lives outside #app; the focus goes back into the page only once it is live again.
+    dialog.on("show", js_handler="() => document.getElementById('app').inert = true")
+    dialog.on("before-hide", js_handler="() => document.getElementById('app').inert = false")
+    dialog.open()
+
+
+@contextmanager
+def keyboard_menu(button: ui.button) -> Iterator[ui.menu]:
+    """A menu opened by `button` that the keyboard follows, as menus do elsewhere (WAI-ARIA's menu button).
+
+    It opens on Enter, Space or the down arrow with the focus on its first item; the arrows, Home and End
+    move among the items (one Tab stop for the whole menu); Escape or Tab close it and the focus goes back
+    to the button. Items are `ui.menu_item`s made inside the `with` block.
+    """
+    button.props('aria-haspopup="menu" aria-expanded="false"')
+    with button, ui.menu() as menu:
+        yield menu
+    items = [child for child in menu.default_slot.children if isinstance(child, ui.menu_item)]
+    for item in items:
+        item.props('role="menuitem" tabindex="-1"')
+    if items:
+        items[0].props("autofocus")  # where Quasar puts the focus when the menu opens
+    menu.on("keydown", js_handler="(event) => atelierMenuKeys(event)")
+    menu.on("keydown.tab.prevent", menu.close)
+    menu.on_value_change(lambda event: button.props(f'aria-expanded="{str(event.value).lower()}"'))
+    button.on("keydown.down.prevent", menu.open)
 
 
 def heading(text: str, level: int = 1, *, looks_like: int | None = None) -> Text:

@@ -306,6 +306,9 @@ def describe(violation: dict, nodes: list[dict]) -> str:
 def check_accessibility(page: Page, path: str, *, except_rules: tuple[str, ...] = ()) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     page.wait_for_load_state("networkidle")
+    expect(page.locator(".q-notification")).to_have_count(0)  # axe would read their colours as they fade
+    if page.get_by_role("dialog").count():  # and those of a dialog still opening
+        expect(page.locator("#app")).to_have_attribute("inert", "")
     options = {"rules": {rule: {"enabled": False} for rule in except_rules}} if except_rules else None
     results = Axe().run(page, options=options).response
     serious = [describe(violation, violation["nodes"]) for violation in results["violations"]

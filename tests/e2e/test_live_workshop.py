@@ -357,9 +357,7 @@ def test_the_live_pages_are_accessible(people: Contexts) -> None:
         check_accessibility(board, f"/w/demo/moderate ({tab})")
     board.get_by_role("button", name="Terminer l’atelier").click()
     expect(board.get_by_role("dialog", name="Terminer l’atelier pour tout le monde ?")).to_be_visible()
-    # axe-core misreads colours under Quasar's translucent backdrop (white text on the page's background, a grey
-    # card): contrast is checked on the pages above, the dialog's name and roles here.
-    check_accessibility(board, "/w/demo/moderate (ending)", except_rules=("color-contrast",))
+    check_accessibility(board, "/w/demo/moderate (ending)")
 
 
 def test_a_visitor_typing_in_the_lobby_when_the_doors_open_gets_in(people: Contexts) -> None:

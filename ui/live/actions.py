@@ -1,4 +1,4 @@
-"""The one way a live page runs a command, and the one way it asks before a serious one.
+"""The one way a live page runs a command (`ui.components.confirm` asks before a serious one).
 
 Every command of a page goes through its `PageActions`: the page's right to act is checked again
 (a moderator removed from the team meanwhile, a session that ended, an account disabled), then its
@@ -18,7 +18,7 @@ from nicegui import Client, ui
 from domain.clock import Clock
 from domain.errors import DomainError
 from domain.limits import RateLimit, Rule
-from ui.components import Text, labelled, paragraph, translated
+from ui.components import translated
 from ui.i18n import _
 
 # Commands one page may run: a moderator's quick "+1 min" five times is fine, a script's loop is not.
@@ -95,19 +95,3 @@ def _discard(command: Awaitable[Any]) -> None:
     """A command refused before it ran: its coroutine is closed, not left to warn that it was never awaited."""
     if inspect.iscoroutine(command):
         command.close()
-
-
-def confirm(question: str, consequence: str, action: str, on_confirm: Callable[[], Awaitable[Any]]) -> None:
-    """Ask before an action that cannot be undone: the question, what follows, Cancel or the action."""
-    with labelled(ui.dialog(), question) as dialog, ui.card().classes("p-6 gap-4"):
-        Text(question, "p").classes("font-semibold")
-        paragraph(consequence, muted=True)
-        with ui.row().classes("justify-end w-full gap-2"):
-            ui.button(_("Cancel"), on_click=dialog.close).props("flat")
-
-            async def go() -> None:
-                dialog.close()
-                await on_confirm()
-
-            ui.button(action, on_click=go).props("unelevated color=negative")
-    dialog.open()

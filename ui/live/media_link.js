@@ -75,6 +75,8 @@ export default {
             </figure>
           </template>
         </div>
+        <!-- The controls join the page's control bar (always in view); in full screen, they stay with the videos. -->
+        <Teleport :to="controlsIn || 'body'" :disabled="!controlsIn || fullScreen" defer>
         <div class="media-controls flex flex-wrap items-center gap-2" role="group" :aria-label="labels.controls">
           <video v-if="local && cameraOn && sendsVideo" :ref="bindSelf" class="self-view" autoplay playsinline muted
                  :aria-label="labels.selfView"></video>
@@ -105,12 +107,14 @@ export default {
             {{ fullScreen ? labels.leaveFullScreen : labels.fullScreen }}
           </button>
         </div>
+        </Teleport>
       </div>
       <audio v-for="index in audioCount" :key="'a' + index" :ref="(el) => (sounds[index - 1] = el)" autoplay></audio>
     </div>`,
   props: {
     videos: { type: Array, default: () => [] }, // per video slot: {label, screen, speaking, staff}, or null if empty
     compact: { type: Boolean, default: false }, // a breakout room: thumbnails rather than the stage
+    controlsIn: { type: String, default: "" }, // a selector: where the page keeps the person's controls
     speakingNow: { type: Array, default: () => [] },
     profile: { type: String, default: "paused" }, // what the server asks this browser to send
     microphone: { type: String, default: "locked" }, // "on", "off" (may unmute) or "locked"

@@ -64,6 +64,10 @@ class MediaLink(ui.element, component="media_link.js"):
         context.client.on_delete(self.shut)
         self.refresh()
 
+    def show_controls_in(self, bar: ui.element) -> None:
+        """Show the camera and microphone buttons in this element (the page's control bar), not under the videos."""
+        self._props["controlsIn"] = f"#{bar.html_id}"
+
     @staticmethod
     def _labels() -> dict[str, str]:
         return {

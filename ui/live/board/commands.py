@@ -9,9 +9,8 @@ from nicegui import ui
 from domain.live.events import Aspect
 from domain.models import RunPhase, StepKind, TeamRole
 from ui import formatting
-from ui.components import Text, heading, paragraph
+from ui.components import Text, confirm, heading, paragraph
 from ui.i18n import _, ngettext
-from ui.live.actions import confirm
 from ui.live.board.view import BoardView
 from ui.live.countdown import Timer
 from ui.live.parts import LivePart

@@ -9,9 +9,8 @@ from nicegui import ui
 from domain.live.events import Aspect
 from domain.live.session import Presence
 from domain.live.state import Person
-from ui.components import Text, labelled, paragraph
+from ui.components import Text, confirm, labelled, paragraph
 from ui.i18n import _
-from ui.live.actions import confirm
 from ui.live.board.view import BoardView
 from ui.live.parts import LivePart
 from ui.live.rows import KeyedRows

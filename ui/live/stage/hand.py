@@ -18,13 +18,13 @@ class HandPart(LivePart):
     def __init__(self, view: StageView) -> None:
         self.view = view
         self.drawn = Drawn()
-        with ui.row().classes("w-full items-center gap-3"):
+        with ui.row().classes("items-center gap-3"):
             if view.person is not None:
-                self.hand = ui.button(on_click=self.toggle_hand).props("unelevated size=lg")
+                self.hand = ui.button(on_click=self.toggle_hand).props("unelevated")
                 self.place = Text("", "span").props('role="status"').classes("font-medium")
                 self.call = ui.button(_("Call a moderator"), icon="support_agent",
-                                      on_click=self.call_moderator).props("outline")
-            self.floor_note = Text("", "p").props('role="status"').classes("font-semibold text-positive")
+                                      on_click=self.call_moderator).props("outline color=white")
+            self.floor_note = Text("", "p").props('role="status"').classes("font-semibold floor-note")
         self.redraw()
 
     def redraw(self) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from nicegui import ui
+
 from domain.live.events import Aspect
 from domain.live.state import MemberKind
 from media.live import member_of, participant, staff
@@ -44,6 +46,10 @@ class MediaPart(LivePart):
         elif view.person is not None:
             self.link = MediaLink(live_media, live, participant(live, view.person.id), name_of, act=view.act,
                                   on_shown=shown)
+
+    def show_controls_in(self, bar: ui.element) -> None:
+        if self.link is not None:
+            self.link.show_controls_in(bar)
 
     def redraw(self) -> None:
         if self.link is not None:

@@ -100,8 +100,12 @@ class Stage:
                 with ui.element("div").classes("stage-area grid gap-3 content-start"):
                     self.place.build_stage_area()
                     self.media = MediaPart(view, self.videos_shown)
-                self.hand = HandPart(view)
                 self.room_choice = RoomChoicePart(view)
+                # What a participant needs at any moment (hand, microphone, camera, calling the team) stays in
+                # view: the stage's last part, a bar that sticks to the bottom of the window.
+                with ui.element("div").classes("stage-controls") as controls:
+                    self.hand = HandPart(view)
+                self.media.show_controls_in(controls)
             self.step_panel = StepPanelPart(view)
         self.parts: Sequence[LivePart] = (self.notices, self.agenda, self.place, self.media, self.hand,
                                           self.room_choice, self.step_panel)

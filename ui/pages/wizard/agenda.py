@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from nicegui import ui
 
@@ -13,11 +13,19 @@ from domain.models import Step, StepKind
 from domain.planning import AgendaFit
 from domain.step_templates import TEMPLATES
 from ui import formatting
-from ui.components import Text, labelled, paragraph
+from ui.components import Text, confirm, keyboard_menu, labelled, paragraph
+from ui.focus import focus_key, key, move_focus
 from ui.i18n import _
 from ui.pages.wizard.shell import Wizard
 
 KIND_COLOURS = {StepKind.PLENARY: "#1e4fa3", StepKind.BREAKOUT: "#9d174d"}
+ADD_STEP = key("add-step")
+
+
+class Restructure(Protocol):
+    """Runs a command that changes the list of steps, then redraws it and moves the focus to these keys."""
+
+    async def __call__(self, command: Awaitable[Any], focus: Sequence[str] = ..., /) -> None: ...
 
 
 def kind_label(kind: StepKind) -> str:
@@ -39,22 +47,26 @@ async def render(wizard: Wizard) -> None:
                 step_card(wizard, step, index, offsets[index], opened=step.id == opened_step_id,
                           restructure=restructure)
         with ui.row().classes("gap-3 mt-4"):
-            ui.button(_("Add a blank step"), icon="add", on_click=lambda: restructure(
-                workshops.add_step(wizard.plan.workshop))).props("outline")
-            templates = ui.button(_("Add from a template"), icon="library_add").props('outline aria-haspopup="menu"')
-            with templates, ui.menu().props('role="menu"'):
+            focus_key(ui.button(_("Add a blank step"), icon="add", on_click=lambda: restructure(
+                workshops.add_step(wizard.plan.workshop))).props("outline"), ADD_STEP)
+            with keyboard_menu(ui.button(_("Add from a template"), icon="library_add").props("outline")):
                 for template in TEMPLATES.values():
                     ui.menu_item(f"{_(template.label)} · {formatting.duration(template.minutes)}",
-                                 on_click=partial(add_template_step, template.key)).props('role="menuitem"')
+                                 on_click=partial(add_template_step, template.key))
 
-    async def add_template_step(key: str) -> None:
-        await restructure(workshops.add_step(wizard.plan.workshop, template=key))
+    async def add_template_step(template: str) -> None:
+        await restructure(workshops.add_step(wizard.plan.workshop, template=template))
 
-    async def restructure(command: Awaitable[Any]) -> None:
-        """Run a command that changes the list of steps, then redraw it with the affected step open."""
+    async def restructure(command: Awaitable[Any], focus: Sequence[str] = (), /) -> None:
+        """Run a command that changes the list of steps, then redraw it with the affected step open.
+
+        The focus goes to the `focus` keys, or else to the title of the step the command returns (a new one).
+        """
         result = await command
         await wizard.changed()
-        steps.refresh(result.id if isinstance(result, Step) else None)
+        opened = result.id if isinstance(result, Step) else None
+        await steps.refresh(opened)
+        move_focus(wizard.client, *(focus or ([key("step", opened, "title")] if opened is not None else [])), ADD_STEP)
 
     await steps()
 
@@ -100,42 +112,56 @@ def step_card(
     offset: int,
     *,
     opened: bool,
-    restructure: Callable[[Awaitable[Any]], Awaitable[None]],
+    restructure: Restructure,
 ) -> None:
     count = len(wizard.plan.steps)
     with ui.card().classes("atelier-card w-full p-0 gap-0"), ui.expansion(value=opened).classes("w-full") as expansion:
+        focus_key(expansion, "step", step.id)
         with expansion.add_slot("header"), ui.row().classes("w-full items-center gap-3 no-wrap py-1"):
             Text(str(index + 1), "span").classes("step-number font-bold text-lg w-6 text-center")
             with ui.column().classes("gap-0 grow min-w-0"):
                 header_title = Text(step.title or _("Untitled step"), "span").classes("font-semibold")
                 header_detail = Text("", "span").classes("atelier-muted text-sm")
             chip = Text(kind_label(step.kind), "span").classes(f"atelier-chip {step.kind.value}")
+        step_fields(wizard, step)
+        with ui.row().classes("w-full justify-end gap-1 px-4 pb-3"):
+            # The focus stays on a moved step's button, so that pressing it again keeps moving the step.
+            up_first = (key("step", step.id, "up"), key("step", step.id, "down"))
+            buttons: dict[str, ui.button] = {}
+            if index > 0:
+                buttons["up"] = focus_key(ui.button(icon="arrow_upward", on_click=lambda: restructure(
+                    _moved(step, -1), up_first)).props("flat round"), "step", step.id, "up")
+            if index < count - 1:
+                buttons["down"] = focus_key(ui.button(icon="arrow_downward", on_click=lambda: restructure(
+                    _moved(step, 1), up_first[::-1])).props("flat round"), "step", step.id, "down")
+            buttons["duplicate"] = ui.button(icon="content_copy", on_click=lambda: restructure(
+                workshops.duplicate_step(step))).props("flat round")
+            buttons["delete"] = ui.button(icon="delete", on_click=lambda: confirm_delete(
+                wizard, step, restructure)).props("flat round")
 
         def refresh_header() -> None:
-            fresh = next((s for s in wizard.plan.steps if s.id == step.id), step)
+            """The header and the buttons' names follow the step as it is edited."""
+            fresh = current(wizard, step)
             offsets = planning.step_start_offsets(wizard.plan.steps)
             start = offsets[wizard.plan.steps.index(fresh)] if fresh in wizard.plan.steps else offset
-            header_title.text = fresh.title or _("Untitled step")
-            expansion.props["toggle-aria-label"] = _("Show or hide the step “{title}”", title=header_title.text)
+            title = fresh.title or _("Untitled step")
+            header_title.text = title
+            expansion.props["toggle-aria-label"] = _("Show or hide the step “{title}”", title=title)
             header_detail.text = step_timing(wizard, start, fresh.minutes)
             chip.text = kind_label(fresh.kind)
             chip.classes(replace=f"atelier-chip {fresh.kind.value}")
+            names = {"up": _("Move “{title}” up", title=title), "down": _("Move “{title}” down", title=title),
+                     "duplicate": _("Duplicate “{title}”", title=title), "delete": _("Delete “{title}”", title=title)}
+            for name, button in buttons.items():
+                labelled(button, names[name])
 
         refresh_header()
         wizard.on_change(refresh_header, owner=header_title)
-        step_fields(wizard, step)
-        with ui.row().classes("w-full justify-end gap-1 px-4 pb-3"):
-            title = step.title or _("Untitled step")
-            if index > 0:
-                labelled(ui.button(icon="arrow_upward", on_click=lambda: restructure(_moved(step, -1))).props(
-                    "flat round"), _("Move “{title}” up", title=title))
-            if index < count - 1:
-                labelled(ui.button(icon="arrow_downward", on_click=lambda: restructure(_moved(step, 1))).props(
-                    "flat round"), _("Move “{title}” down", title=title))
-            labelled(ui.button(icon="content_copy", on_click=lambda: restructure(workshops.duplicate_step(step)))
-                     .props("flat round"), _("Duplicate “{title}”", title=title))
-            labelled(ui.button(icon="delete", on_click=lambda: confirm_delete(step, restructure)).props(
-                "flat round"), _("Delete “{title}”", title=title))
+
+
+def current(wizard: Wizard, step: Step) -> Step:
+    """The step as last saved: the plan is reloaded after every change."""
+    return next((s for s in wizard.plan.steps if s.id == step.id), step)
 
 
 def step_timing(wizard: Wizard, start: int, minutes: int) -> str:
@@ -159,8 +185,8 @@ def step_fields(wizard: Wizard, step: Step) -> None:
 
     with ui.column().classes("w-full gap-4 px-4 pb-2"):
         with ui.row().classes("w-full gap-4 items-start"):
-            title = ui.input(_("Title of the step"), value=step.title).props(
-                "outlined debounce=300 maxlength=120").classes("grow min-w-[14rem]")
+            title = focus_key(ui.input(_("Title of the step"), value=step.title).props(
+                "outlined debounce=300 maxlength=120").classes("grow min-w-[14rem]"), "step", step.id, "title")
             wizard.field(title, saver("title"))
             minutes = ui.number(_("Minutes"), value=step.minutes, step=5).props(
                 "outlined").classes("w-32")
@@ -189,17 +215,10 @@ def step_fields(wizard: Wizard, step: Step) -> None:
         wizard.advice("moderator_script", step.id)
 
 
-def confirm_delete(step: Step, restructure: Callable[[Awaitable[Any]], Awaitable[None]]) -> None:
-    question = _("Delete the step “{title}”?", title=step.title or _("Untitled step"))
-    with labelled(ui.dialog(), question) as dialog, ui.card().classes("p-6 gap-4"):
-        Text(question, "p").classes("font-semibold")
-        paragraph(_("Its texts and script are deleted with it."), muted=True)
-        with ui.row().classes("justify-end w-full gap-2"):
-            ui.button(_("Cancel"), on_click=dialog.close).props("flat")
-
-            async def delete() -> None:
-                dialog.close()
-                await restructure(workshops.delete_step(step))
-
-            ui.button(_("Delete"), on_click=delete).props("unelevated color=negative")
-    dialog.open()
+def confirm_delete(wizard: Wizard, step: Step, restructure: Restructure) -> None:
+    """Ask first; once deleted, the focus goes to the next step, or the one before, or the add button."""
+    ids = [s.id for s in wizard.plan.steps]
+    neighbours = ids[ids.index(step.id) + 1:][:1] + ids[:ids.index(step.id)][-1:] if step.id in ids else []
+    confirm(_("Delete the step “{title}”?", title=current(wizard, step).title or _("Untitled step")),
+            _("Its texts and script are deleted with it."), _("Delete"),
+            lambda: restructure(workshops.delete_step(step), [key("step", i) for i in neighbours]))

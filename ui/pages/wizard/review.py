@@ -10,10 +10,13 @@ from domain.models import Aim, Audience, Interactivity, RoomAssignment
 from domain.planning import Part, Severity
 from ui import formatting
 from ui.components import Text, heading, issue_line, labelled, translated
+from ui.focus import focus_key, key, move_focus
 from ui.i18n import _, ngettext
 from ui.pages.wizard.agenda import kind_label
 from ui.pages.wizard.shell import Wizard, part_path, part_title
 from ui.pages.wizard.team import role_options
+
+PUBLISHING = key("publishing")  # the Publish button, or Unpublish once published
 
 
 async def render(wizard: Wizard) -> None:
@@ -54,8 +57,10 @@ def readiness(wizard: Wizard) -> None:
                     await workshops.unpublish(wizard.plan.workshop)
                     ui.notify(_("The workshop is no longer public."))
                     await wizard.changed()
+                    move_focus(wizard.client, PUBLISHING)
 
-                ui.button(_("Unpublish"), icon="visibility_off", on_click=unpublish).props("outline")
+                focus_key(ui.button(_("Unpublish"), icon="visibility_off", on_click=unpublish).props("outline"),
+                          PUBLISHING)
                 ui.link(_("Open the public page"), f"/w/{plan.workshop.slug}", new_tab=True).classes("atelier-link")
             else:
                 async def publish() -> None:
@@ -66,8 +71,10 @@ def readiness(wizard: Wizard) -> None:
                         return
                     ui.notify(_("Published: the public page is open."), type="positive")
                     await wizard.changed()
+                    move_focus(wizard.client, PUBLISHING)
 
-                button = ui.button(_("Publish"), icon="public", on_click=publish).props("unelevated")
+                button = focus_key(ui.button(_("Publish"), icon="public", on_click=publish).props("unelevated"),
+                                   PUBLISHING)
                 if errors:
                     button.disable()
             Text(_("Everything stays editable after publishing."), "span").classes("atelier-muted text-sm")

@@ -10,9 +10,12 @@ from nicegui import ui
 from domain import planning, workshops
 from domain.errors import DomainError
 from domain.models import Room, RoomAssignment
-from ui.components import Text, heading, labelled, paragraph, translated
+from ui.components import Text, confirm, heading, labelled, paragraph, translated
+from ui.focus import focus_key, key, move_focus
 from ui.i18n import _, ngettext
 from ui.pages.wizard.shell import Wizard
+
+ADD_ROOM = key("add-room")
 
 
 async def render(wizard: Wizard) -> None:
@@ -42,18 +45,21 @@ async def render(wizard: Wizard) -> None:
                     room_card(wizard, room, number, restructure)
                 if not wizard.plan.breakout_rooms:
                     paragraph(_("No breakout room yet."), muted=True)
-            ui.button(_("Add a breakout room"), icon="add",
-                      on_click=lambda: restructure(workshops.add_breakout_room(wizard.plan.workshop))).props(
-                "outline")
+            focus_key(ui.button(_("Add a breakout room"), icon="add", on_click=lambda: restructure(
+                workshops.add_breakout_room(wizard.plan.workshop))).props("outline"), ADD_ROOM)
 
-        async def restructure(command: Awaitable[Any]) -> None:
+        async def restructure(command: Awaitable[Any], *focus: str) -> None:
+            """Run a command that adds or removes rooms and redraw them; the focus goes to the `focus` keys,
+            or else to the first room the command made, or else to the add button."""
             try:
-                await command
+                made = await command
             except DomainError as problem:
                 ui.notify(translated(problem), type="warning")
                 return
             await wizard.changed()
-            room_list.refresh()
+            await room_list.refresh()
+            new_rooms = made if isinstance(made, list) else [made] if isinstance(made, Room) else []
+            move_focus(wizard.client, *focus, *(key("room", room.id) for room in new_rooms[:1]), ADD_ROOM)
 
         def show_suggestion() -> None:
             suggestion_row.clear()
@@ -91,19 +97,30 @@ async def render(wizard: Wizard) -> None:
 
 
 def room_card(wizard: Wizard, room: Room, number: int,
-              restructure: Callable[[Awaitable[Any]], Awaitable[None]]) -> None:
+              restructure: Callable[..., Awaitable[None]]) -> None:
     def saver(name: str) -> Callable[[Any], Awaitable[Any]]:
         return lambda value: workshops.update_room(room, name, value)
+
+    def remove() -> None:
+        """Ask first; once removed, the focus goes to the next room, or the one before."""
+        ids = [r.id for r in wizard.plan.breakout_rooms]
+        place = ids.index(room.id) if room.id in ids else 0
+        name = next((r.name for r in wizard.plan.breakout_rooms if r.id == room.id), room.name) or str(number)
+        confirm(_("Remove the room “{name}”?", name=name), _("Its name, capacity and topic go with it."),
+                _("Remove"), lambda: restructure(workshops.delete_room(room),
+                                                 *(key("room", i) for i in ids[place + 1:][:1] + ids[:place][-1:])))
 
     with ui.card().classes("atelier-card w-full p-4 gap-3"):
         with ui.row().classes("w-full items-center justify-between"):
             heading(_("Breakout room {number}", number=number), 4)
-            labelled(ui.button(icon="delete", on_click=lambda: restructure(workshops.delete_room(room))).props(
-                "flat round"), _("Remove the room “{name}”", name=room.name or number))
+            remove_button = ui.button(icon="delete", on_click=remove).props("flat round")
         with ui.row().classes("w-full gap-4 items-start"):
-            name = ui.input(_("Name"), value=room.name).props("outlined debounce=300 maxlength=80").classes(
-                "grow min-w-[12rem]")
+            name = focus_key(ui.input(_("Name"), value=room.name).props("outlined debounce=300 maxlength=80").classes(
+                "grow min-w-[12rem]"), "room", room.id)
             wizard.field(name, saver("name"))
+            name.on_value_change(lambda event: labelled(
+                remove_button, _("Remove the room “{name}”", name=event.value or number)))
+            labelled(remove_button, _("Remove the room “{name}”", name=room.name or number))
             capacity = ui.number(_("Capacity (optional)"), value=room.capacity).props(
                 "outlined").classes("w-44")
             wizard.field(capacity, saver("capacity"))

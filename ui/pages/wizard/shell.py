@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from nicegui import ui
+from nicegui import context, ui
 
 from domain import planning, workshops
 from domain.models import StaffAccount
@@ -44,6 +44,7 @@ class Wizard:
         self.issues: list[Issue] = planning.review(plan, services.clock.now())
         self._listeners: list[tuple[ui.element | None, Callable[[], Any]]] = []
         self.save_status: SaveStatus | None = None
+        self.client = context.client  # handlers whose element a redraw removed still reach the page
 
     # ------------------------------------------------------------ layout
 

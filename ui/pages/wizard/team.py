@@ -7,9 +7,12 @@ from nicegui import ui
 from domain import accounts, workshops
 from domain.errors import DomainError
 from domain.models import TeamMember, TeamRole
-from ui.components import Text, labelled, paragraph, translated
+from ui.components import Text, confirm, labelled, paragraph, translated
+from ui.focus import focus_key, key, move_focus
 from ui.i18n import _
 from ui.pages.wizard.shell import Wizard
+
+ADD_MEMBER = key("add-member")
 
 
 def role_options() -> dict[str, str]:
@@ -31,6 +34,12 @@ async def render(wizard: Wizard) -> None:
                 member_row(member)
         await add_form()
 
+    async def restructure(*focus: str) -> None:
+        """Redraw the team once someone came or went, the focus on these keys or the form to add someone."""
+        await wizard.changed()
+        await team.refresh()
+        move_focus(wizard.client, *focus, ADD_MEMBER)
+
     def member_row(member: TeamMember) -> None:
         with ui.card().classes("atelier-card w-full p-4"), ui.row().classes("w-full items-center gap-4"):
             with ui.column().classes("gap-0 grow min-w-0"):
@@ -38,21 +47,26 @@ async def render(wizard: Wizard) -> None:
                 Text(member.account.email, "span").classes("atelier-muted text-sm")
             role = ui.select(role_options(), value=member.role.value, label=_("Role")).props("outlined dense").classes(
                 "w-52")
+            focus_key(role, "member", member.id)
             wizard.field(role, lambda value: workshops.set_team_role(member, value))
 
             async def remove() -> None:
+                ids = [m.id for m in wizard.plan.team]
+                place = ids.index(member.id) if member.id in ids else 0
                 await workshops.remove_team_member(member)
-                await wizard.changed()
-                team.refresh()
+                await restructure(*(key("member", i) for i in ids[place + 1:][:1] + ids[:place][-1:]))
 
-            labelled(ui.button(icon="person_remove", on_click=remove).props("flat round"),
-                     _("Remove {name} from the team", name=member.account.display_name))
+            name = member.account.display_name
+            labelled(ui.button(icon="person_remove", on_click=lambda: confirm(
+                _("Remove {name} from the team?", name=name),
+                _("They no longer see this workshop's script nor its moderator board."), _("Remove"), remove,
+            )).props("flat round"), _("Remove {name} from the team", name=name))
 
     async def add_form() -> None:
         in_team = {member.account_id for member in wizard.plan.team}
         candidates = {account.id: f"{account.display_name} · {account.email}"
                       for account in await accounts.staff_accounts() if account.id not in in_team}
-        with ui.card().classes("atelier-card w-full p-4 gap-3 mt-2"):
+        with focus_key(ui.card(), ADD_MEMBER).classes("atelier-card w-full p-4 gap-3 mt-2"):
             Text(_("Add someone to the team"), "h3").classes("atelier-subsection")
             if not candidates:
                 paragraph(_("Every staff account is already in the team."), muted=True)
@@ -68,12 +82,12 @@ async def render(wizard: Wizard) -> None:
                             person.error = _("Choose a staff account from the list.")
                             return
                         try:
-                            await workshops.add_team_member(wizard.plan.workshop, person.value, TeamRole(role.value))
+                            member = await workshops.add_team_member(wizard.plan.workshop, person.value,
+                                                                     TeamRole(role.value))
                         except DomainError as problem:
                             person.error = translated(problem)
                             return
-                        await wizard.changed()
-                        team.refresh()
+                        await restructure(key("member", member.id))
 
                     ui.button(_("Add"), icon="person_add", on_click=add).props("unelevated").classes("mt-2")
             with ui.row().classes("gap-1 text-sm atelier-muted"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
 
 from nicegui import ui
@@ -12,11 +12,13 @@ from domain.errors import InvalidValue
 from domain.i18n import N_
 from domain.models import WorkshopSession
 from ui import formatting
-from ui.components import Text, heading, labelled, paragraph
+from ui.components import Text, confirm, heading, labelled, paragraph
+from ui.focus import focus_key, key, move_focus
 from ui.i18n import _
 from ui.pages.wizard.shell import Wizard
 
 DEFAULT_START = time(18, 30)
+ADD_SESSION = key("add-session")
 
 
 def zone_options(current: str, now: datetime) -> dict[str, str]:
@@ -61,14 +63,19 @@ async def render(wizard: Wizard) -> None:
         async def sessions() -> None:
             with ui.column().classes("w-full gap-3"):
                 for number, session in enumerate(wizard.plan.sessions, start=1):
-                    session_row(wizard, session, number, sessions.refresh)
+                    session_row(wizard, session, number, restructure)
 
                 async def add() -> None:
-                    await workshops.add_session(wizard.plan.workshop, *_next_slot(wizard))
-                    await wizard.changed()
-                    sessions.refresh()
+                    session = await workshops.add_session(wizard.plan.workshop, *_next_slot(wizard))
+                    await restructure(key("session", session.id))
 
-                ui.button(_("Add a session"), icon="add", on_click=add).props("outline")
+                focus_key(ui.button(_("Add a session"), icon="add", on_click=add).props("outline"), ADD_SESSION)
+
+        async def restructure(*focus: str) -> None:
+            """Redraw the sessions once one came or went, the focus on these keys or the add button."""
+            await wizard.changed()
+            await sessions.refresh()
+            move_focus(wizard.client, *focus, ADD_SESSION)
 
         await sessions()
 
@@ -93,7 +100,9 @@ async def _offer_browser_zone(wizard: Wizard, zone: ui.select, note: ui.row) -> 
         ui.button(_("Use this zone"), on_click=lambda: zone.set_value(browser_zone)).props("flat dense")
 
 
-def session_row(wizard: Wizard, session: WorkshopSession, number: int, refresh: Callable[[], object]) -> None:
+def session_row(wizard: Wizard, session: WorkshopSession, number: int,
+                restructure: Callable[..., Awaitable[None]]) -> None:
+    """One session; once it is removed, the focus goes to the next one, or the one before."""
     zone = wizard.plan.workshop.time_zone
     local = timekeeping.to_local(session.starts_at, zone)
     with ui.card().classes("atelier-card w-full p-4 gap-2"):
@@ -101,14 +110,17 @@ def session_row(wizard: Wizard, session: WorkshopSession, number: int, refresh: 
             heading(_("Session {number}", number=number), 3)
 
             async def remove() -> None:
+                ids = [s.id for s in wizard.plan.sessions]
+                place = ids.index(session.id) if session.id in ids else 0
                 await workshops.delete_session(session)
-                await wizard.changed()
-                refresh()
+                await restructure(*(key("session", i) for i in ids[place + 1:][:1] + ids[:place][-1:]))
 
-            labelled(ui.button(icon="delete", on_click=remove).props("flat round"),
-                     _("Remove session {number}", number=number))
+            labelled(ui.button(icon="delete", on_click=lambda: confirm(
+                _("Remove session {number}?", number=number), _("Its date, time and number of places go with it."),
+                _("Remove"), remove)).props("flat round"), _("Remove session {number}", number=number))
         with ui.row().classes("w-full items-start gap-4"):
-            day = ui.input(_("Date"), value=local.date().isoformat()).props("type=date outlined stack-label")
+            day = focus_key(ui.input(_("Date"), value=local.date().isoformat()).props(
+                "type=date outlined stack-label"), "session", session.id)
             start = ui.input(_("Start time"), value=local.strftime("%H:%M")).props("type=time outlined stack-label")
             capacity = ui.number(_("Places (optional)"), value=session.capacity).props(
                 "outlined").classes("w-40")
