@@ -238,6 +238,10 @@ def crash_during(action: Action, people: Workshop, server: Server, expected: Exp
     people.board.wait_for_timeout(delay_ms)  # the random moment of the crash
     acknowledged = action.acknowledged(people)
     kill_and_restart(server)
+    for page in people.pages().values():
+        # Pages load again and cameras publish again after the restart: on a busy machine this outlasts
+        # Playwright's usual 30 s, so the actions that follow wait as long as this test's other guards.
+        page.set_default_timeout(GUARD * 1000)
     for name, page in people.pages().items():
         eventually(lambda page=page, name=name: client_id(page) not in (None, before[name])
                    and page.evaluate("window.did_handshake === true"),
