@@ -53,7 +53,15 @@ def _staff_navigation(staff: StaffAccount) -> None:
         ui.link(_("My assignments"), "/moderate")
         Text(staff.display_name, "span").classes("atelier-muted hidden sm:inline")
         ui.link(_("My account"), "/account")
-        ui.link(_("Sign out"), "/signout")
+        sign_out_form()
+
+
+def sign_out_form(*, primary: bool = False) -> None:
+    """Sign out is a POST: with the staff cookie's SameSite=Lax, no other site can sign someone out."""
+    button_class = "atelier-primary-button" if primary else "atelier-nav-button"
+    with ui.element("form").props('method="post" action="/signout"').classes("m-0"), \
+            ui.element("button").props('type="submit"').classes(button_class):
+        Text(_("Sign out"), "span")
 
 
 @contextmanager

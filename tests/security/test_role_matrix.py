@@ -70,8 +70,8 @@ MATRIX: dict[str, tuple[str, dict[str, Expected]]] = {
     "/w/{slug}/rehearsal/{code}/live": (f"{REHEARSAL}/live", live_page(f"{REHEARSAL}/live", f"{REHEARSAL}/lobby")),
     "/w/{slug}/rehearsal/{code}/moderate": (f"{REHEARSAL}/moderate",
                                             staff_only(f"{REHEARSAL}/moderate", moderator=200, other=404)),
-    # last: it ends the staff's sessions
-    "/signout": ("/signout", everyone((303, "/signin?signed_out=true"))),
+    "/signout": ("/signout", {**everyone((303, "/signin")), "moderator": 200, "other moderator": 200,
+                              "organiser": 200}),  # the page with the sign-out form; signing out is a POST
 }
 
 

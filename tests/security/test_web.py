@@ -24,7 +24,7 @@ from nicegui.testing.user import User
 from playwright.sync_api import sync_playwright
 
 from domain import accounts, demo
-from domain.clock import FakeClock
+from domain.clock import FakeClock, SystemClock
 from domain.models import StaffAccount, StaffSession
 from tests.e2e.conftest import CHROMIUM_ARGS
 from tests.security.browsers import Browser, Server, running_demo, sign_in
@@ -174,7 +174,7 @@ async def test_signing_out_ends_the_server_session_and_clears_the_cookie(user: U
     await see(user, "Préparez, publiez et suivez les ateliers de votre commune.")
     token = user.http_client.cookies[STAFF_COOKIE]
     assert await StaffSession.filter(token_hash=hashlib.sha256(token.encode()).hexdigest()).exists()
-    response = await user.http_client.get("/signout")
+    response = await user.http_client.post("/signout")
     assert response.status_code == 303
     cleared = set_cookies(response)[STAFF_COOKIE]
     assert 'atelier-staff=""' in cleared and "Max-Age=0" in cleared
@@ -182,6 +182,16 @@ async def test_signing_out_ends_the_server_session_and_clears_the_cookie(user: U
     replayed = httpx.AsyncClient(transport=user.http_client._transport, base_url="http://test",
                                  cookies={STAFF_COOKIE: token})
     assert (await replayed.get("/organise")).status_code == 303  # the old cookie opens nothing any more
+
+
+async def test_a_link_or_image_from_another_site_cannot_sign_anyone_out(user: User) -> None:
+    await accounts.create_staff("claire@ville.example", "Claire", accounts.StaffRole.ORGANISER, PASSWORD)
+    await sign_in_simulated(user, "claire@ville.example")
+    await see(user, "Préparez, publiez et suivez les ateliers de votre commune.")
+    token = user.http_client.cookies[STAFF_COOKIE]
+    assert (await user.http_client.get("/signout")).status_code == 200  # a page with the form, nothing more
+    assert await accounts.account_for_session(token, SystemClock()) is not None
+    # A form on another site may POST, but the staff cookie (SameSite=lax, asserted below) does not go with it.
 
 
 async def test_a_replayed_or_forged_ticket_signs_no_one_in(user: User) -> None:
@@ -380,7 +390,8 @@ def test_a_page_of_another_origin_cannot_frame_atelier(server: Server) -> None:
                 page = browser.new_page()
                 with page.expect_console_message(lambda message: "frame-ancestors 'none'" in message.text):
                     page.goto(f"http://localhost:{other_site.server_address[1]}/")
-                assert [frame.url for frame in page.frames[1:]] == ["chrome-error://chromewebdata/"]
+                (frame,) = page.frames[1:]
+                frame.wait_for_url("chrome-error://chromewebdata/")  # the refusal replaces Atelier's page
             finally:
                 browser.close()
     finally:

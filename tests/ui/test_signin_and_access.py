@@ -65,10 +65,12 @@ async def test_a_moderator_is_refused_from_organiser_pages(user: User) -> None:
 
 
 async def test_signing_out_ends_the_session(organiser_user: User) -> None:
-    await organiser_user.open("/signout")
-    await see(organiser_user, "Vous êtes déconnecté·e.")
-    response = await organiser_user.http_client.get("/organise")
-    assert response.status_code == 303
+    await organiser_user.open("/signout")  # an old bookmark: the page offers the form, signs no one out by itself
+    await see(organiser_user, "Se déconnecter d’Atelier ?")
+    assert (await organiser_user.http_client.get("/organise")).status_code == 200
+    response = await organiser_user.http_client.post("/signout")
+    assert response.status_code == 303 and response.headers["location"] == "/signin?signed_out=true"
+    assert (await organiser_user.http_client.get("/organise")).status_code == 303
 
 
 async def test_the_language_switch_keeps_the_page_and_sets_html_lang(organiser_user: User) -> None:

@@ -26,7 +26,7 @@ from ui.auth import (
     staff_token,
 )
 from ui.components import Text, heading, paragraph, translated
-from ui.frame import HOME_BY_ROLE, page_frame
+from ui.frame import HOME_BY_ROLE, page_frame, sign_out_form
 from ui.i18n import _
 from ui.services import Services
 
@@ -92,7 +92,21 @@ def register(services: Services) -> None:
         set_staff_cookie(services, response, redeemed.session_token)
         return response
 
-    @app.get("/signout", include_in_schema=False)
+    @ui.page("/signout")
+    async def sign_out_page() -> Response | None:
+        """Signing out is a form sent by POST (another site's link or image cannot sign anyone out): this page,
+        for an old bookmark or a typed address, offers that form."""
+        staff = await signed_in(services)
+        if staff is None:
+            return RedirectResponse("/signin", status_code=303)
+        with page_frame(services, _("Sign out"), staff=staff, narrow=True), \
+                ui.card().classes("atelier-card w-full max-w-md mx-auto p-6 gap-4"):
+            heading(_("Sign out of Atelier?"))
+            paragraph(_("You are signed in as {name}.", name=staff.display_name), muted=True)
+            sign_out_form(primary=True)
+        return None
+
+    @app.post("/signout", include_in_schema=False)
     async def sign_out(request: Request) -> RedirectResponse:
         await accounts.close_session(staff_token(services, request))
         await renew_browser_id(request)
