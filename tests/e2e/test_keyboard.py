@@ -118,8 +118,8 @@ def step_card(page: Page, title: str) -> Locator:
 
 
 def role_of(page: Page, name: str) -> Locator:
-    """A team member's role, in the card with their name."""
-    return page.locator(".q-card").filter(has_text=name).get_by_role("combobox", name="Rôle")
+    """A team member's role, named after them."""
+    return page.get_by_role("combobox", name=f"Rôle pour {name}", exact=True)
 
 
 def step_titles(page: Page) -> Locator:
@@ -414,6 +414,8 @@ def test_a_whole_workshop_with_the_keyboard_only(people: Contexts) -> None:
     choose_tab(board, fr("Rooms"))
     expect(board.get_by_role("alert").filter(has_text=fr("{name} is calling a moderator.", name="Amina"))
            ).to_be_visible()
+    mover = board.get_by_role("combobox", name=fr("{action} – {name}", action=fr("Move to"), name="Amina"), exact=True)
+    expect(mover).to_be_visible()  # whose room it changes
     check_accessibility(board, "/w/demo/moderate (rooms)")
     choose_tab(board, fr("Floor"), backwards=True)
     press(board.get_by_role("button", name=fr("Mute {name}", name="Amina")))
