@@ -37,7 +37,7 @@ pytestmark = pytest.mark.e2e
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 BOARD_VIEWPORT = {"width": 760, "height": 1000}
-STAGE_VIEWPORT = {"width": 1280, "height": 860}
+STAGE_VIEWPORT = {"width": 1280, "height": 800}  # a common laptop screen
 
 TITLE = "Réinventons la place du Marché"
 WELCOME_STEP = "Accueil et règles du jeu"
@@ -77,12 +77,17 @@ def people(browser: Browser, own_server: Server, request: pytest.FixtureRequest,
 
 
 def keep_screenshot(page: Page, name: str) -> None:
-    """Save docs/screenshots/<name> when ATELIER_SCREENSHOTS=1: normal runs leave the documentation alone."""
+    """Save docs/screenshots/<name> when ATELIER_SCREENSHOTS=1: normal runs leave the documentation alone.
+
+    What the window shows, as the person sees it: a whole-page picture would draw the fixed header and the
+    stage's sticky control bar in the middle of the page.
+    """
     if os.environ.get("ATELIER_SCREENSHOTS") != "1":
         return
+    page.evaluate("window.scrollTo(0, 0)")  # the page as it opens, not wherever the last click scrolled it
     page.wait_for_timeout(400)  # let Quasar's transitions (tabs, notifications) settle
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / name))
 
 
 def eventually(check: Callable[[], bool], message: Callable[[], str] | str, timeout: float = 60.0) -> None:
@@ -585,7 +590,7 @@ def sees_video_of(page: Page, name: str) -> None:
                lambda: f"{name}'s video: {frames_decoded(page) - before} frames decoded in 10 s")
 
 
-MICROPHONE_LOCKED = "Votre micro est coupé en plénière : levez la main pour parler."
+MICROPHONE_LOCKED = "Micro coupé en plénière : levez la main pour parler."
 
 
 def sent_video(page: Page) -> dict[str, Any]:
