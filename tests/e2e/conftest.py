@@ -291,6 +291,28 @@ def new_draft(organiser_page: Page) -> Callable[[str], str]:
     return create
 
 
+# ------------------------------------------------------------------ the stage's control bar
+
+
+def controls_on_two_lines(page: Page) -> list[str]:
+    """The controls of the stage's bar (buttons, notes, the self-view) that are not on the same line as the first.
+
+    On one line, every control's box overlaps, from top to bottom, the first one's.
+    """
+    boxes = page.locator(".stage-controls").evaluate("""bar => [...bar.querySelectorAll(
+            'button, .media-hint, video, [role=status]:not(:empty)')]
+        .filter(element => element.getClientRects().length)
+        .map(element => {
+            const box = element.getBoundingClientRect();
+            return {name: (element.getAttribute('aria-label') || element.innerText || element.tagName).trim(),
+                    top: box.top, bottom: box.bottom};
+        })""")
+    first = boxes[0]
+    return [f"{box['name']!r} ({box['top']:.0f}-{box['bottom']:.0f}, the first {first['top']:.0f}-"
+            f"{first['bottom']:.0f})" for box in boxes[1:]
+            if box["top"] >= first["bottom"] or box["bottom"] <= first["top"]]
+
+
 # ------------------------------------------------------------------ accessibility
 
 def describe(violation: dict, nodes: list[dict]) -> str:

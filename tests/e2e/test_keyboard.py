@@ -26,6 +26,7 @@ from tests.e2e.conftest import (
     _stop,
     check_accessibility,
     close_contexts,
+    controls_on_two_lines,
     sign_in,
     start_demo,
 )
@@ -490,6 +491,7 @@ def test_a_citizens_controls_stay_in_view_on_laptop_screens(people: Contexts) ->
     for size in LAPTOP_SIZES:
         amina.set_viewport_size(size)
         problems += controls_out_of_view(amina, [fr("Raise my hand"), "hint"])
+        problems += controls_on_two_lines(amina)
         shoot(amina, f"stage-plenary-{size['width']}x{size['height']}")
     board.get_by_role("tab", name=re.compile("^" + fr("Script"))).click()
     for number in range(2, 5):
@@ -500,5 +502,6 @@ def test_a_citizens_controls_stay_in_view_on_laptop_screens(people: Contexts) ->
     for size in LAPTOP_SIZES:
         amina.set_viewport_size(size)
         problems += controls_out_of_view(amina, [fr("Raise my hand"), fr("Call a moderator"), fr("Mute my microphone")])
+        problems += controls_on_two_lines(amina)
         shoot(amina, f"stage-breakout-{size['width']}x{size['height']}")
-    assert not problems, "controls out of view:\n" + "\n".join(problems)
+    assert not problems, "controls out of view or off the line:\n" + "\n".join(problems)

@@ -28,6 +28,7 @@ from tests.e2e.conftest import (
     _stop,
     check_accessibility,
     close_contexts,
+    controls_on_two_lines,
     restart,
     sign_in,
     start_demo,
@@ -670,6 +671,9 @@ def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people
     expect(bruno.locator(".speaking-now")).to_contain_text("Amina")
     keep_screenshot(bruno, "live-stage-video.png")
     keep_screenshot(amina, "live-stage-floor-video.png")
+    # Her self-view, the floor note, microphone, camera, sound only and full screen: one line at 1280 px.
+    expect(amina.locator(".stage-controls video.self-view")).to_be_visible()
+    assert not controls_on_two_lines(amina), f"the control bar wraps: {controls_on_two_lines(amina)}"
     keep_screenshot(board, "live-board-microphones.png")
     check_accessibility(amina, "/w/demo/live (with the floor, camera and microphone on)")
     check_accessibility(board, "/w/demo/moderate (floor, microphones)")
@@ -760,6 +764,7 @@ def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people
     hears_someone(bruno, "Amina")
     expect(amina.locator("figure.tile.video").filter(has_text="Karim Benali")).to_have_count(0)
     keep_screenshot(amina, "live-room-video.png")
+    assert not controls_on_two_lines(amina), f"the control bar wraps: {controls_on_two_lines(amina)}"
 
     # The workshop ends: nothing flows any more, either way.
     board.get_by_role("button", name="Terminer l’atelier").click()
