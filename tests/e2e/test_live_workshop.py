@@ -323,6 +323,8 @@ def test_a_moderator_and_three_participants_run_the_workshop(people: Contexts) -
         feedback = page.get_by_role("link", name="Donnez votre avis sur l’atelier (questionnaire)")
         expect(feedback).to_have_attribute("href", FEEDBACK_URL)
         expect(page.get_by_role("button", name="Lever la main")).to_be_hidden()
+        expect(page.get_by_role("group", name="Mes commandes")).to_be_hidden()  # nothing left to press or say
+        expect(page.locator(".speaking-now")).to_be_hidden()  # nor anyone speaking
         expect(page.get_by_role("timer")).to_be_hidden()
     keep_screenshot(amina, "live-closing.png")
     assert not people.page_errors, f"JavaScript errors: {people.page_errors}"

@@ -75,18 +75,20 @@ export default {
             </figure>
           </template>
         </div>
-        <!-- The controls join the page's control bar (always in view); in full screen, they stay with the videos. -->
+        <!-- The controls join the page's control bar (always in view); in full screen, they stay with the videos.
+             Once the workshop is over, there is nothing left to control. -->
         <Teleport :to="controlsIn || 'body'" :disabled="!controlsIn || fullScreen" defer>
-        <div class="media-controls flex flex-wrap items-center gap-2" role="group" :aria-label="labels.controls">
+        <div v-if="microphone !== 'ended'" class="media-controls flex flex-wrap items-center gap-2" role="group"
+             :aria-label="labels.controls">
           <video v-if="local && cameraOn && sendsVideo" :ref="bindSelf" class="self-view" autoplay playsinline muted
                  :aria-label="labels.selfView"></video>
-          <button v-if="microphone !== 'locked'" type="button" class="media-toggle"
+          <button v-if="microphone === 'on' || microphone === 'off'" type="button" class="media-toggle"
                   :class="{ off: microphone !== 'on' }" :aria-label="microphone === 'on' ? labels.mute : labels.unmute"
                   @click="toggleMicrophone">
             <span class="material-icons" aria-hidden="true">{{ microphone === 'on' ? 'mic' : 'mic_off' }}</span>
             {{ labels.microphone }}
           </button>
-          <span v-else class="media-hint">
+          <span v-else-if="microphone === 'locked'" class="media-hint">
             <span class="material-icons" aria-hidden="true">mic_off</span> {{ labels.locked }}
           </span>
           <button v-if="local && (sendsVideo || !cameraOn)" type="button" class="media-toggle"
@@ -121,7 +123,7 @@ export default {
     controlsIn: { type: String, default: "" }, // a selector: where the page keeps the person's controls
     speakingNow: { type: Array, default: () => [] },
     profile: { type: String, default: "paused" }, // what the server asks this browser to send
-    microphone: { type: String, default: "locked" }, // "on", "off" (may unmute) or "locked"
+    microphone: { type: String, default: "locked" }, // "on", "off" (may unmute), "locked" or "ended"
     cameraOn: { type: Boolean, default: true }, // kept by the server, so that a reload keeps it
     audioOnly: { type: Boolean, default: false },
     mayShareScreen: { type: Boolean, default: false },

@@ -16,6 +16,7 @@ from nicegui.events import GenericEventArguments
 from domain.i18n import N_, translate
 from domain.live.session import LiveSession
 from domain.live.state import MemberKind
+from domain.models import RunPhase
 from media.live import LiveMedia, member_of
 from media.routing import Profile, Someone, is_screen, screen_of
 from media.service import AUDIO_SLOTS
@@ -152,8 +153,11 @@ class MediaLink(ui.element, component="media_link.js"):
         self.refresh()
 
     def _microphone_state(self) -> str:
-        """"on": heard; "off": closed, may be opened; "locked": closed, only the moderators can change that."""
+        """"on": heard; "off": closed, may be opened; "locked": closed, only the moderators can change that;
+        "ended": the workshop is over, there is nothing left to say about it."""
         state, member = self._live.state, self._member
+        if state.phase == RunPhase.ENDED:
+            return "ended"
         if member.kind == MemberKind.STAFF:
             return "off" if member.id in state.staff_muted else "on"
         if state.heard(member.id):
@@ -167,7 +171,7 @@ class MediaLink(ui.element, component="media_link.js"):
         """
         media, who, state = self._media, self._who, self._live.state
         videos, sounds = media.shown(self._page)
-        speaking = media.speaking
+        speaking = media.speaking if state.phase != RunPhase.ENDED else frozenset()  # nobody speaks after the end
         profile = media.profile(who)
         self._set(
             profile=profile.value,
