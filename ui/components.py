@@ -32,6 +32,20 @@ def labelled(element: AnyElement, label: str) -> AnyElement:
     return element
 
 
+def named_select(select: ui.select, name: str) -> ui.select:
+    """Give a select an accessible name fuller than its visible label, such as whose role it sets.
+
+    Quasar's QSelect names its combobox with its `label` prop only (an `aria-label` given to the component
+    does not reach the combobox): the full name goes there, and the short visible label into the label slot.
+    The name should start with the visible label (WCAG 2.5.3: what people see is what they can say).
+    """
+    visible = str(select.props.get("label", ""))
+    select.props["label"] = name
+    with select.add_slot("label"):
+        Text(visible, "span")
+    return select
+
+
 def confirm(question: str, consequence: str, action: str, on_confirm: Callable[[], Awaitable[Any]]) -> None:
     """Ask before an action that cannot be undone: the question, what follows, Cancel or the action."""
     with labelled(ui.dialog(), question) as dialog, ui.card().classes("p-6 gap-4"):
@@ -46,11 +60,16 @@ def confirm(question: str, consequence: str, action: str, on_confirm: Callable[[
 
             # Outlined: axe-core misreads a filled button's background inside Quasar's dialog (as the page's).
             ui.button(action, on_click=go).props("outline color=negative")
-    # The page behind a modal dialog is inert, as WAI-ARIA asks: out of reach of screen readers and of checks.
-    # The dialog lives outside #app; the focus goes back into the page only once it is live again.
+    modal(dialog).open()
+
+
+def modal(dialog: ui.dialog) -> ui.dialog:
+    """Make the page behind the dialog inert while it is open, as WAI-ARIA asks of a modal dialog: out of reach
+    of screen readers, of the keyboard and of checks. The dialog lives outside #app; the focus goes back into
+    the page only once it is live again."""
     dialog.on("show", js_handler="() => document.getElementById('app').inert = true")
     dialog.on("before-hide", js_handler="() => document.getElementById('app').inert = false")
-    dialog.open()
+    return dialog
 
 
 @contextmanager

@@ -26,6 +26,7 @@ from tests.e2e.conftest import (
     _stop,
     check_accessibility,
     close_contexts,
+    controls_on_two_lines,
     sign_in,
     start_demo,
 )
@@ -118,8 +119,8 @@ def step_card(page: Page, title: str) -> Locator:
 
 
 def role_of(page: Page, name: str) -> Locator:
-    """A team member's role, in the card with their name."""
-    return page.locator(".q-card").filter(has_text=name).get_by_role("combobox", name="Rôle")
+    """A team member's role, named after them."""
+    return page.get_by_role("combobox", name=f"Rôle pour {name}", exact=True)
 
 
 def step_titles(page: Page) -> Locator:
@@ -414,6 +415,8 @@ def test_a_whole_workshop_with_the_keyboard_only(people: Contexts) -> None:
     choose_tab(board, fr("Rooms"))
     expect(board.get_by_role("alert").filter(has_text=fr("{name} is calling a moderator.", name="Amina"))
            ).to_be_visible()
+    mover = board.get_by_role("combobox", name=fr("{action} – {name}", action=fr("Move to"), name="Amina"), exact=True)
+    expect(mover).to_be_visible()  # whose room it changes
     check_accessibility(board, "/w/demo/moderate (rooms)")
     choose_tab(board, fr("Floor"), backwards=True)
     press(board.get_by_role("button", name=fr("Mute {name}", name="Amina")))
@@ -488,6 +491,7 @@ def test_a_citizens_controls_stay_in_view_on_laptop_screens(people: Contexts) ->
     for size in LAPTOP_SIZES:
         amina.set_viewport_size(size)
         problems += controls_out_of_view(amina, [fr("Raise my hand"), "hint"])
+        problems += controls_on_two_lines(amina)
         shoot(amina, f"stage-plenary-{size['width']}x{size['height']}")
     board.get_by_role("tab", name=re.compile("^" + fr("Script"))).click()
     for number in range(2, 5):
@@ -498,5 +502,6 @@ def test_a_citizens_controls_stay_in_view_on_laptop_screens(people: Contexts) ->
     for size in LAPTOP_SIZES:
         amina.set_viewport_size(size)
         problems += controls_out_of_view(amina, [fr("Raise my hand"), fr("Call a moderator"), fr("Mute my microphone")])
+        problems += controls_on_two_lines(amina)
         shoot(amina, f"stage-breakout-{size['width']}x{size['height']}")
-    assert not problems, "controls out of view:\n" + "\n".join(problems)
+    assert not problems, "controls out of view or off the line:\n" + "\n".join(problems)

@@ -28,6 +28,7 @@ from tests.e2e.conftest import (
     _stop,
     check_accessibility,
     close_contexts,
+    controls_on_two_lines,
     restart,
     sign_in,
     start_demo,
@@ -37,7 +38,7 @@ pytestmark = pytest.mark.e2e
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 BOARD_VIEWPORT = {"width": 760, "height": 1000}
-STAGE_VIEWPORT = {"width": 1280, "height": 860}
+STAGE_VIEWPORT = {"width": 1280, "height": 800}  # a common laptop screen
 
 TITLE = "Réinventons la place du Marché"
 WELCOME_STEP = "Accueil et règles du jeu"
@@ -77,12 +78,17 @@ def people(browser: Browser, own_server: Server, request: pytest.FixtureRequest,
 
 
 def keep_screenshot(page: Page, name: str) -> None:
-    """Save docs/screenshots/<name> when ATELIER_SCREENSHOTS=1: normal runs leave the documentation alone."""
+    """Save docs/screenshots/<name> when ATELIER_SCREENSHOTS=1: normal runs leave the documentation alone.
+
+    What the window shows, as the person sees it: a whole-page picture would draw the fixed header and the
+    stage's sticky control bar in the middle of the page.
+    """
     if os.environ.get("ATELIER_SCREENSHOTS") != "1":
         return
+    page.evaluate("window.scrollTo(0, 0)")  # the page as it opens, not wherever the last click scrolled it
     page.wait_for_timeout(400)  # let Quasar's transitions (tabs, notifications) settle
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / name))
 
 
 def eventually(check: Callable[[], bool], message: Callable[[], str] | str, timeout: float = 60.0) -> None:
@@ -317,6 +323,8 @@ def test_a_moderator_and_three_participants_run_the_workshop(people: Contexts) -
         feedback = page.get_by_role("link", name="Donnez votre avis sur l’atelier (questionnaire)")
         expect(feedback).to_have_attribute("href", FEEDBACK_URL)
         expect(page.get_by_role("button", name="Lever la main")).to_be_hidden()
+        expect(page.get_by_role("group", name="Mes commandes")).to_be_hidden()  # nothing left to press or say
+        expect(page.locator(".speaking-now")).to_be_hidden()  # nor anyone speaking
         expect(page.get_by_role("timer")).to_be_hidden()
     keep_screenshot(amina, "live-closing.png")
     assert not people.page_errors, f"JavaScript errors: {people.page_errors}"
@@ -585,7 +593,7 @@ def sees_video_of(page: Page, name: str) -> None:
                lambda: f"{name}'s video: {frames_decoded(page) - before} frames decoded in 10 s")
 
 
-MICROPHONE_LOCKED = "Votre micro est coupé en plénière : levez la main pour parler."
+MICROPHONE_LOCKED = "Micro coupé en plénière : levez la main pour parler."
 
 
 def sent_video(page: Page) -> dict[str, Any]:
@@ -665,6 +673,9 @@ def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people
     expect(bruno.locator(".speaking-now")).to_contain_text("Amina")
     keep_screenshot(bruno, "live-stage-video.png")
     keep_screenshot(amina, "live-stage-floor-video.png")
+    # Her self-view, the floor note, microphone, camera, sound only and full screen: one line at 1280 px.
+    expect(amina.locator(".stage-controls video.self-view")).to_be_visible()
+    assert not controls_on_two_lines(amina), f"the control bar wraps: {controls_on_two_lines(amina)}"
     keep_screenshot(board, "live-board-microphones.png")
     check_accessibility(amina, "/w/demo/live (with the floor, camera and microphone on)")
     check_accessibility(board, "/w/demo/moderate (floor, microphones)")
@@ -755,6 +766,7 @@ def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people
     hears_someone(bruno, "Amina")
     expect(amina.locator("figure.tile.video").filter(has_text="Karim Benali")).to_have_count(0)
     keep_screenshot(amina, "live-room-video.png")
+    assert not controls_on_two_lines(amina), f"the control bar wraps: {controls_on_two_lines(amina)}"
 
     # The workshop ends: nothing flows any more, either way.
     board.get_by_role("button", name="Terminer l’atelier").click()

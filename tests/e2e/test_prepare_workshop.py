@@ -128,10 +128,12 @@ def test_organiser_prepares_and_publishes_a_workshop(contexts: Contexts, base_ur
     page.wait_for_url(f"**/organise/{slug}/team")
     page.get_by_role("combobox", name="Compte de l’équipe").click()
     page.get_by_role("option", name=re.compile(r"^Karim Benali")).click()
-    page.get_by_role("combobox", name="Rôle").click()
+    page.get_by_role("combobox", name="Rôle", exact=True).click()
     page.get_by_role("option", name="Animateur·rice principal·e").click()
     page.get_by_role("button", name="Ajouter", exact=True).click()
     expect(page.get_by_text("moderateur@atelier.example")).to_be_visible()
+    expect(page.get_by_role("combobox", name="Rôle pour Karim Benali", exact=True)).to_match_aria_snapshot(
+        '- combobox "Rôle pour Karim Benali": Animateur·rice principal·e')  # whose role, and which
     expect(nav.get_by_role("link", name="6 Équipe complet")).to_be_visible()
     page.get_by_role("button", name="Suivant : Relire et publier").click()
 

@@ -155,7 +155,7 @@ class StaffRights:
 def shut_out_notice(reason: str, link_text: str, link: str) -> None:
     """What a live page shows once its person may no longer follow the run: why, and where to go."""
     with ui.card().classes("atelier-card p-6 gap-3 w-full").props('role="alert"'):
-        heading(_("This page no longer works"), 2)
+        heading(_("This page no longer works"), 1, looks_like=2)  # what the page is now: the title went with the rest
         Text(reason, "p")
         ui.link(link_text, link).classes("atelier-link")
 

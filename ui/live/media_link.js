@@ -75,31 +75,37 @@ export default {
             </figure>
           </template>
         </div>
-        <!-- The controls join the page's control bar (always in view); in full screen, they stay with the videos. -->
+        <!-- The controls join the page's control bar (always in view); in full screen, they stay with the videos.
+             Once the workshop is over, there is nothing left to control. -->
         <Teleport :to="controlsIn || 'body'" :disabled="!controlsIn || fullScreen" defer>
-        <div class="media-controls flex flex-wrap items-center gap-2" role="group" :aria-label="labels.controls">
+        <div v-if="microphone !== 'ended'" class="media-controls flex flex-wrap items-center gap-2" role="group"
+             :aria-label="labels.controls">
           <video v-if="local && cameraOn && sendsVideo" :ref="bindSelf" class="self-view" autoplay playsinline muted
                  :aria-label="labels.selfView"></video>
-          <button v-if="microphone !== 'locked'" type="button" class="media-toggle"
-                  :class="{ off: microphone !== 'on' }" @click="toggleMicrophone">
+          <button v-if="microphone === 'on' || microphone === 'off'" type="button" class="media-toggle"
+                  :class="{ off: microphone !== 'on' }" :aria-label="microphone === 'on' ? labels.mute : labels.unmute"
+                  @click="toggleMicrophone">
             <span class="material-icons" aria-hidden="true">{{ microphone === 'on' ? 'mic' : 'mic_off' }}</span>
-            {{ microphone === 'on' ? labels.mute : labels.unmute }}
+            {{ labels.microphone }}
           </button>
-          <span v-else class="media-hint">
+          <span v-else-if="microphone === 'locked'" class="media-hint">
             <span class="material-icons" aria-hidden="true">mic_off</span> {{ labels.locked }}
           </span>
           <button v-if="local && (sendsVideo || !cameraOn)" type="button" class="media-toggle"
-                  :class="{ off: !cameraOn }" @click="toggleCamera">
+                  :class="{ off: !cameraOn }" :aria-label="cameraOn ? labels.cameraOff : labels.cameraOn"
+                  @click="toggleCamera">
             <span class="material-icons" aria-hidden="true">{{ cameraOn ? 'videocam' : 'videocam_off' }}</span>
-            {{ cameraOn ? labels.cameraOff : labels.cameraOn }}
+            {{ labels.camera }}
           </button>
-          <button type="button" class="media-toggle plain" :aria-pressed="String(audioOnly)" @click="toggleAudioOnly">
-            <span class="material-icons" aria-hidden="true">headphones</span> {{ labels.audioOnly }}
+          <button type="button" class="media-toggle plain" :aria-pressed="String(audioOnly)"
+                  :aria-label="labels.audioOnly" @click="toggleAudioOnly">
+            <span class="material-icons" aria-hidden="true">headphones</span> {{ labels.audioOnlyCaption }}
           </button>
           <button v-if="mayShareScreen && canShareScreen" type="button" class="media-toggle plain"
-                  :class="{ on: screen }" @click="toggleScreen">
+                  :class="{ on: screen }" :aria-label="screen ? labels.stopScreen : labels.shareScreen"
+                  @click="toggleScreen">
             <span class="material-icons" aria-hidden="true">{{ screen ? 'stop_screen_share' : 'screen_share' }}</span>
-            {{ screen ? labels.stopScreen : labels.shareScreen }}
+            {{ labels.screen }}
           </button>
           <button v-if="videos.some((video) => video)" type="button" class="media-toggle plain"
                   @click="toggleFullScreen">
@@ -117,7 +123,7 @@ export default {
     controlsIn: { type: String, default: "" }, // a selector: where the page keeps the person's controls
     speakingNow: { type: Array, default: () => [] },
     profile: { type: String, default: "paused" }, // what the server asks this browser to send
-    microphone: { type: String, default: "locked" }, // "on", "off" (may unmute) or "locked"
+    microphone: { type: String, default: "locked" }, // "on", "off" (may unmute), "locked" or "ended"
     cameraOn: { type: Boolean, default: true }, // kept by the server, so that a reload keeps it
     audioOnly: { type: Boolean, default: false },
     mayShareScreen: { type: Boolean, default: false },

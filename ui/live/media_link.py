@@ -16,6 +16,7 @@ from nicegui.events import GenericEventArguments
 from domain.i18n import N_, translate
 from domain.live.session import LiveSession
 from domain.live.state import MemberKind
+from domain.models import RunPhase
 from media.live import LiveMedia, member_of
 from media.routing import Profile, Someone, is_screen, screen_of
 from media.service import AUDIO_SLOTS
@@ -82,12 +83,14 @@ class MediaLink(ui.element, component="media_link.js"):
                       "video calls (UDP) through."),
             "retryNow": _("Try again now"),
             "controls": _("My camera and microphone"),
-            "mute": _("Mute my microphone"), "unmute": _("Unmute my microphone"),
-            "locked": _("Your microphone is off in the plenary: raise your hand to speak."),
+            # Each button shows a short caption beside its icon (the bar stays on one line), and is named by what
+            # it does; the name holds the caption, so that what people see is what they can say (WCAG 2.5.3).
+            "mute": _("Mute my microphone"), "unmute": _("Unmute my microphone"), "microphone": _("Mic"),
+            "locked": _("Mic off in the plenary: raise your hand to speak."),
             "nowOn": _("Your microphone is on: the others hear you."), "nowOff": _("Your microphone is off."),
-            "cameraOff": _("Turn my camera off"), "cameraOn": _("Turn my camera on"),
-            "audioOnly": _("Sound only (weak connection)"),
-            "shareScreen": _("Share my screen"), "stopScreen": _("Stop sharing my screen"),
+            "cameraOff": _("Turn my camera off"), "cameraOn": _("Turn my camera on"), "camera": _("Camera"),
+            "audioOnly": _("Sound only (weak connection)"), "audioOnlyCaption": _("Sound only"),
+            "shareScreen": _("Share my screen"), "stopScreen": _("Stop sharing my screen"), "screen": _("Screen"),
             "screenFailed": _("Your screen could not be shared: try again, or choose another window."),
             "fullScreen": _("Full screen"), "leaveFullScreen": _("Leave full screen"),
             "selfView": _("Your camera, as the others see it"),
@@ -150,8 +153,11 @@ class MediaLink(ui.element, component="media_link.js"):
         self.refresh()
 
     def _microphone_state(self) -> str:
-        """"on": heard; "off": closed, may be opened; "locked": closed, only the moderators can change that."""
+        """"on": heard; "off": closed, may be opened; "locked": closed, only the moderators can change that;
+        "ended": the workshop is over, there is nothing left to say about it."""
         state, member = self._live.state, self._member
+        if state.phase == RunPhase.ENDED:
+            return "ended"
         if member.kind == MemberKind.STAFF:
             return "off" if member.id in state.staff_muted else "on"
         if state.heard(member.id):
@@ -165,7 +171,7 @@ class MediaLink(ui.element, component="media_link.js"):
         """
         media, who, state = self._media, self._who, self._live.state
         videos, sounds = media.shown(self._page)
-        speaking = media.speaking
+        speaking = media.speaking if state.phase != RunPhase.ENDED else frozenset()  # nobody speaks after the end
         profile = media.profile(who)
         self._set(
             profile=profile.value,

@@ -16,7 +16,7 @@ from domain.errors import DomainError, InvalidValue
 from domain.models import StaffAccount, StaffAction, StaffAuditEntry, StaffRole
 from ui import formatting
 from ui.auth import ACCOUNT_PAGE, check_staff
-from ui.components import Text, heading, labelled, paragraph, translated
+from ui.components import Text, heading, labelled, modal, paragraph, translated
 from ui.frame import page_frame
 from ui.i18n import _, ngettext
 from ui.pages.account import PASSWORD_FIELD, password_hint
@@ -37,7 +37,7 @@ class StaffPage:
         self.organiser = organiser
         self.result = Text("", "p").props(f'id="{RESULT_ID}" role="status" tabindex="-1"').classes(
             "atelier-text font-medium min-h-6")
-        self.modal = ui.dialog()
+        self.modal = modal(ui.dialog())
 
     def tell(self, message: str, *, problem: bool = False) -> None:
         """Say what happened where the organiser's focus goes next: the result line above the list."""

@@ -10,7 +10,7 @@ from nicegui.events import ValueChangeEventArguments
 from domain.live.events import Aspect
 from domain.live.state import Person
 from domain.models import Room
-from ui.components import Text, heading, paragraph
+from ui.components import Text, heading, named_select, paragraph
 from ui.i18n import _
 from ui.live.board.view import BoardView
 from ui.live.parts import LivePart
@@ -59,8 +59,7 @@ class RoomsPart(LivePart):
             nobody, rows = self.members[room.id]
             nobody.set_visibility(not members)
             rows.show((person.id, (person.name, choices),
-                       partial(self.member_row, person, room.id, options, _("Move to"),
-                               _("Move {name} to another room", name=person.name)))
+                       partial(self.member_row, person, room.id, options, _("Move to")))
                       for person in members)
         unplaced = [p for p in state.active_people() if p.room_id not in options] if rooms else []
         self.unplaced_heading.set_visibility(bool(unplaced))
@@ -68,8 +67,7 @@ class RoomsPart(LivePart):
         self.unplaced_note.text = _("They join a room as soon as they are placed.") if state.rooms_open else _(
             "They are placed to balance the rooms when the rooms open.")
         self.unplaced.show((person.id, (person.name, choices),
-                            partial(self.member_row, person, None, options, _("Place in"),
-                                    _("Place {name} in a room", name=person.name)))
+                            partial(self.member_row, person, None, options, _("Place in")))
                            for person in unplaced)
 
     def card(self, room: Room, rooms_open: bool, caller: str | None) -> ui.element:
@@ -88,12 +86,13 @@ class RoomsPart(LivePart):
             self.members[room.id] = (nobody, KeyedRows(ui.element("div").classes("grid gap-2 w-full")))
         return card
 
-    def member_row(self, person: Person, room_id: int | None, options: dict[int, str], label: str,
-                   aria_label: str) -> ui.element:
+    def member_row(self, person: Person, room_id: int | None, options: dict[int, str], label: str) -> ui.element:
         with ui.row().classes("w-full items-center justify-between gap-2") as row:
             Text(person.name, "span")
-            mover = ui.select(options, value=room_id, label=label).props("dense outlined").classes("w-44")
-            mover.props["aria-label"] = aria_label
+            # Named as the staff page names its buttons: the visible label first, then whose it is.
+            mover = named_select(ui.select(options, value=room_id, label=label),
+                                 _("{action} – {name}", action=label, name=person.name)).props(
+                "dense outlined").classes("w-44")
             mover.on_value_change(partial(self.move, person.id))
         return row
 

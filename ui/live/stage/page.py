@@ -101,12 +101,13 @@ class Stage:
                     self.place.build_stage_area()
                     self.media = MediaPart(view, self.videos_shown)
                 self.room_choice = RoomChoicePart(view)
-                # What a participant needs at any moment (hand, microphone, camera, calling the team) stays in
-                # view: the stage's last part, a bar that sticks to the bottom of the window.
-                with ui.element("div").classes("stage-controls") as controls:
-                    self.hand = HandPart(view)
-                self.media.show_controls_in(controls)
             self.step_panel = StepPanelPart(view)
+        # What a participant needs at any moment (hand, microphone, camera, calling the team) stays in view: a bar
+        # as wide as the page, on one line at laptop sizes, that sticks to the bottom of the window.
+        with labelled(ui.element("div"), _("My controls")).props('role="group"').classes(
+                "stage-controls w-full") as controls:
+            self.hand = HandPart(view)
+        self.media.show_controls_in(controls)
         self.parts: Sequence[LivePart] = (self.notices, self.agenda, self.place, self.media, self.hand,
                                           self.room_choice, self.step_panel)
         self.place.redraw()

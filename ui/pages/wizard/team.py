@@ -7,7 +7,7 @@ from nicegui import ui
 from domain import accounts, workshops
 from domain.errors import DomainError
 from domain.models import TeamMember, TeamRole
-from ui.components import Text, confirm, labelled, paragraph, translated
+from ui.components import Text, confirm, labelled, named_select, paragraph, translated
 from ui.focus import focus_key, key, move_focus
 from ui.i18n import _
 from ui.pages.wizard.shell import Wizard
@@ -45,8 +45,9 @@ async def render(wizard: Wizard) -> None:
             with ui.column().classes("gap-0 grow min-w-0"):
                 Text(member.account.display_name, "span").classes("font-semibold")
                 Text(member.account.email, "span").classes("atelier-muted text-sm")
-            role = ui.select(role_options(), value=member.role.value, label=_("Role")).props("outlined dense").classes(
-                "w-52")
+            role = named_select(ui.select(role_options(), value=member.role.value, label=_("Role")),
+                                _("Role of {name}", name=member.account.display_name)).props(
+                "outlined dense").classes("w-52")
             focus_key(role, "member", member.id)
             wizard.field(role, lambda value: workshops.set_team_role(member, value))
 
