@@ -50,7 +50,9 @@ class PageActions:
         try:
             await command
         except DomainError as problem:
-            self._tell(translated(problem), "warning")
+            with self.client:  # translated in the page's language: the button clicked may be gone (redrawn)
+                message = translated(problem)
+            self._tell(message, "warning")
             return False
         if done:
             self._tell(done)
