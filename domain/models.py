@@ -56,6 +56,51 @@ class RoomAssignment(StrEnum):
     BY_ORGANISER = "by_organiser"
 
 
+class RegistrationMode(StrEnum):
+    """How people get a seat: anyone with the link walks in, a public form, or a personal invitation only."""
+
+    OPEN_DOOR = "open_door"
+    PUBLIC_FORM = "public_form"
+    INVITATION_ONLY = "invitation_only"
+
+
+class RegistrationStatus(StrEnum):
+    """Where one person's registration stands for a workshop.
+
+    INVITED: an invitation went out, they have not answered. UNCONFIRMED: registered on the public form, the
+    address not yet confirmed (no seat taken). CONFIRMED: a seat in their session. WAITING: on the session's
+    waiting list. CANCELLED: they (or the organiser) cancelled.
+    """
+
+    INVITED = "invited"
+    UNCONFIRMED = "unconfirmed"
+    CONFIRMED = "confirmed"
+    WAITING = "waiting"
+    CANCELLED = "cancelled"
+
+
+class MessageKind(StrEnum):
+    """Every e-mail Atelier sends: mail/ has one template per kind."""
+
+    INVITATION = "invitation"
+    CONFIRM_ADDRESS = "confirm_address"
+    REGISTERED = "registered"
+    WAITING_LIST = "waiting_list"
+    PROMOTED = "promoted"
+    SESSION_CHANGED = "session_changed"
+    CANCELLED = "cancelled"
+    PRACTICAL_INFORMATION = "practical_information"
+    REMINDER = "reminder"
+    THANK_YOU = "thank_you"
+    SORRY_WE_MISSED_YOU = "sorry_we_missed_you"
+
+
+class MessageStatus(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"  # given up after the last retry, or refused for good by the server
+
+
 class TeamRole(StrEnum):
     LEAD_MODERATOR = "lead_moderator"
     CO_MODERATOR = "co_moderator"
@@ -145,6 +190,11 @@ class StaffAuditEntry(Model):
         ordering = ["-at", "-id"]
 
 
+def default_reminder_hours() -> list[int]:
+    """A day before and an hour before, as the guide advises."""
+    return [24, 1]
+
+
 class Workshop(Model):
     id = fields.IntField(primary_key=True)
     slug = fields.CharField(max_length=60, unique=True)
@@ -170,6 +220,19 @@ class Workshop(Model):
     feedback_url = fields.CharField(max_length=500, default="")
     # Rooms
     expected_participants = fields.IntField(null=True)
+    # Getting people there (issue 10): registration, invitation, reminders, feedback.
+    registration_mode = fields.CharEnumField(RegistrationMode, max_length=20, default=RegistrationMode.OPEN_DOOR,
+                                             db_default=RegistrationMode.OPEN_DOOR.value)
+    # [{"id": "q1", "text": "...", "kind": "text" | "choice" | "rooms", "choices": ["...", ...]}, ...]
+    registration_questions: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list, db_default="[]")
+    personal_data_kept_days = fields.IntField(default=180, db_default=180)
+    invitation_subject = fields.CharField(max_length=200, default="", db_default="")
+    invitation_body = fields.TextField(default="", db_default="")  # empty: the template's own text
+    practical_information_hours_before = fields.IntField(null=True, default=48)
+    reminder_hours_before: fields.JSONField[list[int]] = fields.JSONField(default=default_reminder_hours,
+                                                                         db_default="[24, 1]")
+    reminder_message = fields.TextField(default="", db_default="")
+    feedback_questions: fields.JSONField[list[str]] = fields.JSONField(default=list, db_default="[]")
     room_assignment = fields.CharEnumField(
         RoomAssignment, max_length=30, default=RoomAssignment.PARTICIPANTS_CHOOSE
     )
@@ -202,6 +265,7 @@ class WorkshopSession(Model):
     workshop_id: int
     starts_at = fields.DatetimeField()
     capacity = fields.IntField(null=True)
+    cancelled_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "workshop_session"
@@ -304,6 +368,11 @@ class Participant(Model):
     token_hash = fields.CharField(max_length=64, unique=True)
     # A hash of the browser they joined from: removed from the session, they cannot join again from it.
     browser_hash = fields.CharField(max_length=64, null=True)
+    # Who came in from their registration's personal page: their attendance counts against it.
+    registration: fields.ForeignKeyNullableRelation[Registration] = fields.ForeignKeyField(
+        f"{APP_LABEL}.Registration", related_name="participations", null=True, on_delete=fields.SET_NULL
+    )
+    registration_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -331,3 +400,107 @@ class RunEvent(Model):
         table = "run_event"
         unique_together = (("run", "sequence"),)
         ordering = ["sequence"]
+
+
+class Registration(Model):
+    """One person's place in a workshop, from their invitation or the public form to their attendance.
+
+    Their personal link's token is derived from a server secret and `public_id` (domain/registrations.py), so
+    later e-mails can carry it again, and only its hash is stored here.
+    """
+
+    id = fields.IntField(primary_key=True)
+    public_id = fields.CharField(max_length=32, unique=True)
+    workshop: fields.ForeignKeyRelation[Workshop] = fields.ForeignKeyField(
+        f"{APP_LABEL}.Workshop", related_name="registrations", on_delete=fields.CASCADE
+    )
+    workshop_id: int
+    session: fields.ForeignKeyNullableRelation[WorkshopSession] = fields.ForeignKeyField(
+        f"{APP_LABEL}.WorkshopSession", related_name="registrations", null=True, on_delete=fields.SET_NULL
+    )
+    session_id: int | None
+    email = fields.CharField(max_length=254)
+    display_name = fields.CharField(max_length=80, default="")
+    language = fields.CharField(max_length=5, default="fr")
+    status = fields.CharEnumField(RegistrationStatus, max_length=20)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    token_version = fields.IntField(default=1)  # raised to replace a leaked personal link
+    answers: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)  # question id -> answer
+    calendar_sequence = fields.IntField(default=0)  # the .ics SEQUENCE: raised at each change of date or session
+    invited_at = fields.DatetimeField(null=True)
+    registered_at = fields.DatetimeField(null=True)
+    confirmed_at = fields.DatetimeField(null=True)
+    waiting_since = fields.DatetimeField(null=True)
+    cancelled_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    participations: fields.ReverseRelation[Participant]
+
+    class Meta:
+        table = "registration"
+        unique_together = (("workshop", "email"),)
+
+
+class FeedbackAnswer(Model):
+    """One person's answer to a workshop's feedback survey: at most one per registration or participant."""
+
+    id = fields.IntField(primary_key=True)
+    workshop: fields.ForeignKeyRelation[Workshop] = fields.ForeignKeyField(
+        f"{APP_LABEL}.Workshop", related_name="feedback", on_delete=fields.CASCADE
+    )
+    workshop_id: int
+    session: fields.ForeignKeyNullableRelation[WorkshopSession] = fields.ForeignKeyField(
+        f"{APP_LABEL}.WorkshopSession", related_name="feedback", null=True, on_delete=fields.SET_NULL
+    )
+    session_id: int | None
+    registration: fields.ForeignKeyNullableRelation[Registration] = fields.ForeignKeyField(
+        f"{APP_LABEL}.Registration", related_name="feedback", null=True, unique=True, on_delete=fields.SET_NULL
+    )
+    registration_id: int | None
+    participant: fields.ForeignKeyNullableRelation[Participant] = fields.ForeignKeyField(
+        f"{APP_LABEL}.Participant", related_name="feedback", null=True, unique=True, on_delete=fields.SET_NULL
+    )
+    participant_id: int | None
+    satisfaction = fields.IntField()  # 1 (not at all satisfied) to 5 (very satisfied)
+    answers: fields.JSONField[list[str]] = fields.JSONField(default=list)  # in the order of the questions
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "feedback_answer"
+
+
+class OutboxMessage(Model):
+    """An e-mail to send, written in the same transaction as the change that causes it.
+
+    `facts` holds what the message is about (ids, the .ics method and sequence, the organiser's text); mail/
+    renders the message from them and from the records they name, both to send it and to show it on the outbox
+    page. `key` makes the Message-ID, the same at every attempt. `once_key`, when set, is unique: a reminder
+    written twice for the same person and moment is refused by the database.
+    """
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=32, unique=True)
+    kind = fields.CharEnumField(MessageKind, max_length=30)
+    to_address = fields.CharField(max_length=254)
+    to_name = fields.CharField(max_length=80, default="")
+    language = fields.CharField(max_length=5, default="fr")
+    facts: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
+    workshop: fields.ForeignKeyNullableRelation[Workshop] = fields.ForeignKeyField(
+        f"{APP_LABEL}.Workshop", related_name="outbox", null=True, on_delete=fields.SET_NULL
+    )
+    workshop_id: int | None
+    registration: fields.ForeignKeyNullableRelation[Registration] = fields.ForeignKeyField(
+        f"{APP_LABEL}.Registration", related_name="messages", null=True, on_delete=fields.SET_NULL
+    )
+    registration_id: int | None
+    once_key = fields.CharField(max_length=200, null=True, unique=True)
+    status = fields.CharEnumField(MessageStatus, max_length=10, default=MessageStatus.QUEUED)
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField()
+    last_error = fields.TextField(default="")
+    created_at = fields.DatetimeField()
+    sent_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "outbox_message"
+        ordering = ["id"]
