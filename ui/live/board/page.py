@@ -87,7 +87,10 @@ class Board:
                 people_tab = ui.tab("people", _("People"), icon="groups")
                 rooms_tab = ui.tab("rooms", _("Rooms"), icon="meeting_room")
                 ui.tab("message", _("Message"), icon="campaign")
-            with ui.tab_panels(tabs, value=script_tab).classes("w-full bg-transparent"):
+            # Not animated: a sliding panel clips the focus rings of its controls while it moves, and a board
+            # kept in a background tab (beside the stage) may leave it half-way, since browsers pause animation
+            # frames there.
+            with ui.tab_panels(tabs, value=script_tab, animated=False).classes("w-full bg-transparent"):
                 with ui.tab_panel("script").classes("p-0"):
                     script = ScriptPart(view)
                 with ui.tab_panel("floor").classes("p-0 grid gap-3"):
