@@ -221,6 +221,23 @@ def contexts(browser: Browser, base_url: str, request: pytest.FixtureRequest,
     close_contexts(opened, request, tmp_path, server)
 
 
+@pytest.fixture
+def own_server(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Server]:
+    """A dedicated `atelier demo`, whose demo workshop the test may change, run, end or restart."""
+    started = start_demo(tmp_path_factory.mktemp(f"atelier-{request.node.module.__name__.rsplit('.', 1)[-1]}"))
+    yield started
+    _stop(started.process)
+
+
+@pytest.fixture
+def people(browser: Browser, own_server: Server, request: pytest.FixtureRequest,
+           tmp_path: Path) -> Iterator[Contexts]:
+    """Browser contexts on the test's own server: one per person taking part."""
+    opened = Contexts(browser, own_server.url)
+    yield opened
+    close_contexts(opened, request, tmp_path, own_server)
+
+
 def close_contexts(opened: Contexts, request: pytest.FixtureRequest, tmp_path: Path, server: Server) -> None:
     """Close a test's contexts; when the test failed, first keep what the pages showed and the server said."""
     failed = any(getattr(getattr(request.node, f"report_{phase}", None), "failed", False)

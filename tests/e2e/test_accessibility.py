@@ -11,23 +11,17 @@ Together with them, every page is audited at least once:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from domain.i18n import translate
 from tests.e2e.conftest import (
     MODERATOR,
     ORGANISER,
     Contexts,
-    Server,
-    _stop,
     check_accessibility,
-    close_contexts,
     sign_in,
-    start_demo,
 )
 
 pytestmark = pytest.mark.e2e
@@ -91,21 +85,6 @@ def test_the_staff_page_and_its_dialogs_are_accessible(organiser_page: Page) -> 
 
 
 # ------------------------------------------------------------------ pages that turn people away
-
-
-@pytest.fixture
-def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A dedicated `atelier demo`, whose demo workshop this test changes and runs."""
-    started = start_demo(tmp_path_factory.mktemp("atelier-accessibility"))
-    yield started
-    _stop(started.process)
-
-
-@pytest.fixture
-def people(browser: Browser, own_server: Server, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Contexts]:
-    opened = Contexts(browser, own_server.url)
-    yield opened
-    close_contexts(opened, request, tmp_path, own_server)
 
 
 def test_the_pages_that_turn_people_away_are_accessible(people: Contexts) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,13 +21,9 @@ from tests.e2e.conftest import (
     MODERATOR,
     ORGANISER,
     Contexts,
-    Server,
-    _stop,
     check_accessibility,
-    close_contexts,
     controls_on_two_lines,
     sign_in,
-    start_demo,
 )
 
 pytestmark = pytest.mark.e2e
@@ -40,22 +35,6 @@ BOARD_VIEWPORT = {"width": 760, "height": 1000}
 STAGE_VIEWPORT = {"width": 1366, "height": 768}
 DEMO_STEPS = ("Accueil et règles du jeu", "Le projet en quelques images", "Questions en plénière",
               "Ateliers en petits groupes", "Restitution", "Conclusion et suite")
-
-
-@pytest.fixture
-def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A dedicated `atelier demo`, whose demo workshop this test may change or run."""
-    started = start_demo(tmp_path_factory.mktemp("atelier-keyboard"))
-    yield started
-    _stop(started.process)
-
-
-@pytest.fixture
-def people(browser, own_server: Server, request: pytest.FixtureRequest,  # type: ignore[no-untyped-def]
-           tmp_path: Path) -> Iterator[Contexts]:
-    opened = Contexts(browser, own_server.url)
-    yield opened
-    close_contexts(opened, request, tmp_path, own_server)
 
 
 # How the focus looks on the focused element, as WCAG 2.2's 2.4.11 and 2.4.13 see it.

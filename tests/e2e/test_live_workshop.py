@@ -13,25 +13,21 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, Playwright, WebSocketRoute, expect
+from playwright.sync_api import Locator, Page, Playwright, WebSocketRoute, expect
 
 from tests.e2e.conftest import (
     MODERATOR,
     ROOT,
     Contexts,
     Server,
-    _stop,
     check_accessibility,
-    close_contexts,
     controls_on_two_lines,
     restart,
     sign_in,
-    start_demo,
 )
 
 pytestmark = pytest.mark.e2e
@@ -52,26 +48,6 @@ PLENARY = "Plénière"
 ANOTHER_MODERATOR_WAS_QUICKER = ("Un·e autre animateur·rice vient de changer d’étape : "
                                  "vérifiez l’étape en cours.")
 FEEDBACK_URL = "https://questionnaire.example/place-du-marche"
-
-
-# ------------------------------------------------------------------ fixtures
-
-
-@pytest.fixture
-def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A dedicated `atelier demo` whose demo workshop this test may run, end or restart."""
-    started = start_demo(tmp_path_factory.mktemp("atelier-live"))
-    yield started
-    _stop(started.process)
-
-
-@pytest.fixture
-def people(browser: Browser, own_server: Server, request: pytest.FixtureRequest,
-           tmp_path: Path) -> Iterator[Contexts]:
-    """Browser contexts on the dedicated server: one per person taking part."""
-    opened = Contexts(browser, own_server.url)
-    yield opened
-    close_contexts(opened, request, tmp_path, own_server)
 
 
 # ------------------------------------------------------------------ helpers
