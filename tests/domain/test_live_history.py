@@ -90,18 +90,40 @@ def test_an_event_newer_than_this_version_or_unknown_is_refused_clearly() -> Non
             raise AssertionError(f"{kind} v{version} was read")
 
 
+async def todays_workshop_rows(folder: Path) -> tuple[dict[str, list[dict[str, Any]]], int]:
+    """The rows `make_workshop` writes with today's schema, to copy into an older one; and the session's id."""
+    folder.mkdir()
+    url = database.sqlite_url(folder)
+    await database.open_database(url)
+    try:
+        _workshop, session = await make_workshop()
+        connection = Tortoise.get_connection(database.connection_name(url))
+        rows = {table: await connection.execute_query_dict(f"SELECT * FROM {table} ORDER BY id")
+                for table in ("workshop", "workshop_session", "step", "room")}
+    finally:
+        await database.close_database()
+    return rows, session.id
+
+
 async def test_a_history_stored_by_the_first_engine_still_replays(tmp_path: Path, clock: FakeClock) -> None:
     """Version 1 named steps by position and kept names in the log: migrated, then replayed as it was."""
     sample = json.loads((SAMPLES / "live_events_v1.json").read_text())
+    plan_rows, session_id = await todays_workshop_rows(tmp_path / "today")
     url = database.sqlite_url(tmp_path)
     config = database.tortoise_config(url)
     await migrate(config=config, target="atelier.0002_live_runs")  # the database as that engine left it
     await Tortoise.init(config=config, _enable_global_fallback=True)
-    _workshop, session = await make_workshop()  # its tables have not changed since
     connection = Tortoise.get_connection(database.connection_name(url))
+    for table, rows in plan_rows.items():  # the workshop, in the columns its tables had then
+        columns_then = {column["name"] for column in await connection.execute_query_dict(
+            f"PRAGMA table_info({table})")}
+        for row in rows:
+            kept = {name: value for name, value in row.items() if name in columns_then}
+            await connection.execute_query(
+                f"INSERT INTO {table} ({', '.join(kept)}) VALUES ({', '.join('?' * len(kept))})", list(kept.values()))
     await connection.execute_query(
         "INSERT INTO live_run (id, session_id, rehearsal, join_code, phase, created_at) "
-        "VALUES (1, ?, 0, 'code', 'ended', ?)", [session.id, AT.isoformat()])
+        "VALUES (1, ?, 0, 'code', 'ended', ?)", [session_id, AT.isoformat()])
     for person in sample["participants"]:
         await connection.execute_query(
             "INSERT INTO participant (id, run_id, display_name, token_hash, created_at) VALUES (?, 1, ?, ?, ?)",
@@ -133,7 +155,7 @@ async def test_a_history_stored_by_the_first_engine_still_replays(tmp_path: Path
         }
         assert [notice.text for notice in state.notices] == ["Nous commençons dans 2 minutes.", "Plus que 5 minutes."]
         assert state.floor_may_share_screen and not state.unmuting_allowed
-        assert live.run.real_session_id == session.id  # the session's one real run
+        assert live.run.real_session_id == session_id  # the session's one real run
         await registry.close()
     finally:
         await database.close_database()
