@@ -137,6 +137,7 @@ async def ensure_demo_workshop(clock: Clock) -> Workshop:
         "- Mars : exposition des projets à la médiathèque\n"
         "- Avril : second atelier sur le projet retenu",
         feedback_url="https://questionnaire.example/place-du-marche",
+        feedback_questions=["Qu’avez-vous le plus apprécié ?", "Que faudrait-il améliorer pour le prochain atelier ?"],
         room_assignment=RoomAssignment.PARTICIPANTS_CHOOSE,
         created_by=organiser,
     )

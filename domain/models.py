@@ -54,6 +54,7 @@ class RoomAssignment(StrEnum):
     PARTICIPANTS_CHOOSE = "participants_choose"
     RANDOM_BALANCED = "random_balanced"
     BY_ORGANISER = "by_organiser"
+    FROM_REGISTRATIONS = "from_registrations"  # the rooms people wished for when they registered
 
 
 class RegistrationMode(StrEnum):
@@ -427,6 +428,8 @@ class Registration(Model):
     token_version = fields.IntField(default=1)  # raised to replace a leaked personal link
     answers: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)  # question id -> answer
     calendar_sequence = fields.IntField(default=0)  # the .ics SEQUENCE: raised at each change of date or session
+    # Turned on by the reminders' one-click unsubscribe (List-Unsubscribe): no more reminders for this workshop.
+    reminders_off = fields.BooleanField(default=False, db_default=False)
     invited_at = fields.DatetimeField(null=True)
     registered_at = fields.DatetimeField(null=True)
     confirmed_at = fields.DatetimeField(null=True)
@@ -462,7 +465,9 @@ class FeedbackAnswer(Model):
     )
     participant_id: int | None
     satisfaction = fields.IntField()  # 1 (not at all satisfied) to 5 (very satisfied)
-    answers: fields.JSONField[list[str]] = fields.JSONField(default=list)  # in the order of the questions
+    on_stage = fields.BooleanField(default=False, db_default=False)  # at the closing step, else the personal page
+    # [{"question": <the question as it was asked>, "answer": <their text>}, ...], in the survey's order then
+    answers: fields.JSONField[list[dict[str, str]]] = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -12,7 +12,20 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.i18n import N_
-from domain.models import Room, RoomKind, Step, StepKind, TeamMember, TeamRole, Workshop, WorkshopSession
+from domain.live.rooms import rooms_question_ids
+from domain.models import (
+    RegistrationMode,
+    Room,
+    RoomAssignment,
+    RoomKind,
+    Step,
+    StepKind,
+    TeamMember,
+    TeamRole,
+    Workshop,
+    WorkshopSession,
+)
+from domain.questions import QuestionKind, questions_of
 from domain.timekeeping import is_known_zone
 
 MIN_DURATION_MINUTES = 15
@@ -33,8 +46,10 @@ class Part(StrEnum):
     AGENDA = "agenda"
     WELCOME = "welcome"
     ROOMS = "rooms"
+    PARTICIPANTS = "participants"
     TEAM = "team"
     REVIEW = "review"
+    INVITATIONS = "invitations"  # once published: the invitation's text, the invitees, sending
 
 
 class Severity(StrEnum):
@@ -166,7 +181,9 @@ def review(plan: WorkshopPlan, now: datetime) -> list[Issue]:
         *_review_when(plan, now),
         *_review_agenda(plan),
         *_review_rooms(plan),
+        *_review_participants(plan),
         *_review_team(plan),
+        *_review_invitations(plan.workshop),
     ]
 
 
@@ -261,6 +278,11 @@ def _review_rooms(plan: WorkshopPlan) -> list[Issue]:
         if room.capacity is not None and room.capacity < 2:
             issues.append(Issue(Part.ROOMS, "capacity", Severity.ERROR,
                                 N_("A room holds at least 2 people."), subject_id=room.id))
+    if plan.workshop.room_assignment == RoomAssignment.FROM_REGISTRATIONS and not rooms_question_ids(plan.workshop):
+        issues.append(Issue(Part.ROOMS, "room_assignment", Severity.WARNING,
+                            N_("Rooms come from the registrations, but the registration form does not ask which "
+                               "rooms interest people: add that question in the participants part, or everyone "
+                               "is spread evenly.")))
     expected = plan.workshop.expected_participants
     suggestion = breakout_room_suggestion(expected) if expected else None
     if has_breakout_step and suggestion and not suggestion.fewest <= len(plan.breakout_rooms) <= suggestion.most:
@@ -269,6 +291,42 @@ def _review_rooms(plan: WorkshopPlan) -> list[Issue]:
                                "(5 to 8 people each)."),
                             {"people": expected, "fewest": suggestion.fewest, "most": suggestion.most}))
     return issues
+
+
+def _review_participants(plan: WorkshopPlan) -> list[Issue]:
+    workshop, issues = plan.workshop, []
+    if not workshop.audience_details.strip():
+        issues.append(Issue(Part.PARTICIPANTS, "audience_details", Severity.WARNING,
+                            N_("Say who you want to reach and why: the invitation tells each person why they "
+                               "are invited.")))
+    registering = workshop.registration_mode != RegistrationMode.OPEN_DOOR
+    if registering and plan.sessions and all(session.capacity is None for session in plan.sessions):
+        issues.append(Issue(Part.PARTICIPANTS, "places", Severity.WARNING,
+                            N_("Give each session a number of places: beyond it, people go on a waiting list.")))
+    for question in questions_of(workshop):
+        if not question.text.strip():
+            issues.append(Issue(Part.PARTICIPANTS, "question", Severity.ERROR, N_("Write the question."),
+                                subject_id=question.number))
+        if question.kind == QuestionKind.CHOICE and len(question.choices) < 2:
+            issues.append(Issue(Part.PARTICIPANTS, "choices", Severity.ERROR,
+                                N_("Give at least two choices, one per line."), subject_id=question.number))
+        if question.kind == QuestionKind.ROOMS and not plan.breakout_rooms:
+            issues.append(Issue(Part.PARTICIPANTS, "question", Severity.WARNING,
+                                N_("There is no breakout room yet: this question has nothing to offer."),
+                                subject_id=question.number))
+    for number, text in enumerate(workshop.feedback_questions or [], start=1):
+        if not str(text).strip():
+            issues.append(Issue(Part.PARTICIPANTS, "feedback_question", Severity.ERROR,
+                                N_("Write the question, or remove it."), subject_id=number))
+    return issues
+
+
+def _review_invitations(workshop: Workshop) -> list[Issue]:
+    if workshop.invitation_body.strip() or workshop.next_dates.strip():
+        return []
+    return [Issue(Part.INVITATIONS, "invitation_body", Severity.WARNING,
+                  N_("Tell people how their contribution will be used: write what happens next in “Welcome and "
+                     "closing”, and the suggested invitation will say it, or write it in the invitation."))]
 
 
 def _review_team(plan: WorkshopPlan) -> list[Issue]:

@@ -19,7 +19,7 @@ from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from domain import planning, timekeeping
+from domain import planning, seats, timekeeping
 from domain.clock import Clock
 from domain.errors import InvalidValue, NotFound
 from domain.i18n import LANGUAGES, N_
@@ -27,6 +27,8 @@ from domain.models import (
     Aim,
     Audience,
     Interactivity,
+    Registration,
+    RegistrationMode,
     Room,
     RoomAssignment,
     RoomKind,
@@ -42,7 +44,7 @@ from domain.planning import Issue, Severity, WorkshopPlan
 from domain.step_templates import TEMPLATES
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,58})[a-z0-9]$")
-RESERVED_SLUGS = frozenset({"new", "nouveau", "staff", "admin", "api", "static"})
+RESERVED_SLUGS = frozenset({"new", "nouveau", "staff", "outbox", "admin", "api", "static"})
 SUGGESTED_AGENDA = ("welcome", "presentation", "plenary_discussion", "breakout_discussion", "conclusion")
 PLENARY_NAMES = {"fr": "Plénière", "en": "Plenary"}
 BREAKOUT_NAMES = {"fr": "Salle {number}", "en": "Room {number}"}
@@ -60,6 +62,8 @@ RULES_OF_CONDUCT = {
           "- Listen with respect: every view counts, and nobody keeps the floor to themselves.",
 }
 MAX_PEOPLE = 10_000
+MAX_DAYS_KEPT = 3 * 365
+MAX_HOURS_BEFORE = 14 * 24
 log = logging.getLogger(__name__)
 
 
@@ -169,6 +173,13 @@ def _web_address(field: str, value: Any) -> str:
     return text
 
 
+def _one_line(limit: int) -> Callable[[str, Any], str]:
+    """Text on one line (an e-mail subject): line breaks become spaces, so none can reach a mail header."""
+    def check(field: str, value: Any) -> str:
+        return _text(limit)(field, " ".join(str(value or "").split()))
+    return check
+
+
 def _language(field: str, value: Any) -> str:
     if value not in LANGUAGES:
         raise InvalidValue(N_("Choose one of the options."), field=field)
@@ -194,7 +205,15 @@ WORKSHOP_FIELDS: dict[str, Callable[[str, Any], Any]] = {
     "duration_minutes": _whole_number(planning.MIN_DURATION_MINUTES, planning.MAX_DURATION_MINUTES),
     "expected_participants": _whole_number(1, MAX_PEOPLE, optional=True),
     "room_assignment": _choice(RoomAssignment),
+    "registration_mode": _choice(RegistrationMode),
+    "personal_data_kept_days": _whole_number(7, MAX_DAYS_KEPT),
+    "practical_information_hours_before": _whole_number(1, MAX_HOURS_BEFORE, optional=True),
+    "reminder_message": _text(2000),
+    "invitation_subject": _one_line(200),
+    "invitation_body": _text(MAX_TEXT),
 }
+# Lists edited by domain/participation.py, copied with the rest when a workshop is duplicated.
+WORKSHOP_LISTS = ("registration_questions", "reminder_hours_before", "feedback_questions")
 
 STEP_FIELDS: dict[str, Callable[[str, Any], Any]] = {
     "title": _text(120),
@@ -239,12 +258,16 @@ async def _plan_of(workshop: Workshop) -> WorkshopPlan:
 
 
 async def _plans_of(query: QuerySet[Workshop]) -> list[WorkshopPlan]:
-    """Plans for every workshop of the query, in five queries whatever their number."""
+    """Plans for every workshop of the query, in five queries whatever their number.
+
+    A cancelled session is no longer part of the plan: its record stays for the registrations it had.
+    """
     loaded = await query.prefetch_related("sessions", "steps", "rooms", "team__account")
     return [
         WorkshopPlan(
             workshop=workshop,
-            sessions=sorted(workshop.sessions, key=lambda session: (session.starts_at, session.id)),
+            sessions=sorted((session for session in workshop.sessions if session.cancelled_at is None),
+                            key=lambda session: (session.starts_at, session.id)),
             steps=sorted(workshop.steps, key=lambda step: (step.position, step.id)),
             rooms=sorted(workshop.rooms, key=lambda room: (room.position, room.id)),
             team=sorted(workshop.team, key=lambda member: member.id),
@@ -318,7 +341,7 @@ async def create_workshop(
 async def duplicate_workshop(source: Workshop, *, title: str, created_by: StaffAccount | None) -> Workshop:
     """A new draft with the same purpose, agenda, rooms and team; dates are left to set."""
     plan = await _plan_of(source)
-    copied = {name: getattr(source, name) for name in WORKSHOP_FIELDS if name != "title"}
+    copied = {name: getattr(source, name) for name in (*WORKSHOP_FIELDS, *WORKSHOP_LISTS) if name != "title"}
     async with in_transaction():
         workshop = await Workshop.create(
             **copied, title=title[:120], slug=await unique_slug(title), time_zone=source.time_zone,
@@ -338,23 +361,46 @@ async def duplicate_workshop(source: Workshop, *, title: str, created_by: StaffA
 # ---------------------------------------------------------------- purpose, when
 
 @_edits_plan
-async def update_workshop(workshop: Workshop, field: str, value: Any) -> Any:
-    checked = _apply(workshop, WORKSHOP_FIELDS, field, value)
-    await workshop.save(update_fields=[field, "updated_at"])
+async def update_workshop(workshop: Workshop, field: str, value: Any, *, clock: Clock | None = None) -> Any:
+    """Save one field. A new length of the sessions changes when they end: the people with a place in a session
+    still to come are told (domain/seats.py), which needs `clock`."""
+    if field not in WORKSHOP_FIELDS:
+        raise ValueError(f"Workshop.{field} is not editable")
+    checked = WORKSHOP_FIELDS[field](field, value)
+    new_length = field == "duration_minutes" and checked != workshop.duration_minutes
+    if new_length and clock is None:
+        raise ValueError("changing the sessions' length tells the people registered: give the clock")
+    setattr(workshop, field, checked)
+    if not new_length:
+        await workshop.save(update_fields=[field, "updated_at"])
+        return checked
+    assert clock is not None
+    async with in_transaction() as connection:
+        await workshop.save(update_fields=[field, "updated_at"], using_db=connection)
+        for session in await WorkshopSession.filter(workshop=workshop, cancelled_at__isnull=True,
+                                                    starts_at__gt=clock.now()).using_db(connection):
+            await seats.session_moved(session, clock=clock, connection=connection)
     return checked
 
 
 @_edits_plan
-async def set_time_zone(workshop: Workshop, zone_name: str) -> None:
-    """Change the zone, keeping each session at the same local wall-clock time."""
+async def set_time_zone(workshop: Workshop, zone_name: str, *, clock: Clock) -> None:
+    """Change the zone, keeping each session at the same local wall-clock time.
+
+    The sessions then start at another instant: the people registered are told (domain/seats.py).
+    """
     timekeeping.zone(zone_name)
-    async with in_transaction():
-        for session in await WorkshopSession.filter(workshop=workshop):
+    async with in_transaction() as connection:
+        for session in await WorkshopSession.filter(workshop=workshop, cancelled_at__isnull=True).using_db(
+                connection):
             local = timekeeping.to_local(session.starts_at, workshop.time_zone)
-            session.starts_at = timekeeping.to_utc(local.date(), local.time(), zone_name)
-            await session.save(update_fields=["starts_at"])
+            starts_at = timekeeping.to_utc(local.date(), local.time(), zone_name)
+            if starts_at != session.starts_at:
+                session.starts_at = starts_at
+                await session.save(update_fields=["starts_at"], using_db=connection)
+                await seats.session_moved(session, clock=clock, connection=connection)
         workshop.time_zone = zone_name
-        await workshop.save(update_fields=["time_zone", "updated_at"])
+        await workshop.save(update_fields=["time_zone", "updated_at"], using_db=connection)
 
 
 @_edits_plan
@@ -366,20 +412,45 @@ async def add_session(workshop: Workshop, local_date: date, local_time: time) ->
 
 
 @_edits_plan
-async def move_session(session: WorkshopSession, workshop: Workshop, local_date: date, local_time: time) -> None:
-    session.starts_at = timekeeping.to_utc(local_date, local_time, workshop.time_zone)
-    await session.save(update_fields=["starts_at"])
+async def move_session(session: WorkshopSession, workshop: Workshop, local_date: date, local_time: time, *,
+                       clock: Clock) -> None:
+    """Move the session to another date or time; the people with a place are told, with the change."""
+    starts_at = timekeeping.to_utc(local_date, local_time, workshop.time_zone)
+    if starts_at == session.starts_at:
+        return
+    async with in_transaction() as connection:
+        session.starts_at = starts_at
+        await session.save(update_fields=["starts_at"], using_db=connection)
+        await seats.session_moved(session, clock=clock, connection=connection)
 
 
 @_edits_plan
-async def set_session_capacity(session: WorkshopSession, value: Any) -> None:
-    session.capacity = _whole_number(1, MAX_PEOPLE, optional=True)("capacity", value)
-    await session.save(update_fields=["capacity"])
+async def set_session_capacity(session: WorkshopSession, value: Any, *, clock: Clock) -> None:
+    """Set how many people the session takes; places a raise frees go at once to the first people waiting."""
+    capacity = _whole_number(1, MAX_PEOPLE, optional=True)("capacity", value)
+    async with in_transaction() as connection:
+        locked = await seats.lock_sessions([session.id], connection)
+        if session.id not in locked:
+            return
+        session.capacity = locked[session.id].capacity = capacity
+        await session.save(update_fields=["capacity"], using_db=connection)
+        await seats.fill_from_waiting_list(locked[session.id], clock=clock, connection=connection)
 
 
 @_edits_plan
-async def delete_session(session: WorkshopSession) -> None:
-    await session.delete()
+async def delete_session(session: WorkshopSession, *, clock: Clock) -> None:
+    """Remove a session. One that people registered for is cancelled instead: they are told, and its record stays
+    for their registrations and the messages about it."""
+    async with in_transaction() as connection:
+        locked = await seats.lock_sessions([session.id], connection)
+        if session.id not in locked:
+            return
+        if not await Registration.filter(session_id=session.id).using_db(connection).exists():
+            await session.delete(using_db=connection)
+            return
+        session.cancelled_at = clock.now()
+        await session.save(update_fields=["cancelled_at"], using_db=connection)
+        await seats.session_cancelled(session, clock=clock, connection=connection)
 
 
 # ---------------------------------------------------------------- agenda

@@ -78,7 +78,18 @@ from domain.live.events import (
 )
 from domain.live.hands import HandPace
 from domain.live.state import Countdown, LiveState, Member, MemberKind, NoticeAudience, Person
-from domain.models import LiveRun, Participant, Room, RoomAssignment, RunEvent, RunPhase, Step, StepKind
+from domain.models import (
+    LiveRun,
+    Participant,
+    Registration,
+    RegistrationMode,
+    Room,
+    RoomAssignment,
+    RunEvent,
+    RunPhase,
+    Step,
+    StepKind,
+)
 from domain.planning import WorkshopPlan
 
 log = logging.getLogger(__name__)
@@ -147,6 +158,14 @@ class LiveSession:
         if self._removed_step is not None and self._removed_step[0].id == self.state.step_id:
             return self._removed_step[0]
         return None
+
+    @property
+    def at_closing(self) -> bool:
+        """The workshop is at its closing: the agenda's last step runs (the thank-you, the feedback survey), or the
+        run has ended."""
+        if self.state.phase == RunPhase.ENDED:
+            return True
+        return self.state.phase == RunPhase.RUNNING and bool(self.steps) and self.step_index == len(self.steps) - 1
 
     @property
     def current_step_removed(self) -> bool:
@@ -260,14 +279,18 @@ class LiveSession:
     # ------------------------------------------------------------ joining and presence
 
     async def join(self, name: str, *, email: str | None = None, arrival_answer: str = "",
-                   browser: str | None = None, network_address: str | None = None) -> tuple[Person, str]:
+                   browser: str | None = None, network_address: str | None = None,
+                   registration_id: int | None = None) -> tuple[Person, str]:
         """A new participant; returns them and the token their browser keeps to come back.
 
         `browser` is what identifies the browser beyond this run's token (a removal bars it), and
         `network_address` where the request came from (a few dozen people may join from one a minute).
+        `registration_id` is given for someone coming in from their registration's personal page: their
+        attendance counts against it, their place was kept for them (no capacity check), and coming again
+        from another browser makes them the same participant there (the earlier browser's token stops working).
         Refused: a name that could mislead (see `domain.names`), the name of someone removed, a browser
         someone was removed from, a full session (rehearsals have no capacity), too many joins from one
-        address.
+        address, and anyone unregistered in a workshop that takes registrations (rehearsals excepted).
         """
         name = names.participant_name(name, [member.account.display_name for member in self._plan.team])
         checked_email = check_email(email or "") if self._plan.workshop.ask_email else None
@@ -277,7 +300,13 @@ class LiveSession:
             if not self.state.accepting_people:
                 raise NotAllowed(N_("The workshop has ended."))
             self._refuse_the_removed(name, browser_digest)
-            self._refuse_beyond_capacity()
+            if registration_id is None:
+                self._refuse_unregistered()
+                self._refuse_beyond_capacity()
+            else:
+                earlier = await Participant.get_or_none(run_id=self.run.id, registration_id=registration_id)
+                if earlier is not None:
+                    return await self._come_again(earlier)
             network = network_key(network_address) if network_address is not None else None
             if network is not None and self._joins is not None:
                 wait = self._joins.try_use(network)
@@ -289,7 +318,8 @@ class LiveSession:
             async with self._writing() as connection:
                 participant = await Participant.create(run_id=self.run.id, display_name=name, email=checked_email,
                                                        arrival_answer=answer, token_hash=token_hash(token),
-                                                       browser_hash=browser_digest, using_db=connection)
+                                                       browser_hash=browser_digest, registration_id=registration_id,
+                                                       using_db=connection)
                 events: list[LiveEvent] = [ParticipantJoined(at=now, participant_id=participant.id, name=name)]
                 if answer:
                     events.append(ArrivalAnswered(at=now, participant_id=participant.id, text=answer))
@@ -299,6 +329,23 @@ class LiveSession:
                 self._browsers[participant.id] = browser_digest
             self._apply(events)
             return self.state.people[participant.id], token
+
+    async def _come_again(self, participant: Participant) -> tuple[Person, str]:
+        """A registered person already in the run comes in again (another browser): a new token for them."""
+        person = self.state.people.get(participant.id)
+        if person is None or person.removed:
+            raise NotAllowed(N_("The moderators removed you from this session: you cannot join it again."))
+        token = secrets.token_urlsafe(24)
+        async with self._writing() as connection:
+            await Participant.filter(id=participant.id).using_db(connection).update(token_hash=token_hash(token))
+        self._people_by_token.pop(participant.token_hash, None)
+        self._people_by_token[token_hash(token)] = participant.id
+        return person, token
+
+    def _refuse_unregistered(self) -> None:
+        if not self.run.rehearsal and self._plan.workshop.registration_mode != RegistrationMode.OPEN_DOOR:
+            raise NotAllowed(N_("This workshop is for registered people: come in from your personal page, through "
+                                "the link in the e-mails about your registration."))
 
     def _refuse_the_removed(self, name: str, browser_digest: str | None) -> None:
         removed = [person for person in self.state.people.values() if person.removed]
@@ -679,10 +726,31 @@ class LiveSession:
             here = [p for p in self.state.active_people() if p.present]
             if not here:
                 raise NotAllowed(N_("Nobody is here to go to the rooms."))
-            assignments = room_assignment.assign(here, self._plan.breakout_rooms,
-                                                 self._plan.workshop.room_assignment, keep_groups=keep_groups,
-                                                 rng=self._rng)
+            mode = self._plan.workshop.room_assignment
+            wishes = await self._room_wishes(here) if mode == RoomAssignment.FROM_REGISTRATIONS else {}
+            assignments = room_assignment.assign(here, self._plan.breakout_rooms, mode, keep_groups=keep_groups,
+                                                 rng=self._rng, wishes=wishes)
             await self._commit(RoomsOpened(at=self.clock.now(), assignments=tuple(assignments)))
+
+    async def _room_wishes(self, people: Sequence[Person]) -> dict[int, list[int]]:
+        """The rooms each of these people wished for on their registration (its answer to the rooms question),
+        by participant id; people who came without a registration, or gave no answer, are left out."""
+        asked = room_assignment.rooms_question_ids(self._plan.workshop)
+        if not asked:
+            return {}
+        async with self._writing() as connection:
+            registration_of = dict(cast(list[tuple[int, int]], await (
+                Participant.filter(run_id=self.run.id, id__in=[person.id for person in people],
+                                   registration_id__not_isnull=True)
+                .using_db(connection).values_list("id", "registration_id"))))
+            answers = {registration.id: registration.answers for registration in await Registration.filter(
+                id__in=list(registration_of.values())).only("id", "answers").using_db(connection)}
+        wishes = {}
+        for participant_id, registration_id in registration_of.items():
+            answer = next((answers.get(registration_id, {}).get(question_id) for question_id in asked), None)
+            if isinstance(answer, list):
+                wishes[participant_id] = [room_id for room_id in answer if isinstance(room_id, int)]
+        return wishes
 
     async def close_rooms(self, reason: ClosingReason = ClosingReason.MODERATOR) -> None:
         async with self._lock:
