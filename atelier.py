@@ -24,9 +24,14 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
+    from email.headerregistry import Address
+
     from domain.clock import Clock
     from domain.live.registry import LiveRegistry
+    from domain.mail_schedule import MailSchedule
     from domain.timekeeper import TimeKeeper
+    from mail.sender import MailSender
+    from mail.settings import SmtpServer
     from media.service import MediaService
     from ui.web_security import WebSecurity
 
@@ -56,6 +61,8 @@ class Settings:
     media_address: str | None = None
     ice_servers: tuple[str, ...] = ()
     turn_secret: str | None = None
+    smtp_url: str | None = None  # None: mail stays in the outbox, for organisers to read
+    mail_from: str | None = None
 
     @property
     def database(self) -> str:
@@ -78,6 +85,19 @@ class Settings:
         scheme = "https" if self.tls_certificate else "http"
         host = "localhost" if self.host in {"127.0.0.1", "0.0.0.0", "::"} else self.host
         return f"{scheme}://{host}:{self.port}"
+
+    @property
+    def smtp_server(self) -> SmtpServer | None:
+        from mail.settings import parse_smtp_url
+
+        return parse_smtp_url(self.smtp_url) if self.smtp_url else None
+
+    @property
+    def sender(self) -> Address:
+        """Whom every e-mail comes from: --mail-from, or Atelier at the public address's host."""
+        from mail.settings import default_mail_from, parse_mail_from
+
+        return parse_mail_from(self.mail_from) if self.mail_from else default_mail_from(self.public_url)
 
 
 # ------------------------------------------------------------------ command line
@@ -136,6 +156,26 @@ def _ice_servers(text: str) -> tuple[str, ...]:
         if not url.startswith(("stun:", "turn:", "turns:")):
             raise argparse.ArgumentTypeError(f"'{url}' is not a STUN or TURN address such as stun:stun.example.org")
     return urls
+
+
+def _smtp_url(text: str) -> str:
+    from mail.settings import parse_smtp_url
+
+    try:
+        parse_smtp_url(text)
+    except ValueError as problem:
+        raise argparse.ArgumentTypeError(str(problem)) from None
+    return text
+
+
+def _mail_from(text: str) -> str:
+    from mail.settings import parse_mail_from
+
+    try:
+        parse_mail_from(text)
+    except ValueError as problem:
+        raise argparse.ArgumentTypeError(str(problem)) from None
+    return text
 
 
 def _role(text: str) -> str:
@@ -201,6 +241,10 @@ SERVER_OPTIONS = (
            "firewalls, e.g. turn:turn.example.org:3478"),
     Option("--turn-secret", str, None, "secret shared with the TURN servers of --ice-servers (coturn's "
            "static-auth-secret): browsers get credentials made from it, valid 12 hours"),
+    Option("--smtp-url", _smtp_url, None, "the mail server to send e-mail through: smtp://USER:PASSWORD@HOST:587 "
+           "(STARTTLS) or smtps://USER:PASSWORD@HOST:465 (TLS); without it, e-mail waits in the outbox page"),
+    Option("--mail-from", _mail_from, None, "the sender of every e-mail, e.g. 'Mairie de Villeneuve "
+           "<atelier@ville.example>' (default Atelier <atelier@HOST of the public address>)"),
 )
 STORAGE_OPTIONS = (
     Option("--data-dir", Path, Path("data"), "where the SQLite database, secrets and browser storage live"),
@@ -257,6 +301,8 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
         media_address=getattr(arguments, "media_address", None),
         ice_servers=getattr(arguments, "ice_servers", ()),
         turn_secret=getattr(arguments, "turn_secret", None),
+        smtp_url=getattr(arguments, "smtp_url", None),
+        mail_from=getattr(arguments, "mail_from", None),
     )
 
 
@@ -276,15 +322,23 @@ def prepare_data_dir(data_dir: Path) -> None:
 
 
 def load_secrets(data_dir: Path) -> dict[str, str]:
-    """Secrets made once per installation and kept in the data directory (mode 600)."""
+    """Secrets made once per installation and kept in the data directory (mode 600).
+
+    `storage_secret` signs browser storage; `personal_links_secret` makes each registration's personal link
+    (domain/personal_links.py). A secret missing from an older file is added to it.
+    """
     path = data_dir / SECRETS_FILE_NAME
-    if path.exists():
-        values: dict[str, str] = json.loads(path.read_text())
-        return values
-    values = {"storage_secret": secrets.token_urlsafe(48)}
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as secrets_file:
-        json.dump(values, secrets_file)
+    values: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    missing = {name: secrets.token_urlsafe(48) for name in ("storage_secret", "personal_links_secret")
+               if name not in values}
+    if missing:
+        values |= missing
+        written = path.with_name(f".{SECRETS_FILE_NAME}.new")
+        written.unlink(missing_ok=True)
+        descriptor = os.open(written, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as secrets_file:
+            json.dump(values, secrets_file)
+        os.replace(written, path)
     return values
 
 
@@ -326,13 +380,20 @@ def with_database(settings: Settings, work: Callable[[], Awaitable[T]] | None = 
 def build_app(settings: Settings, clock: Clock | None = None) -> None:
     """Register Atelier's pages and its long-lived parts' lifetime on NiceGUI's app (servers and tests alike).
 
-    `clock` is the system's unless a test gives its own (a `FakeClock` for sign-in throttling, say).
+    `clock` is the system's unless a test gives its own (a `FakeClock` for sign-in throttling, say). The personal
+    links' secret is read from the data directory (made there on first use).
     """
     from nicegui import app
 
+    from domain import retention
     from domain.clock import SystemClock
     from domain.live.registry import LiveRegistry
+    from domain.mail_schedule import MailSchedule
+    from domain.personal_links import PersonalLinks
+    from domain.registrations import Registrations
     from domain.timekeeper import TimeKeeper
+    from mail.composing import Composer
+    from mail.sender import MailSender
     from media.ice import IceServers
     from media.live import LiveMedia
     from media.service import MediaService
@@ -348,23 +409,33 @@ def build_app(settings: Settings, clock: Clock | None = None) -> None:
     live_media = LiveMedia(live, media)  # follows every run the registry loads, restored ones included
     keeper = TimeKeeper()
     keeper.add("live runs", live.keep_time)
-    app.router.lifespan_context = _with_lifetime(settings.database, live, keeper, media, _nicegui_lifespan)
+    links = PersonalLinks(load_secrets(settings.data_dir)["personal_links_secret"].encode())
+    composer = Composer(public_url=settings.public_url, mail_from=settings.sender, links=links, clock=clock)
+    mail = MailSender(composer, settings.smtp_server, clock,
+                      local_hostname=urlsplit(settings.public_url).hostname or "localhost")
+    # Reminders and the messages after a session into the outbox; personal data erased when its days are over.
+    schedule = MailSchedule(clock, also={"erasing expired personal data": retention.erase_expired_personal_data})
+    app.router.lifespan_context = _with_lifetime(settings.database, live, keeper, media, mail, schedule,
+                                                 _nicegui_lifespan)
     web = settings.web
     app.add_middleware(SecurityHeaders, security=web)
     socket_guard.install(web.public_origin)
     register(Services(clock=clock, version=__version__, public_url=settings.public_url, live=live,
-                      live_media=live_media, web=web))
+                      live_media=live_media, web=web, mail=mail, personal_links=links,
+                      registrations=Registrations(links, clock)))
 
 
 _nicegui_lifespan: Callable[[Any], Any] | None = None
 
 
-def _with_lifetime(url: str, live: LiveRegistry, keeper: TimeKeeper, media: MediaService,
-                   inner: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """Before NiceGUI serves: open the database, bring back the live runs under way, start keeping time.
+def _with_lifetime(url: str, live: LiveRegistry, keeper: TimeKeeper, media: MediaService, mail: MailSender,
+                   schedule: MailSchedule, inner: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Before NiceGUI serves: open the database, bring back the live runs under way, start keeping time,
+    writing the reminders and after-session messages that come due, and sending the outbox's mail.
 
-    After it stops: stop the time-keeper and wait for it, close every media connection, stop the
-    runs' announcements, close the database. Never serve without them, never leave them running.
+    After it stops: stop the mail schedule, the mail sender and the time-keeper and wait for them, close every
+    media connection, stop the runs' announcements, close the database. Never serve without them, never leave
+    them running.
     """
     from domain import database
 
@@ -373,10 +444,14 @@ def _with_lifetime(url: str, live: LiveRegistry, keeper: TimeKeeper, media: Medi
         await database.open_database(url)
         await live.start()
         keeper.start()
+        mail.start()
+        schedule.start()
         try:
             async with inner(application):
                 yield
         finally:
+            await schedule.stop()
+            await mail.stop()
             await keeper.stop()
             await media.close()
             await live.close()
@@ -385,14 +460,14 @@ def _with_lifetime(url: str, live: LiveRegistry, keeper: TimeKeeper, media: Medi
     return lifespan
 
 
-def run_server(settings: Settings, storage_secret: str) -> None:
+def run_server(settings: Settings, storage_secret: str, clock: Clock | None = None) -> None:
     from nicegui import app, ui
     from nicegui.storage import Storage
 
     from ui.live import quiet_gc
 
     Storage.path = (settings.data_dir / BROWSER_STORAGE_DIR_NAME).resolve()
-    build_app(settings)
+    build_app(settings, clock)
     app.on_startup(quiet_gc.start)
     tls: dict[str, Any] = {}  # uvicorn's own options, passed on by ui.run
     if settings.tls_certificate and settings.tls_key:
@@ -420,18 +495,28 @@ def run_server(settings: Settings, storage_secret: str) -> None:
 
 # ------------------------------------------------------------------ commands
 
-def serve(settings: Settings, *, with_demo: bool = False) -> int:
+def serve(settings: Settings, *, with_demo: bool = False, clock: Clock | None = None) -> int:
+    """Run the server until it is stopped; `clock` is the system's unless a test starts it with its own."""
     from domain import demo
     from domain.clock import SystemClock
 
-    with_database(settings, partial(demo.ensure_demo_workshop, SystemClock()) if with_demo else None)
+    with_database(settings, partial(demo.ensure_demo_workshop, clock or SystemClock()) if with_demo else None)
     storage_secret = load_secrets(settings.data_dir)["storage_secret"]
     check_port_free(settings.host, settings.port)
     if with_demo:
         _print_demo_accounts(settings)
+    _print_mail(settings)
     print(f"Atelier {__version__} is running on {settings.public_url} (Ctrl+C to stop)", flush=True)
-    run_server(settings, storage_secret)
+    run_server(settings, storage_secret, clock)
     return 0
+
+
+def _print_mail(settings: Settings) -> None:
+    server = settings.smtp_server
+    if server is None:
+        print(f"E-mail is not sent (no --smtp-url): organisers read it at {settings.public_url}/organise/outbox")
+    else:  # the address only: never the user name or password
+        print(f"E-mail is sent through {server.address} as {settings.sender}")
 
 
 def _print_demo_accounts(settings: Settings) -> None:

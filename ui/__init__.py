@@ -13,23 +13,29 @@ def register(services: Services) -> None:
     from ui.pages import (
         account,
         board,
+        calendar_file,
         dashboard,
+        feedback_results,
         health,
         home,
         language,
         lobby,
         moderation,
+        outbox,
+        personal,
         public,
+        reminders,
         signin,
         staff,
         stage,
+        tracking,
         wizard,
     )
 
     theme.install()
     # Fixed paths before the wizard's /organise/{slug}, which would otherwise catch them.
-    for module in (health, language, home, signin, account, dashboard, staff, wizard, moderation, public, lobby, stage,
-                   board):
+    for module in (health, language, home, signin, account, dashboard, staff, outbox, tracking, feedback_results,
+                   wizard, moderation, public, lobby, stage, board, reminders, personal, calendar_file):
         module.register(services)
 
 

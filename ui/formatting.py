@@ -50,3 +50,8 @@ def offset_clock(starts_at: datetime, offset_minutes: int, zone: str) -> str:
 def ago(instant: datetime, now: datetime) -> str:
     """'3 hours ago' / 'il y a 3 heures': for recent events whose exact time matters less than how recent."""
     return format_timedelta(min(instant - now, timedelta(seconds=-1)), add_direction=True, locale=current_language())
+
+
+def relative(instant: datetime, now: datetime) -> str:
+    """'in 5 minutes' / 'dans 5 minutes', or 'il y a 3 heures' for an instant already past."""
+    return format_timedelta(instant - now, add_direction=True, locale=current_language())

@@ -7,12 +7,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import quote
 
+from fastapi import Response
 from nicegui import context, ui
 
 from domain.i18n import LANGUAGES, language_name
 from domain.models import StaffAccount, StaffRole
 from ui import theme
-from ui.components import Text, labelled
+from ui.components import Text, heading, labelled, paragraph
 from ui.i18n import QUASAR_LANGUAGES, _, current_language
 from ui.services import Services
 
@@ -50,6 +51,7 @@ def _staff_navigation(staff: StaffAccount) -> None:
         if staff.role == StaffRole.ORGANISER:
             ui.link(_("Workshops"), "/organise")
             ui.link(_("Staff accounts"), "/organise/staff")
+            ui.link(_("Outbox"), "/organise/outbox")
         ui.link(_("My assignments"), "/moderate")
         Text(staff.display_name, "span").classes("atelier-muted hidden sm:inline")
         ui.link(_("My account"), "/account")
@@ -91,3 +93,15 @@ def page_frame(
     with ui.footer(fixed=False, elevated=False).classes("atelier-footer"):
         Text(_("Atelier {version} · live civic workshops, self-hosted by your municipality",
                version=services.version), "span")
+
+
+def not_found_page(services: Services, staff: StaffAccount, *, message: str, back: tuple[str, str],
+                   title: str | None = None, detail: str = "") -> Response:
+    """A staff page whose subject does not exist (or is not theirs to see): said plainly, with the way back,
+    answered as a 404."""
+    with page_frame(services, title or _("Not found"), staff=staff, narrow=True):
+        heading(message)
+        if detail:
+            paragraph(detail, muted=True)
+        ui.link(back[0], back[1]).classes("atelier-link")
+    return context.client.build_response(context.client.request, 404)

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from domain.clock import Clock
 from domain.live.registry import LiveRegistry
+from domain.personal_links import PersonalLinks
+from domain.registrations import Registrations
+from mail.sender import MailSender
 from media.live import LiveMedia
 from ui.web_security import WebSecurity
 
@@ -18,3 +21,6 @@ class Services:
     live: LiveRegistry
     live_media: LiveMedia  # the runs' cameras and microphones, and the media service under it
     web: WebSecurity  # HTTPS or not: cookie names and flags, security headers, the sockets' allowed origin
+    mail: MailSender  # the outbox's sender (whether a mail server is set, whether it answers) and its composer
+    personal_links: PersonalLinks  # each registration's personal link (its secret lives in the data directory)
+    registrations: Registrations  # the registration commands, with the public form's limits

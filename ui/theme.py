@@ -26,12 +26,14 @@ def install() -> None:
     Quasar's loading bar, which flashes on every request and has no accessible name, stays off.
     Every page also gets `reconnect.js`, which makes it try its lost connection again every second
     at most (NiceGUI keeps socket.io's up to five), so that it is back soon after a restart;
+    `unstarted_page.js`, written into the page, which loads again a page whose scripts a restart cut off;
     and `focus.js`, which puts the keyboard focus back in place after a redraw (`ui.focus`).
     """
     app.config.quasar_config["loadingBar"]["skipHijack"] = True
     app.add_static_files(STATIC_URL, STATIC_DIR)
     ui.button.default_props("no-caps")
     ui.add_head_html(f'<link rel="stylesheet" href="{STATIC_URL}/atelier.css">', shared=True)
+    ui.add_head_html(f"<script>{(STATIC_DIR / 'unstarted_page.js').read_text()}</script>", shared=True)
     # In the body, after NiceGUI's deferred socket.io.min.js and before its page script opens the socket.
     ui.add_body_html(f'<script defer src="{STATIC_URL}/reconnect.js"></script>', shared=True)
     ui.add_body_html(f'<script defer src="{STATIC_URL}/focus.js"></script>', shared=True)

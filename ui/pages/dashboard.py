@@ -15,6 +15,8 @@ from ui.auth import check_staff
 from ui.components import Text, heading, labelled, paragraph, status_chip
 from ui.frame import page_frame
 from ui.i18n import _, ngettext
+from ui.pages import tracking
+from ui.pages.feedback_results import results_path
 from ui.services import Services
 
 
@@ -90,6 +92,12 @@ def workshop_card(services: Services, staff: StaffAccount, plan: WorkshopPlan, c
             with ui.row().classes("gap-2"):
                 if workshop.published_at is not None and workshop.archived_at is None:
                     ui.link(_("Public page"), f"/w/{workshop.slug}").classes("atelier-link self-center mr-2")
+                labelled(ui.link(_("Registrations"), tracking.path_of(workshop.id)).classes(
+                    "atelier-link self-center mr-2"), _("Registrations for {title}", title=workshop.title))
+                if workshop.published_at is not None:  # people may have taken part: the survey's results
+                    labelled(ui.link(_("Feedback"), results_path(workshop)),
+                             _("Feedback survey of {title}", title=workshop.title)).classes(
+                        "atelier-link self-center mr-2")
                 labelled(ui.button(_("Edit"), icon="edit",
                                    on_click=lambda: ui.navigate.to(f"/organise/{workshop.slug}")).props("flat"),
                          _("Edit {title}", title=workshop.title))

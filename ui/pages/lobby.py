@@ -9,7 +9,7 @@ from nicegui import app, context, ui
 from domain.errors import DomainError, HistoryUnreadable, SessionFull
 from domain.live.events import Aspect, LiveEvent, RunReset
 from domain.live.state import Person
-from domain.models import RunPhase
+from domain.models import RegistrationMode, RunPhase
 from ui import formatting
 from ui.components import Text, heading, paragraph, translated
 from ui.frame import page_frame
@@ -105,8 +105,15 @@ class Lobby:
         if is_handheld():
             return "computer"
         if self.person is None:
+            if self.registered_only:
+                return "registered only"
             return "full" if self.found.live.full else "join"
         return "waiting"
+
+    @property
+    def registered_only(self) -> bool:
+        """A workshop that takes registrations: people come in from their personal page, not by typing a name."""
+        return not self.found.run.rehearsal and self.found.plan.workshop.registration_mode != RegistrationMode.OPEN_DOOR
 
     def render(self) -> None:
         """Draw the main column again, only if what it shows changes: never under someone's typing."""
@@ -129,6 +136,8 @@ class Lobby:
                 self.computer_needed()
             elif shown == "full":
                 self.session_full()
+            elif shown == "registered only":
+                self.registration_needed()
             elif self.person is None:
                 self.join_form()
             else:
@@ -186,6 +195,16 @@ class Lobby:
 
             name.on("keydown.enter", join)
             ui.button(_("Enter the lobby"), icon="login", on_click=join).props("unelevated").classes("self-start")
+
+    def registration_needed(self) -> None:
+        workshop = self.found.plan.workshop
+        with ui.card().classes("atelier-card p-6 gap-3").props('role="status"'):
+            heading(_("This workshop is for registered people"), 2)
+            paragraph(_("Come in from your personal page: its link is in the e-mails about your registration. On "
+                        "the day, its button takes you in under your name."))
+            if workshop.registration_mode == RegistrationMode.PUBLIC_FORM:
+                paragraph(_("Not registered yet? The workshop's page has the registration form."), muted=True)
+            ui.link(_("Go to the workshop's page"), f"/w/{workshop.slug}").classes("atelier-link")
 
     def session_full(self) -> None:
         """No place left: say so plainly, and where else to go (a waiting list comes with registrations)."""

@@ -6,7 +6,7 @@ Moderators prepare here: the guide asks the team to go through the script and ro
 from __future__ import annotations
 
 from fastapi import Response
-from nicegui import context, ui
+from nicegui import ui
 
 from domain import planning, workshops
 from domain.errors import NotFound
@@ -14,7 +14,7 @@ from domain.models import StaffAccount, StaffRole, TeamRole
 from ui import formatting
 from ui.auth import check_staff
 from ui.components import Text, heading, paragraph, status_chip
-from ui.frame import page_frame
+from ui.frame import not_found_page, page_frame
 from ui.i18n import _
 from ui.services import Services
 
@@ -69,10 +69,8 @@ def register(services: Services) -> None:
         allowed = plan is not None and (staff.role == StaffRole.ORGANISER
                                         or any(m.account_id == staff.id for m in plan.team))
         if plan is None or not allowed:  # the same answer as the moderator board's (ui/live/context.py)
-            with page_frame(services, _("Not found"), staff=staff, narrow=True):
-                heading(_("This workshop is not among your assignments"))
-                ui.link(_("Back to my assignments"), "/moderate").classes("atelier-link")
-            return context.client.build_response(context.client.request, 404)
+            return not_found_page(services, staff, message=_("This workshop is not among your assignments"),
+                                  back=(_("Back to my assignments"), "/moderate"))
         with page_frame(services, _("Script"), staff=staff):
             heading(plan.workshop.title)
             paragraph(_("The moderator's script, step by step. Only the team sees it."), muted=True)

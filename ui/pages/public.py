@@ -8,9 +8,9 @@ from datetime import datetime
 from fastapi import Response
 from nicegui import context, ui
 
-from domain import timekeeping, workshops
+from domain import registrations, timekeeping, workshops
 from domain.errors import NotFound
-from domain.models import StaffAccount, StaffRole
+from domain.models import RegistrationMode, StaffAccount, StaffRole, Workshop
 from domain.planning import WorkshopPlan
 from ui import formatting
 from ui.auth import signed_in
@@ -19,6 +19,7 @@ from ui.frame import page_frame
 from ui.i18n import _
 from ui.live import panels
 from ui.live.context import may_moderate
+from ui.pages.registration_form import RegistrationForm
 from ui.services import Services
 
 
@@ -39,19 +40,24 @@ def register(services: Services) -> None:
                 paragraph(_("The address may be mistyped, or the workshop is not published yet."), muted=True)
                 ui.link(_("See the workshops coming up"), "/").classes("atelier-link")
             return context.client.build_response(context.client.request, 404)
+        places = await registrations.places(plan, services.clock.now()) \
+            if registrations.takes_public_registrations(plan) else None
         with page_frame(services, plan.workshop.title, staff=staff):
             if preview:
                 Text(_("Preview: this workshop is not published, only organisers can see this page."), "p").props(
                     'role="status"').classes("atelier-chip archived text-sm mb-4")
-            render(services, plan, staff)
+            render(services, plan, staff, places)
         return None
 
 
-def render(services: Services, plan: WorkshopPlan, staff: StaffAccount | None) -> None:
+def render(services: Services, plan: WorkshopPlan, staff: StaffAccount | None,
+           places: dict[int, int | None] | None) -> None:
+    """The page; `places` (free places per open session) when the workshop takes registrations here."""
     workshop = plan.workshop
     now = services.clock.now()
+    form: RegistrationForm | None = None
     with ui.element("div").classes("grid gap-8 md:grid-cols-[1fr_20rem]"):
-        with ui.element("article").classes("grid gap-4 content-start"):
+        with ui.element("article").classes("grid gap-4 content-start min-w-0"):
             heading(workshop.title)
             paragraph(workshop.description)
             with ui.card().classes("atelier-card p-5 gap-2"):
@@ -59,13 +65,11 @@ def render(services: Services, plan: WorkshopPlan, staff: StaffAccount | None) -
                 next_session = plan.next_session(now)
                 agenda = panels.AgendaList(plan, next_session.starts_at if next_session else None,
                                            show_objectives=True)
+            if places is not None:
+                form = RegistrationForm(services, plan, places)
         with ui.element("aside").classes("grid gap-4 content-start"):
             if plan.next_session(now) is not None and workshop.published_at is not None:
-                with ui.card().classes("atelier-card p-5 gap-3"):
-                    heading(_("Take part"), 2)
-                    paragraph(_("Join the lobby from your computer a few minutes before the start."), muted=True)
-                    ui.button(_("Join the workshop"), icon="login",
-                              on_click=lambda: ui.navigate.to(f"/w/{workshop.slug}/lobby")).props("unelevated")
+                take_part(workshop, registering=places is not None)
             if staff is not None and may_moderate(staff, plan):
                 ui.link(_("Open the moderator board"), f"/w/{workshop.slug}/moderate").classes("atelier-link")
             with ui.card().classes("atelier-card p-5 gap-3"):
@@ -83,16 +87,27 @@ def render(services: Services, plan: WorkshopPlan, staff: StaffAccount | None) -
                             zone_lines.append(SessionTimes(session.starts_at, when, zone, organiser_time))
                 show_times(plan, zone_lines, workshop.time_zone)
                 if upcoming:
-                    ui.timer(0, lambda: in_visitor_zone(plan, zone_lines, agenda), once=True)
-            with ui.card().classes("atelier-card p-5 gap-2"):
-                heading(_("To take part"), 2)
-                with ui.element("ul").classes("grid gap-2 pl-5 list-disc m-0"):
-                    for advice in (
-                        _("A computer (phones and tablets are not supported yet) with a camera and a microphone."),
-                        _("A stable internet connection."),
-                        _("Join 5 minutes early to test your camera and microphone and settle in."),
-                    ):
-                        Text(advice, "li")
+                    ui.timer(0, lambda: in_visitor_zone(plan, zone_lines, agenda, form), once=True)
+            what_taking_part_needs()
+
+
+def take_part(workshop: Workshop, *, registering: bool) -> None:
+    """How to take part: the lobby's door, the registration form, or the invitation's link."""
+    with ui.card().classes("atelier-card p-5 gap-3"):
+        heading(_("Take part"), 2)
+        if registering:
+            paragraph(_("Register with the form on this page: an e-mail confirms your address, then your place."),
+                      muted=True)
+            ui.link(_("Go to the registration form"), "#register").classes("atelier-link")
+        elif workshop.registration_mode == RegistrationMode.INVITATION_ONLY:
+            paragraph(_("Registration is by invitation. If you were invited, the e-mail you received has your "
+                        "personal link: it registers you and, on the day, takes you in."), muted=True)
+        elif workshop.registration_mode == RegistrationMode.PUBLIC_FORM:  # archived, or previewed unpublished
+            paragraph(_("Registration is closed."), muted=True)
+        else:
+            paragraph(_("Join the lobby from your computer a few minutes before the start."), muted=True)
+            ui.button(_("Join the workshop"), icon="login",
+                      on_click=lambda: ui.navigate.to(f"/w/{workshop.slug}/lobby")).props("unelevated")
 
 
 @dataclass(frozen=True)
@@ -116,9 +131,31 @@ def show_times(plan: WorkshopPlan, lines: list[SessionTimes], zone: str) -> None
         line.organiser_time.set_visibility(zone != workshop.time_zone)
 
 
-async def in_visitor_zone(plan: WorkshopPlan, lines: list[SessionTimes], agenda: panels.AgendaList) -> None:
-    """Once connected, restate the times (sessions and agenda steps) in the browser's own zone."""
-    visitor_zone = str(await ui.run_javascript("Intl.DateTimeFormat().resolvedOptions().timeZone", timeout=5))
-    if timekeeping.is_known_zone(visitor_zone) and visitor_zone != plan.workshop.time_zone:
-        show_times(plan, lines, visitor_zone)
-        agenda.show_in(visitor_zone)
+async def visitor_zone() -> str | None:
+    """The browser's time zone, once the page is connected (None if it names none we know)."""
+    zone = str(await ui.run_javascript("Intl.DateTimeFormat().resolvedOptions().timeZone", timeout=5))
+    return zone if timekeeping.is_known_zone(zone) else None
+
+
+async def in_visitor_zone(plan: WorkshopPlan, lines: list[SessionTimes], agenda: panels.AgendaList,
+                          form: RegistrationForm | None = None) -> None:
+    """Once connected, restate the times (sessions, agenda steps, the form's sessions) in the browser's own zone."""
+    zone = await visitor_zone()
+    if zone is not None and zone != plan.workshop.time_zone:
+        show_times(plan, lines, zone)
+        agenda.show_in(zone)
+        if form is not None:
+            form.in_zone(zone)
+
+
+def what_taking_part_needs() -> None:
+    """The card saying what a participant needs, on the public page and on each personal page."""
+    with ui.card().classes("atelier-card p-5 gap-2"):
+        heading(_("To take part"), 2)
+        with ui.element("ul").classes("grid gap-2 pl-5 list-disc m-0"):
+            for advice in (
+                _("A computer (phones and tablets are not supported yet) with a camera and a microphone."),
+                _("A stable internet connection."),
+                _("Join 5 minutes early to test your camera and microphone and settle in."),
+            ):
+                Text(advice, "li")

@@ -9,12 +9,24 @@ from nicegui.events import ValueChangeEventArguments
 
 from domain.live.events import Aspect
 from domain.live.state import Person
-from domain.models import Room
+from domain.models import Room, RoomAssignment
 from ui.components import Text, heading, named_select, paragraph
 from ui.i18n import _
 from ui.live.board.view import BoardView
 from ui.live.parts import LivePart
 from ui.live.rows import KeyedRows
+
+
+def assignment_text(mode: RoomAssignment) -> str:
+    """How people are put in rooms when they open, as the workshop was prepared."""
+    return {
+        RoomAssignment.PARTICIPANTS_CHOOSE: _("Rooms: each participant chooses one before the rooms open."),
+        RoomAssignment.RANDOM_BALANCED: _("Rooms: drawn at random, in groups of balanced size."),
+        RoomAssignment.BY_ORGANISER: _("Rooms: as the organiser or a moderator placed people."),
+        RoomAssignment.FROM_REGISTRATIONS: _("Rooms: from the registrations. Each person goes to a room they "
+                                             "wished for while it has places (its capacity, or a fair share); "
+                                             "the others fill the emptiest rooms."),
+    }[mode]
 
 
 class RoomsPart(LivePart):
@@ -25,6 +37,7 @@ class RoomsPart(LivePart):
     def __init__(self, view: BoardView) -> None:
         self.view = view
         self.note = Text("", "p").classes("atelier-muted atelier-text")
+        self.mode = Text("", "p").classes("atelier-muted atelier-text")
         self.cards = KeyedRows(ui.element("div").classes("grid gap-3"))
         self.members: dict[int, tuple[ui.element, KeyedRows]] = {}
         self.unplaced_heading = heading(_("Not placed yet"), 2, looks_like=3)
@@ -42,6 +55,8 @@ class RoomsPart(LivePart):
         else:
             self.note.text = _("Everyone is in the plenary. Rooms open during a breakout step; participants shown "
                                "here go to the room they chose or were given.")
+        self.mode.text = assignment_text(live.plan.workshop.room_assignment) if rooms else ""
+        self.mode.set_visibility(bool(rooms))
         options = {room.id: room.name for room in rooms}
         cards = []
         for room in rooms:

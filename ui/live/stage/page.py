@@ -36,6 +36,7 @@ from ui.live.context import (
 )
 from ui.live.parts import LivePart, deliver
 from ui.live.stage.agenda import AgendaPart
+from ui.live.stage.feedback import FeedbackPart, answered_already_by
 from ui.live.stage.hand import HandPart
 from ui.live.stage.media import MediaPart
 from ui.live.stage.notices import NoticesPart
@@ -58,14 +59,16 @@ async def stage_page(services: Services, slug: str, code: str | None, room: int 
     observer = staff if staff is not None and may_moderate(staff, found.plan) else None
     if observer is None and (person is None or person.removed or found.live.state.phase == RunPhase.BACKSTAGE):
         return RedirectResponse(found.path("lobby"), status_code=303)
+    participant = person if observer is None else None
+    answered = participant is not None and await answered_already_by(found, participant)
     with page_frame(services, found.plan.workshop.title, staff=staff, wide=True):
-        Stage(services, found, person if observer is None else None, observer, room)
+        Stage(services, found, participant, observer, room, answered_survey=answered)
     return None
 
 
 class Stage:
     def __init__(self, services: Services, found: LiveContext, person: Person | None,
-                 observer: StaffAccount | None, visited_room: int | None) -> None:
+                 observer: StaffAccount | None, visited_room: int | None, *, answered_survey: bool) -> None:
         live = found.live
         rights = StaffRights(services, observer, live) if observer is not None else None
         actions = PageActions(context.client, services.clock,
@@ -74,7 +77,7 @@ class Stage:
         self.view = view = StageView(services, found, person, observer, visited_room, context.client,
                                      browser_storage(), actions)
         self.area = context.slot.parent  # the page's main area: emptied if the page may no longer follow the run
-        self.build(view)
+        self.build(view, answered_survey)
         if rights is not None:
             follow_run(live, self.on_events, place=lambda: view.my_room_id, allowed=rights.in_team,
                        on_shut_out=lambda: actions.shut(rights.no_longer_in_team()))
@@ -83,7 +86,7 @@ class Stage:
                        on_shut_out=lambda: actions.shut(self.removed()))
             follow_presence(live, person.id)
 
-    def build(self, view: StageView) -> None:
+    def build(self, view: StageView, answered_survey: bool) -> None:
         found, observer = view.found, view.observer
         with ui.row().classes("w-full items-center justify-between gap-3"):
             with ui.column().classes("gap-0 min-w-0"):
@@ -102,6 +105,8 @@ class Stage:
                     self.media = MediaPart(view, self.videos_shown)
                 self.room_choice = RoomChoicePart(view)
             self.step_panel = StepPanelPart(view)
+            with self.step_panel.panel:
+                self.feedback = FeedbackPart(view, answered=answered_survey)
         # What a participant needs at any moment (hand, microphone, camera, calling the team) stays in view: a bar
         # as wide as the page, on one line at laptop sizes, that sticks to the bottom of the window.
         with labelled(ui.element("div"), _("My controls")).props('role="group"').classes(
@@ -109,7 +114,7 @@ class Stage:
             self.hand = HandPart(view)
         self.media.show_controls_in(controls)
         self.parts: Sequence[LivePart] = (self.notices, self.agenda, self.place, self.media, self.hand,
-                                          self.room_choice, self.step_panel)
+                                          self.room_choice, self.step_panel, self.feedback)
         self.place.redraw()
         self.notices.show_recent()
 

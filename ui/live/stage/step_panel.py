@@ -23,7 +23,7 @@ class StepPanelPart(LivePart):
         self.drawn = Drawn()
         workshop = view.live.plan.workshop
         with labelled(ui.element("aside"), _("The current step")).classes(
-                "atelier-card bg-white p-5 grid gap-3 content-start"):
+                "atelier-card bg-white p-5 grid gap-3 content-start") as self.panel:
             with ui.element("div").classes("contents") as self.welcome:  # `contents` keeps children in the grid
                 heading(_("Welcome!"), 2)
                 paragraph(_("The moderators will start in a moment. Meanwhile, answer the welcome question."),
@@ -51,9 +51,8 @@ class StepPanelPart(LivePart):
             if welcome:
                 with self.answers:
                     panels.arrival_answers(workshop, state)
-        last = state.phase == RunPhase.ENDED or (step is not None and live.step_index == len(live.steps) - 1)
         if self.drawn.changed("closing", (workshop.thank_you_message, workshop.next_dates, workshop.feedback_url)):
             self.closing.clear()
             with self.closing:
                 panels.closing(workshop)
-        self.closing.set_visibility(last)
+        self.closing.set_visibility(live.at_closing)

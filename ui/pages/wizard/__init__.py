@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import Response
 from fastapi.responses import RedirectResponse
-from nicegui import app, context, ui
+from nicegui import app, ui
 
 from domain import timekeeping, workshops
 from domain.errors import InvalidValue, NotFound
@@ -17,9 +17,9 @@ from domain.models import StaffAccount, StaffRole
 from domain.planning import Part
 from ui.auth import check_staff
 from ui.components import heading, paragraph, translated
-from ui.frame import page_frame
+from ui.frame import not_found_page, page_frame
 from ui.i18n import _, current_language
-from ui.pages.wizard import agenda, purpose, review, rooms, team, welcome, when
+from ui.pages.wizard import agenda, invitations, participants, purpose, review, rooms, team, welcome, when
 from ui.pages.wizard.shell import Wizard, part_title
 from ui.services import Services
 
@@ -29,8 +29,10 @@ RENDERERS = {
     Part.AGENDA: agenda.render,
     Part.WELCOME: welcome.render,
     Part.ROOMS: rooms.render,
+    Part.PARTICIPANTS: participants.render,
     Part.TEAM: team.render,
     Part.REVIEW: review.render,
+    Part.INVITATIONS: invitations.render,
 }
 NEW_DRAFT_KEY = "new_workshop_draft"
 
@@ -58,10 +60,8 @@ def register(services: Services) -> None:
             plan = await workshops.load_plan(slug)
             current = Part(part)
         except (NotFound, ValueError):
-            with page_frame(services, _("Not found"), staff=staff, narrow=True):
-                heading(_("There is no such workshop page"))
-                ui.link(_("Back to the workshops"), "/organise").classes("atelier-link")
-            return context.client.build_response(context.client.request, 404)
+            return not_found_page(services, staff, message=_("There is no such workshop page"),
+                                  back=(_("Back to the workshops"), "/organise"))
         with page_frame(services, f"{part_title(current)} · {plan.workshop.title}", staff=staff):
             wizard = Wizard(services, staff, plan, current)
             await wizard.render(RENDERERS[current])

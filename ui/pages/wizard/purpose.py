@@ -8,7 +8,7 @@ from nicegui import ui
 
 from domain import workshops
 from domain.i18n import LANGUAGES, language_name
-from domain.models import Aim, Audience, Interactivity
+from domain.models import Aim, Interactivity
 from ui.components import Text, paragraph
 from ui.i18n import _
 from ui.pages.wizard.shell import Wizard
@@ -42,8 +42,8 @@ def choice_field(wizard: Wizard, name: str, legend: str, options: dict[str, str]
 
 
 async def render(wizard: Wizard) -> None:
-    paragraph(_("What do you want to achieve, with whom? Make the objectives clear and shared by the whole team: "
-                "each later step serves them."), muted=True)
+    paragraph(_("What do you want to achieve? Make the objectives clear and shared by the whole team: each later "
+                "step serves them. Who should come is said in the participants part."), muted=True)
     with ui.column().classes("w-full gap-5 mt-4"):
         text_field(wizard, "title", _("Title"), _("Short and concrete: it is the first thing citizens read."),
                    limit=120)
@@ -58,13 +58,6 @@ async def render(wizard: Wizard) -> None:
             Interactivity.DELIBERATION.value: _("Deliberation: participants discuss the subject in depth together"),
             Interactivity.COLLECTING_IDEAS.value: _("Collecting ideas: participants bring ideas and suggestions"),
         })
-        choice_field(wizard, "audience", _("Audience"), {
-            Audience.GENERAL_PUBLIC.value: _("The general public: everyone interested is welcome"),
-            Audience.SPECIALISED.value: _("A specialised audience: experts, or the people directly concerned"),
-        })
-        text_field(wizard, "audience_details", _("Who exactly?"),
-                   _("For example: families with young children in the neighbourhood, local shopkeepers."),
-                   long=True)
         choice_field(wizard, "aim", _("Aim of the session"), {
             Aim.EXCHANGING_VIEWS.value: _("Exchanging views"),
             Aim.REACHING_CONSENSUS.value: _("Reaching a consensus"),

@@ -6,8 +6,9 @@ from nicegui import ui
 
 from domain import planning, workshops
 from domain.errors import InvalidValue
-from domain.models import Aim, Audience, Interactivity, RoomAssignment
+from domain.models import Aim, Audience, Interactivity, RegistrationMode, RoomAssignment
 from domain.planning import Part, Severity
+from domain.questions import questions_of
 from ui import formatting
 from ui.components import Text, heading, issue_line, labelled, translated
 from ui.focus import focus_key, key, move_focus
@@ -120,9 +121,6 @@ def summary(wizard: Wizard) -> None:
                 _("Success factors"): workshop.success_factors,
                 _("Interactivity"): {Interactivity.DELIBERATION: _("Deliberation"),
                                      Interactivity.COLLECTING_IDEAS: _("Collecting ideas")}[workshop.interactivity],
-                _("Audience"): {Audience.GENERAL_PUBLIC: _("The general public"),
-                                Audience.SPECIALISED: _("A specialised audience")}[workshop.audience]
-                + (f" · {workshop.audience_details}" if workshop.audience_details else ""),
                 _("Aim of the session"): {Aim.EXCHANGING_VIEWS: _("Exchanging views"),
                                           Aim.REACHING_CONSENSUS: _("Reaching a consensus")}[workshop.aim],
             })
@@ -167,8 +165,12 @@ def summary(wizard: Wizard) -> None:
                     RoomAssignment.PARTICIPANTS_CHOOSE: _("They choose a room, within its capacity"),
                     RoomAssignment.RANDOM_BALANCED: _("At random, in rooms of balanced size"),
                     RoomAssignment.BY_ORGANISER: _("By the organiser, before the workshop"),
+                    RoomAssignment.FROM_REGISTRATIONS: _("From the registrations: the rooms each person wished "
+                                                         "for, within a fair share of places"),
                 }[workshop.room_assignment],
             })
+        with section(wizard, Part.PARTICIPANTS):
+            participants_facts(wizard)
         with section(wizard, Part.TEAM):
             roles = role_options()
             facts({_("Team"): "\n".join(f"{m.account.display_name} · {roles[m.role.value]}" for m in plan.team)
@@ -189,3 +191,28 @@ def facts(items: dict[str, str]) -> None:
         for term, value in items.items():
             Text(term, "dt").classes("font-medium atelier-muted")
             Text(value or "—", "dd").classes("atelier-text m-0")
+
+
+def participants_facts(wizard: Wizard) -> None:
+    workshop = wizard.plan.workshop
+    practical = workshop.practical_information_hours_before
+    facts({
+        _("Audience"): {Audience.GENERAL_PUBLIC: _("The general public"),
+                        Audience.SPECIALISED: _("A specialised audience")}[workshop.audience]
+        + (f" · {workshop.audience_details}" if workshop.audience_details else ""),
+        _("Registration"): {
+            RegistrationMode.OPEN_DOOR: _("Open door, without registering"),
+            RegistrationMode.PUBLIC_FORM: _("Public form, addresses confirmed by e-mail"),
+            RegistrationMode.INVITATION_ONLY: _("By invitation only"),
+        }[workshop.registration_mode],
+        _("Questions asked when registering"): "\n".join(
+            question.text or _("Untitled question") for question in questions_of(workshop)) or _("None"),
+        _("Practical information"): ngettext("{count} hour before", "{count} hours before", practical)
+        if practical is not None else _("Not sent"),
+        _("Reminders"): ", ".join(ngettext("{count} hour before", "{count} hours before", hours)
+                                  for hours in workshop.reminder_hours_before or []) or _("None"),
+        _("Feedback survey"): "\n".join([_("How satisfied are you with this workshop? (1 to 5)"),
+                                         *(text for text in workshop.feedback_questions or [] if text)]),
+        _("Personal data kept"): ngettext("{count} day after the last session", "{count} days after the last session",
+                                          workshop.personal_data_kept_days),
+    })

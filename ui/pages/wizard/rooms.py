@@ -8,10 +8,9 @@ from typing import Any
 from nicegui import ui
 
 from domain import planning, workshops
-from domain.errors import DomainError
 from domain.models import Room, RoomAssignment
-from ui.components import Text, confirm, heading, labelled, paragraph, translated
-from ui.focus import focus_key, key, move_focus
+from ui.components import Text, confirm, heading, labelled, paragraph
+from ui.focus import focus_key, key
 from ui.i18n import _, ngettext
 from ui.pages.wizard.shell import Wizard
 
@@ -51,15 +50,11 @@ async def render(wizard: Wizard) -> None:
         async def restructure(command: Awaitable[Any], *focus: str) -> None:
             """Run a command that adds or removes rooms and redraw them; the focus goes to the `focus` keys,
             or else to the first room the command made, or else to the add button."""
-            try:
-                made = await command
-            except DomainError as problem:
-                ui.notify(translated(problem), type="warning")
-                return
-            await wizard.changed()
-            await room_list.refresh()
-            new_rooms = made if isinstance(made, list) else [made] if isinstance(made, Room) else []
-            move_focus(wizard.client, *focus, *(key("room", room.id) for room in new_rooms[:1]), ADD_ROOM)
+            def focus_after(made: object) -> list[str]:
+                new_rooms = made if isinstance(made, list) else [made] if isinstance(made, Room) else []
+                return [*focus, *(key("room", room.id) for room in new_rooms[:1]), ADD_ROOM]
+
+            await wizard.restructure(command, room_list.refresh, focus_after)
 
         def show_suggestion() -> None:
             suggestion_row.clear()
@@ -89,9 +84,12 @@ async def render(wizard: Wizard) -> None:
                 RoomAssignment.PARTICIPANTS_CHOOSE.value: _("They choose a room, within its capacity"),
                 RoomAssignment.RANDOM_BALANCED.value: _("At random, in rooms of balanced size"),
                 RoomAssignment.BY_ORGANISER.value: _("By the organiser, before the workshop"),
+                RoomAssignment.FROM_REGISTRATIONS.value: _("From the registrations: the rooms each person wished "
+                                                           "for, within a fair share of places"),
             }, value=wizard.plan.workshop.room_assignment.value)
             mode.props["aria-label"] = legend
             wizard.field(mode, lambda value: workshops.update_workshop(wizard.plan.workshop, "room_assignment", value))
+        wizard.advice("room_assignment")
 
         await room_list()
 

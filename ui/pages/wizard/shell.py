@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, TypeVar
 
 from nicegui import context, ui
 
 from domain import planning, workshops
+from domain.errors import DomainError
 from domain.models import StaffAccount
 from domain.planning import Issue, Part, Severity, WorkshopPlan
-from ui.components import AnyField, SaveStatus, Text, autosave, heading, issue_line, issues_for, labelled, status_chip
+from ui.components import (
+    AnyField,
+    SaveStatus,
+    Text,
+    autosave,
+    heading,
+    issue_line,
+    issues_for,
+    labelled,
+    status_chip,
+    translated,
+)
+from ui.focus import move_focus
 from ui.i18n import _, ngettext
 from ui.services import Services
 
 PART_ORDER = list(Part)
+T = TypeVar("T")
 
 
 def part_title(part: Part) -> str:
@@ -24,8 +38,10 @@ def part_title(part: Part) -> str:
         Part.AGENDA: _("Agenda"),
         Part.WELCOME: _("Welcome and closing"),
         Part.ROOMS: _("Rooms"),
+        Part.PARTICIPANTS: _("Participants"),
         Part.TEAM: _("Team"),
         Part.REVIEW: _("Review and publish"),
+        Part.INVITATIONS: _("Invitations"),
     }[part]
 
 
@@ -99,7 +115,7 @@ class Wizard:
                             ui.icon("lightbulb").classes("text-warning").props('aria-hidden="true"')
                             Text(ngettext("{count} piece of advice", "{count} pieces of advice", len(warnings)),
                                  "span").classes("sr-only")
-                        elif part != Part.REVIEW:
+                        elif part not in (Part.REVIEW, Part.INVITATIONS):  # actions rather than answers
                             ui.icon("check_circle").classes("text-positive").props('aria-hidden="true"')
                             Text(_("complete"), "span").classes("sr-only")
 
@@ -125,6 +141,20 @@ class Wizard:
         A listener whose `owner` element has left the page (a refreshed list) is dropped.
         """
         self._listeners.append((owner, listener))
+
+    async def restructure(self, command: Awaitable[T], redraw: Callable[[], Awaitable[Any]],
+                          focus: Callable[[T], Iterable[str]]) -> None:
+        """Run a command that adds, moves or removes parts of the plan, redraw them, and put the focus on the first
+        of the keys `focus` gives for what the command made. A command the domain refuses changes nothing: its
+        reason is shown."""
+        try:
+            made = await command
+        except DomainError as problem:
+            ui.notify(translated(problem), type="warning")
+            return
+        await self.changed()
+        await redraw()
+        move_focus(self.client, *focus(made))
 
     async def changed(self) -> None:
         self.plan = await workshops.load_plan_by_id(self.plan.workshop.id)

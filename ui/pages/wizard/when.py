@@ -7,14 +7,14 @@ from datetime import date, datetime, time, timedelta
 
 from nicegui import ui
 
-from domain import timekeeping, workshops
+from domain import seats, timekeeping, workshops
 from domain.errors import InvalidValue
 from domain.i18n import N_
 from domain.models import WorkshopSession
 from ui import formatting
 from ui.components import Text, confirm, heading, labelled, paragraph
 from ui.focus import focus_key, key, move_focus
-from ui.i18n import _
+from ui.i18n import _, ngettext
 from ui.pages.wizard.shell import Wizard
 
 DEFAULT_START = time(18, 30)
@@ -37,7 +37,7 @@ async def render(wizard: Wizard) -> None:
         zone.props["hint"] = _("Dates and times below are in this zone. Visitors see them in their own zone too.")
 
         async def save_zone(value: str) -> None:
-            await workshops.set_time_zone(wizard.plan.workshop, value)
+            await workshops.set_time_zone(wizard.plan.workshop, value, clock=wizard.services.clock)
             sessions.refresh()
 
         wizard.field(zone, save_zone)
@@ -49,7 +49,8 @@ async def render(wizard: Wizard) -> None:
         duration.props["hint"] = _("The whole session, from the welcome to the conclusion.")
 
         async def save_duration(value: float | None) -> None:
-            await workshops.update_workshop(wizard.plan.workshop, "duration_minutes", value)
+            await workshops.update_workshop(wizard.plan.workshop, "duration_minutes", value,
+                                            clock=wizard.services.clock)
 
         wizard.field(duration, save_duration)
         wizard.advice("duration_minutes")
@@ -61,9 +62,10 @@ async def render(wizard: Wizard) -> None:
 
         @ui.refreshable
         async def sessions() -> None:
+            registered = await seats.people_in(session.id for session in wizard.plan.sessions)
             with ui.column().classes("w-full gap-3"):
                 for number, session in enumerate(wizard.plan.sessions, start=1):
-                    session_row(wizard, session, number, restructure)
+                    session_row(wizard, session, number, restructure, registered[session.id])
 
                 async def add() -> None:
                     session = await workshops.add_session(wizard.plan.workshop, *_next_slot(wizard))
@@ -101,8 +103,11 @@ async def _offer_browser_zone(wizard: Wizard, zone: ui.select, note: ui.row) -> 
 
 
 def session_row(wizard: Wizard, session: WorkshopSession, number: int,
-                restructure: Callable[..., Awaitable[None]]) -> None:
-    """One session; once it is removed, the focus goes to the next one, or the one before."""
+                restructure: Callable[..., Awaitable[None]], registered: int) -> None:
+    """One session; once it is removed, the focus goes to the next one, or the one before.
+
+    `registered` people hold a place in it or wait for one: they are told by e-mail when it moves or goes.
+    """
     zone = wizard.plan.workshop.time_zone
     local = timekeeping.to_local(session.starts_at, zone)
     with ui.card().classes("atelier-card w-full p-4 gap-2"):
@@ -112,11 +117,14 @@ def session_row(wizard: Wizard, session: WorkshopSession, number: int,
             async def remove() -> None:
                 ids = [s.id for s in wizard.plan.sessions]
                 place = ids.index(session.id) if session.id in ids else 0
-                await workshops.delete_session(session)
+                await workshops.delete_session(session, clock=wizard.services.clock)
                 await restructure(*(key("session", i) for i in ids[place + 1:][:1] + ids[:place][-1:]))
 
+            consequence = ngettext("It is cancelled: {count} person registered for it is told by e-mail.",
+                                   "It is cancelled: the {count} people registered for it are told by e-mail.",
+                                   registered) if registered else _("Its date, time and number of places go with it.")
             labelled(ui.button(icon="delete", on_click=lambda: confirm(
-                _("Remove session {number}?", number=number), _("Its date, time and number of places go with it."),
+                _("Remove session {number}?", number=number), consequence,
                 _("Remove"), remove)).props("flat round"), _("Remove session {number}", number=number))
         with ui.row().classes("w-full items-start gap-4"):
             day = focus_key(ui.input(_("Date"), value=local.date().isoformat()).props(
@@ -125,6 +133,11 @@ def session_row(wizard: Wizard, session: WorkshopSession, number: int,
             capacity = ui.number(_("Places (optional)"), value=session.capacity).props(
                 "outlined").classes("w-40")
         summary = Text("", "p").classes("atelier-muted text-sm")
+        if registered:
+            Text(ngettext("{count} person is registered for it: with a place, they are told of a change of date or "
+                          "time by e-mail.",
+                          "{count} people are registered for it: those with a place are told of a change of date "
+                          "or time by e-mail.", registered), "p").classes("atelier-advice")
 
         def describe() -> None:
             fresh = next((s for s in wizard.plan.sessions if s.id == session.id), session)
@@ -142,11 +155,13 @@ def session_row(wizard: Wizard, session: WorkshopSession, number: int,
                 chosen_time = time.fromisoformat(start.value)
             except (TypeError, ValueError):
                 raise InvalidValue(N_("Enter a start time.")) from None
-            await workshops.move_session(session, wizard.plan.workshop, chosen_day, chosen_time)
+            await workshops.move_session(session, wizard.plan.workshop, chosen_day, chosen_time,
+                                          clock=wizard.services.clock)
 
         wizard.field(day, save_moment)
         wizard.field(start, save_moment)
-        wizard.field(capacity, lambda value: workshops.set_session_capacity(session, value))
+        wizard.field(capacity, lambda value: workshops.set_session_capacity(session, value,
+                                                                            clock=wizard.services.clock))
         wizard.on_change(describe, owner=summary)
         describe()
         if timekeeping.is_repeated(local.date(), local.time(), zone):
