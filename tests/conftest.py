@@ -11,6 +11,8 @@ import pytest
 from domain import accounts, database
 from domain.clock import FakeClock
 from domain.models import StaffAccount, StaffRole
+from tests.mail.smtp_server import LocalSmtpServer
+from tests.migrated import put_migrated_database
 from tests.postgres import PostgresServer
 
 pytest_plugins = ["nicegui.testing.user_plugin"]
@@ -26,6 +28,7 @@ def clock() -> FakeClock:
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[str]:
     """A fresh SQLite file, migrated, open for the test's duration."""
+    put_migrated_database(tmp_path)
     url = database.sqlite_url(tmp_path)
     await database.open_database(url)
     yield url
@@ -43,6 +46,14 @@ async def moderator(db: str) -> StaffAccount:
 
 
 # ---------------------------------------------------------------- PostgreSQL
+
+
+@pytest.fixture
+def smtp() -> Iterator[LocalSmtpServer]:
+    """A real SMTP server (aiosmtpd) on a free local port, keeping what it receives."""
+    server = LocalSmtpServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

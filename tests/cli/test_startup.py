@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from atelier import __version__
+from atelier import __version__, load_secrets
 from domain import demo
 from tests.postgres import PostgresServer, free_port
 
@@ -161,8 +161,12 @@ def running(arguments: Sequence[str], *, port: int, output_dir: Path, cwd: Path,
     (["serve", "--media-address", "atelier.example.org"], {}, "--media-address"),
     (["serve"], {"ATELIER_ICE_SERVERS": "https://turn.example.org"}, "ATELIER_ICE_SERVERS"),
     (["serve", "--ice-servers", "turn:turn.example.org:3478"], {}, "--turn-secret"),
+    (["serve", "--smtp-url", "smtp://atelier:s3cret@mail.ville.example:587/inbox"], {}, "--smtp-url"),
+    (["serve"], {"ATELIER_SMTP_URL": "https://atelier:s3cret@mail.ville.example"}, "ATELIER_SMTP_URL"),
+    (["serve", "--mail-from", "Mairie, Villeneuve <atelier@ville.example>"], {}, "--mail-from"),
 ], ids=["unknown-option", "port-out-of-range", "port-not-a-number", "port-from-environment", "mysql-url",
-        "unknown-role", "media-address-not-an-ip", "ice-servers-from-environment", "turn-without-secret"])
+        "unknown-role", "media-address-not-an-ip", "ice-servers-from-environment", "turn-without-secret",
+        "smtp-url-with-a-path", "smtp-url-from-environment", "mail-from-two-addresses"])
 def test_wrong_input_exits_2_with_one_line(tmp_path: Path, arguments: list[str], env: dict[str, str],
                                            expected: str) -> None:
     finished = run([*arguments, "--data-dir", str(tmp_path / "data")], cwd=tmp_path, env=clean_env(**env))
@@ -245,7 +249,8 @@ def test_serve_configured_by_environment_only(tmp_path: Path) -> None:
         secrets_file = data_dir / "secrets.json"
         assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
         secret = json.loads(secrets_file.read_text())["storage_secret"]
-        assert len(secret) >= 32
+        link_secret = json.loads(secrets_file.read_text())["personal_links_secret"]
+        assert len(secret) >= 32 and len(link_secret) >= 32 and link_secret != secret
         assert f"localhost:{port}" in server.stdout
         assert server.stop(signal.SIGTERM) in {0, -signal.SIGTERM, 128 + signal.SIGTERM}
         assert "Traceback" not in server.stderr, server.stderr
@@ -254,6 +259,7 @@ def test_serve_configured_by_environment_only(tmp_path: Path) -> None:
     with running(["serve"], port=port, output_dir=tmp_path / "second", cwd=tmp_path, env=env) as server:
         server.wait_until_healthy()
         assert json.loads(secrets_file.read_text())["storage_secret"] == secret
+        assert json.loads(secrets_file.read_text())["personal_links_secret"] == link_secret  # sent links work
         assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
         assert server.stop(signal.SIGINT) in {0, 130, -signal.SIGINT}
         assert "Traceback" not in server.stderr, server.stderr
@@ -363,3 +369,37 @@ def test_create_staff_from_environment_variables_only_concerns_that_command(tmp_
 
     missing = run(["create-staff", "--data-dir", str(tmp_path / "data")], cwd=tmp_path)
     assert missing.returncode == 2 and "--email is required (or set ATELIER_EMAIL)" in missing.error_line
+
+
+def test_every_server_option_has_its_row_in_the_readme() -> None:
+    import atelier
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for option in atelier.SERVER_OPTIONS + atelier.STORAGE_OPTIONS:
+        assert f"| `{option.flag}` | `{option.variable}` |" in readme, option.flag
+
+
+def test_serve_says_where_mail_goes_without_its_password(tmp_path: Path) -> None:
+    port, smtp_port = free_port(), free_port()
+    arguments = ["serve", "--port", str(port), "--data-dir", str(tmp_path / "data"),
+                 "--smtp-url", f"smtp://atelier%40ville.example:s3cret@127.0.0.1:{smtp_port}",
+                 "--mail-from", "Mairie de Villeneuve <atelier@ville.example>"]
+
+    with running(arguments, port=port, output_dir=tmp_path / "out", cwd=tmp_path) as server:
+        server.wait_until_healthy()
+        assert (f"E-mail is sent through smtp://127.0.0.1:{smtp_port} as Mairie de Villeneuve "
+                "<atelier@ville.example>") in server.stdout
+        server.stop()
+    assert "s3cret" not in server.stdout + server.stderr
+    assert "Traceback" not in server.stderr, server.stderr
+def test_an_installation_from_before_personal_links_gets_their_secret_and_keeps_its_own(tmp_path: Path) -> None:
+    secrets_file = tmp_path / "secrets.json"
+    secrets_file.write_text(json.dumps({"storage_secret": "kept as it was"}))
+    secrets_file.chmod(0o600)
+    values = load_secrets(tmp_path)
+    assert values["storage_secret"] == "kept as it was"
+    assert len(values["personal_links_secret"]) >= 32
+    assert json.loads(secrets_file.read_text()) == values
+    assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
+    assert load_secrets(tmp_path) == values  # read again, never remade
+    assert [path.name for path in tmp_path.iterdir()] == ["secrets.json"]

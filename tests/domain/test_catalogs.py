@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 
@@ -16,8 +17,10 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 def extracted_messages() -> set[str | tuple[str, str]]:
     found: set[str | tuple[str, str]] = set()
-    for directory in ("domain", "ui"):
-        for _file, _line, message, _comments, _context in extract_from_dir(ROOT / directory, keywords=KEYWORDS):
+    for directory in ("domain", "ui", "mail"):  # Python, and mail's Jinja2 templates (as babel.cfg says)
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            ROOT / directory, method_map=[("**.py", "python"), ("templates/**.jinja", "jinja2")], keywords=KEYWORDS
+        ):
             found.add(tuple(message) if isinstance(message, (tuple, list)) else message)
     for _file, _line, message, _comments, _context in extract_from_dir(
         ROOT, method_map=[("atelier.py", "python")], keywords=KEYWORDS
@@ -61,6 +64,17 @@ def test_translations_keep_the_placeholders_of_the_original() -> None:
         expected = placeholders(originals[-1])
         for translation in translations:
             assert placeholders(translation) == expected, f"{message.id!r}: {translation!r}"
+
+
+def test_a_workshops_title_after_a_preposition_is_in_quotation_marks() -> None:
+    """French contracts "à" and "de" with an article: "à Les berges de la Vienne" is wrong, "aux berges" depends on
+    the title; "à « Les berges de la Vienne »" is right whatever the title."""
+    bare = re.compile(r"\b(à|de|pour|sur) \{title\}")
+    for message in french_catalog():
+        translations = message.string if isinstance(message.string, tuple) else (message.string,)
+        for translation in translations:
+            if translation and not translation.startswith("Copie de"):  # a new workshop's title, not a sentence
+                assert not bare.search(translation), f"{message.id!r}: {translation!r}"
 
 
 def test_translation_and_plural_in_both_languages() -> None:

@@ -35,7 +35,7 @@ async def test_a_removed_participant_cannot_join_again_from_their_browser_nor_by
 
 async def test_a_full_session_refuses_the_next_person_and_a_removal_frees_a_place(setup: Setup) -> None:
     live = setup.live
-    await workshops.set_session_capacity(setup.session, 2)  # announced: the run takes the new plan
+    await workshops.set_session_capacity(setup.session, 2, clock=setup.clock)  # announced: the run takes the new plan
     assert live.capacity == 2 and not live.full
     amina, _ = await live.join("Amina")
     await live.join("Bruno")

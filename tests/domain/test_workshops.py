@@ -90,14 +90,15 @@ async def test_fields_are_saved_one_by_one(organiser: StaffAccount) -> None:
     assert stored.expected_participants is None
 
 
-async def test_changing_the_zone_keeps_the_wall_clock_time_of_sessions(organiser: StaffAccount) -> None:
+async def test_changing_the_zone_keeps_the_wall_clock_time_of_sessions(organiser: StaffAccount,
+                                                                       clock: FakeClock) -> None:
     workshop = await workshops.create_workshop(title="Budget", created_by=organiser, time_zone="Europe/Paris")
     await workshops.add_session(workshop, date(2026, 12, 10), time(18, 30))
-    await workshops.set_time_zone(workshop, "America/Martinique")
+    await workshops.set_time_zone(workshop, "America/Martinique", clock=clock)
     session = await WorkshopSession.get(workshop=workshop)
     assert session.starts_at.isoformat() == "2026-12-10T22:30:00+00:00"  # 18:30 in Martinique, UTC-4
     with pytest.raises(InvalidValue):
-        await workshops.set_time_zone(workshop, "Nowhere/Special")
+        await workshops.set_time_zone(workshop, "Nowhere/Special", clock=clock)
 
 
 async def test_a_session_cannot_start_in_the_spring_gap(organiser: StaffAccount) -> None:
@@ -108,12 +109,12 @@ async def test_a_session_cannot_start_in_the_spring_gap(organiser: StaffAccount)
     assert not await WorkshopSession.exists()
 
 
-async def test_session_capacity_must_be_a_number_of_people(organiser: StaffAccount) -> None:
+async def test_session_capacity_must_be_a_number_of_people(organiser: StaffAccount, clock: FakeClock) -> None:
     workshop = await workshops.create_workshop(title="Budget", created_by=organiser)
     session = await workshops.add_session(workshop, date(2026, 12, 10), time(18, 30))
     with pytest.raises(InvalidValue):
-        await workshops.set_session_capacity(session, 0)
-    await workshops.set_session_capacity(session, 40)
+        await workshops.set_session_capacity(session, 0, clock=clock)
+    await workshops.set_session_capacity(session, 40, clock=clock)
     assert (await WorkshopSession.get(id=session.id)).capacity == 40
 
 

@@ -8,6 +8,7 @@ tests that edit something create their own draft.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import os
 import re
@@ -19,16 +20,22 @@ import sys
 import time
 import urllib.request
 import wave
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
+from domain import database
+from tests.migrated import put_migrated_database
+
 ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-gpu",
                  # a synthetic camera and microphone, allowed without asking, heard without a click
@@ -40,6 +47,7 @@ DEMO_PASSWORD = "atelier-demo"
 ORGANISER = "organisatrice@atelier.example"
 MODERATOR = "moderateur@atelier.example"
 STARTUP_TIMEOUT = 60.0
+T = TypeVar("T")
 
 # NiceGUI answers over a websocket after the page loads, and a busy machine (other builds, two CPU-bound
 # processes beside the tests) may take many seconds: expectations wait as long as Playwright's actions do.
@@ -86,18 +94,19 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def _start(data_dir: Path, log: Path, port: int | None = None, options: tuple[str, ...] = ()) -> Server:
+def _start(data_dir: Path, log: Path, port: int | None = None, options: tuple[str, ...] = (),
+           launcher: tuple[str, ...] = ("-m", "atelier"), environment: dict[str, str] | None = None) -> Server:
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     # The developer's ATELIER_* settings (a PostgreSQL URL, a public address...) must not reach the test server,
     # nor pytest's variables: NiceGUI's ui.run() takes PYTEST_CURRENT_TEST as "run inside NiceGUI's own tests".
-    environment = {name: value for name, value in os.environ.items()
-                   if not name.startswith(("ATELIER_", "PYTEST_", "NICEGUI_"))}
+    inherited = {name: value for name, value in os.environ.items()
+                 if not name.startswith(("ATELIER_", "PYTEST_", "NICEGUI_"))}
     with log.open("ab") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "atelier", "demo", "--host", "127.0.0.1", "--port", str(port),
+            [sys.executable, *launcher, "demo", "--host", "127.0.0.1", "--port", str(port),
              "--data-dir", str(data_dir), *options],
-            cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=inherited | (environment or {}), stdout=output, stderr=subprocess.STDOUT,
         )
     server = Server(url, log, process, data_dir)
     deadline = time.monotonic() + STARTUP_TIMEOUT
@@ -121,14 +130,70 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=5)
 
 
-def start_demo(folder: Path, *options: str) -> Server:
-    """`atelier demo` on a free port, with its data directory and log in `folder`, and these options."""
+def start_demo(folder: Path, *options: str, launcher: tuple[str, ...] = ("-m", "atelier"),
+               environment: dict[str, str] | None = None) -> Server:
+    """`atelier demo` on a free port, with its data directory and log in `folder`, and these options.
+
+    `launcher` is what follows `python` up to the command (tests/e2e/clocked_atelier.py starts Atelier on a fake
+    clock); `environment` adds variables to the server's.
+    """
+    if not (folder / "data" / database.SQLITE_FILE_NAME).exists():
+        put_migrated_database(folder / "data")
+
+    def attempt() -> Server:
+        return _start(folder / "data", folder / "server.log", options=options, launcher=launcher,
+                      environment=environment)
+
     try:
-        return _start(folder / "data", folder / "server.log", options=options)
+        return attempt()
     except RuntimeError as problem:
         if "already in use" not in str(problem):
             raise
-        return _start(folder / "data", folder / "server.log", options=options)  # the free port was taken first
+        return attempt()  # the free port was taken first
+
+
+@contextmanager
+def demo_running(folder: Path, *options: str, launcher: tuple[str, ...] = ("-m", "atelier"),
+                 environment: dict[str, str] | None = None) -> Iterator[Server]:
+    """`start_demo`, stopped when the block ends."""
+    started = start_demo(folder, *options, launcher=launcher, environment=environment)
+    try:
+        yield started
+    finally:
+        _stop(started.process)
+
+
+def keep_screenshot(page: Page, name: str, *, full_page: bool = False) -> None:
+    """Save docs/screenshots/<name> when ATELIER_SCREENSHOTS=1: normal runs leave the documentation alone.
+
+    From the top of the page, as it opens; by default what the window shows, as the person sees it (a whole-page
+    picture draws the fixed header and the stage's sticky control bar in the middle of the page).
+    """
+    if os.environ.get("ATELIER_SCREENSHOTS") != "1":
+        return
+    page.evaluate("window.scrollTo(0, 0)")  # not wherever the last click scrolled it
+    page.wait_for_timeout(400)  # let Quasar's transitions (tabs, notifications) settle
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=full_page)
+
+
+def in_database(server: Server, work: Callable[[], Awaitable[T]]) -> T:
+    """Run `work` on the server's own database, from the test's process (SQLite takes both).
+
+    On a thread of its own: Playwright's synchronous API keeps an event loop running on this one.
+    """
+    assert server.data_dir is not None
+    url = database.sqlite_url(server.data_dir)
+
+    async def run() -> T:
+        await database.open_database(url)
+        try:
+            return await work()
+        finally:
+            await database.close_database()
+
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, run()).result()
 
 
 def restart(server: Server) -> None:
@@ -142,9 +207,8 @@ def restart(server: Server) -> None:
 @pytest.fixture(scope="package")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`atelier demo` on a free port with a throw-away data directory, shared by the browser tests."""
-    started = start_demo(tmp_path_factory.mktemp("atelier-e2e"))
-    yield started
-    _stop(started.process)
+    with demo_running(tmp_path_factory.mktemp("atelier-e2e")) as started:
+        yield started
 
 
 @pytest.fixture(scope="package")
@@ -224,9 +288,8 @@ def contexts(browser: Browser, base_url: str, request: pytest.FixtureRequest,
 @pytest.fixture
 def own_server(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Server]:
     """A dedicated `atelier demo`, whose demo workshop the test may change, run, end or restart."""
-    started = start_demo(tmp_path_factory.mktemp(f"atelier-{request.node.module.__name__.rsplit('.', 1)[-1]}"))
-    yield started
-    _stop(started.process)
+    with demo_running(tmp_path_factory.mktemp(f"atelier-{request.node.module.__name__.rsplit('.', 1)[-1]}")) as started:
+        yield started
 
 
 @pytest.fixture
@@ -343,7 +406,11 @@ def describe(violation: dict, nodes: list[dict]) -> str:
 def check_accessibility(page: Page, path: str) -> None:
     """Fail on any violation axe-core finds on the page as it is now, whatever its impact, contrast included."""
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    page.wait_for_load_state("networkidle")
+    # Loaded, its fonts in (axe reads colours and sizes), and NiceGUI connected if it is one of its pages (an e-mail
+    # is not). Not "networkidle": a socket that fell back to long polling on a loaded machine keeps it busy for ever.
+    page.wait_for_load_state("load")
+    page.wait_for_function("document.fonts.status === 'loaded'"
+                           " && (!document.getElementById('app') || window.did_handshake === true)")
     expect(page.locator(".q-notification")).to_have_count(0)  # axe would read their colours as they fade
     if page.get_by_role("dialog").count():  # and those of a dialog still opening
         expect(page.locator("#app")).to_have_attribute("inert", "")

@@ -134,6 +134,24 @@ def board_shows(board: Page, expected: Expected) -> bool:
     return board.get_by_role("button", name="Fermer les salles").is_visible() == expected.rooms_open
 
 
+def hand_button(expected: Expected, *, is_amina: bool) -> str:
+    return "Baisser la main" if is_amina and expected.hand_raised else "Lever la main"
+
+
+def camera_button(expected: Expected) -> str:
+    """Amina's camera button in a room, where her camera is seen: it shows her choice."""
+    return "Allumer ma caméra" if expected.camera_off else "Couper ma caméra"
+
+
+def amina_shows(page: Page, expected: Expected) -> bool:
+    """Whether Amina's own choices are as in this state now (read without waiting): only her page tells them."""
+    if not expected.on_stage or expected.phase == ENDED:
+        return True
+    if not page.get_by_role("button", name=hand_button(expected, is_amina=True)).is_visible():
+        return False
+    return not expected.rooms_open or page.get_by_role("button", name=camera_button(expected)).is_visible()
+
+
 def participant_shows(page: Page, expected: Expected, *, is_amina: bool) -> None:
     if not expected.on_stage:
         expect(page.get_by_role("status").filter(has_text="Les portes ne sont pas encore ouvertes")).to_be_visible()
@@ -149,11 +167,9 @@ def participant_shows(page: Page, expected: Expected, *, is_amina: bool) -> None
         expect(heading).to_have_text(f"Salle : {MARKET}")
     else:
         expect(heading).to_have_count(0)
-    raised = is_amina and expected.hand_raised
-    expect(page.get_by_role("button", name="Baisser la main" if raised else "Lever la main")).to_be_visible()
-    if is_amina and expected.rooms_open:  # her camera is seen in the room: its button shows her choice
-        expect(page.get_by_role("button", name="Allumer ma caméra" if expected.camera_off else "Couper ma caméra")
-               ).to_be_visible(timeout=GUARD * 1000)
+    expect(page.get_by_role("button", name=hand_button(expected, is_amina=is_amina))).to_be_visible()
+    if is_amina and expected.rooms_open:
+        expect(page.get_by_role("button", name=camera_button(expected))).to_be_visible(timeout=GUARD * 1000)
 
 
 def history_is_whole(data_dir: Path) -> None:
@@ -201,6 +217,9 @@ def kill_and_restart(server: Server) -> None:
     server.process = _start(server.data_dir, server.log, port).process
 
 
+# Three rounds of a whole workshop and its restarts: 84 s in a quiet CI run, over 300 s (the suite's guard against a
+# hang) at a load average of 20, where it failed while the workshop was ending as asked.
+@pytest.mark.timeout(900)
 def test_a_workshop_killed_at_random_moments_comes_back_as_acknowledged(
         browser: Browser, rounds: list[tuple[Server, Contexts]], seed: int,
         tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -250,10 +269,14 @@ def crash_during(action: Action, people: Workshop, server: Server, expected: Exp
     history_is_whole(server.data_dir)
     done = action.after(expected)
     allowed = [done] if acknowledged else [expected, done]
-    eventually(lambda: any(board_shows(people.board, state) for state in allowed),
-               f"the board shows no state allowed after “{action.name}” (acknowledged: {acknowledged})",
+    # The board tells the run's phase, step and rooms; Amina's hand and camera only her page does.
+    def shown(state: Expected) -> bool:
+        return board_shows(people.board, state) and amina_shows(people.amina, state)
+
+    eventually(lambda: any(shown(state) for state in allowed),
+               f"the pages show no state allowed after “{action.name}” (acknowledged: {acknowledged})",
                timeout=GUARD)
-    state = next(state for state in allowed if board_shows(people.board, state))
+    state = next(state for state in allowed if shown(state))
     participant_shows(people.amina, state, is_amina=True)
     participant_shows(people.bruno, state, is_amina=False)
     if state != done:  # not stored, so not done: whoever acted does it again

@@ -10,29 +10,27 @@ Set ATELIER_SCREENSHOTS=1 to rewrite the live-*.png screenshots of docs/screensh
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import Locator, Page, Playwright, WebSocketRoute, expect
+from playwright.sync_api import Locator, Page, Playwright, Route, WebSocketRoute, expect
 
 from tests.e2e.conftest import (
     MODERATOR,
-    ROOT,
     Contexts,
     Server,
     check_accessibility,
     controls_on_two_lines,
+    keep_screenshot,
     restart,
     sign_in,
 )
 
 pytestmark = pytest.mark.e2e
 
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 BOARD_VIEWPORT = {"width": 760, "height": 1000}
 STAGE_VIEWPORT = {"width": 1280, "height": 800}  # a common laptop screen
 
@@ -51,20 +49,6 @@ FEEDBACK_URL = "https://questionnaire.example/place-du-marche"
 
 
 # ------------------------------------------------------------------ helpers
-
-
-def keep_screenshot(page: Page, name: str) -> None:
-    """Save docs/screenshots/<name> when ATELIER_SCREENSHOTS=1: normal runs leave the documentation alone.
-
-    What the window shows, as the person sees it: a whole-page picture would draw the fixed header and the
-    stage's sticky control bar in the middle of the page.
-    """
-    if os.environ.get("ATELIER_SCREENSHOTS") != "1":
-        return
-    page.evaluate("window.scrollTo(0, 0)")  # the page as it opens, not wherever the last click scrolled it
-    page.wait_for_timeout(400)  # let Quasar's transitions (tabs, notifications) settle
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name))
 
 
 def eventually(check: Callable[[], bool], message: Callable[[], str] | str, timeout: float = 60.0) -> None:
@@ -414,6 +398,35 @@ def client_id(page: Page) -> str | None:
         return page.evaluate("window.clientId")
     except Exception:  # navigating: the page is being built again
         return None
+
+
+def test_a_page_whose_scripts_a_restart_cut_off_loads_again_by_itself(people: Contexts) -> None:
+    """A restart while a page loads can deliver its HTML without one of its scripts: the page must not stay blank.
+
+    Here the browser cuts them (while the page is loaded the first time, every request for NiceGUI's
+    component scripts fails as when the server dies); tests/e2e/test_crash_recovery.py meets the real thing.
+    """
+    page = people.new_page()
+    loads: list[str] = []
+    cut_off: list[str] = []
+
+    def count_the_loads(route: Route) -> None:
+        loads.append(route.request.url)
+        route.continue_()
+
+    def fail_during_the_first_load(route: Route) -> None:
+        if len(loads) > 1:
+            route.continue_()
+        else:
+            cut_off.append(route.request.url)
+            route.abort("connectionreset")
+
+    page.route("**/w/demo/lobby", count_the_loads)
+    page.route(re.compile(r"/_nicegui/[^/]+/components/"), fail_during_the_first_load)
+    page.goto("/w/demo/lobby")
+    expect(page.get_by_role("textbox", name="Votre nom")).to_be_visible()
+    assert cut_off, "no component script was requested: the test cut nothing"
+    assert len(loads) == 2, f"the page was loaded {len(loads)} times"
 
 
 def test_participants_and_moderators_come_back_after_a_reload_and_a_restart(

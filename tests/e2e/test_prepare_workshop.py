@@ -18,7 +18,7 @@ from tests.e2e.conftest import MODERATOR, ORGANISER, ORGANISER_ZONE, Contexts, c
 
 pytestmark = pytest.mark.e2e
 
-PARTS = ("purpose", "when", "agenda", "welcome", "rooms", "team", "review")
+PARTS = ("purpose", "when", "agenda", "welcome", "rooms", "participants", "team", "review", "invitations")
 VISITOR_ZONE = "America/Montreal"
 VISITOR_ZONE_REPORTED = "America/Toronto"  # Chromium (ICU) canonicalises Montreal to Toronto
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -122,9 +122,17 @@ def test_organiser_prepares_and_publishes_a_workshop(contexts: Contexts, base_ur
     page.get_by_role("button", name=re.compile(r"^Créer \d+ salles?$")).click()
     expect(page.get_by_role("heading", name="Salle de sous-groupe 3")).to_be_visible()
     expect(nav.get_by_role("link", name="5 Salles complet")).to_be_visible()
+    page.get_by_role("button", name="Suivant : Participant·es").click()
+
+    # 6. Participants: who should come, and why.
+    page.wait_for_url(f"**/organise/{slug}/participants")
+    expect(nav.get_by_role("link", name="6 Participant·es 1 conseil")).to_be_visible()
+    page.get_by_role("textbox", name="Qui exactement, et pourquoi ces personnes ?").fill(
+        "Les habitant·es de chaque quartier, jeunes et moins jeunes.")
+    expect(nav.get_by_role("link", name="6 Participant·es complet")).to_be_visible()
     page.get_by_role("button", name="Suivant : Équipe").click()
 
-    # 6. Team: the demo moderator leads.
+    # 7. Team: the demo moderator leads.
     page.wait_for_url(f"**/organise/{slug}/team")
     page.get_by_role("combobox", name="Compte de l’équipe").click()
     page.get_by_role("option", name=re.compile(r"^Karim Benali")).click()
@@ -134,10 +142,10 @@ def test_organiser_prepares_and_publishes_a_workshop(contexts: Contexts, base_ur
     expect(page.get_by_text("moderateur@atelier.example")).to_be_visible()
     expect(page.get_by_role("combobox", name="Rôle pour Karim Benali", exact=True)).to_match_aria_snapshot(
         '- combobox "Rôle pour Karim Benali": Animateur·rice principal·e')  # whose role, and which
-    expect(nav.get_by_role("link", name="6 Équipe complet")).to_be_visible()
+    expect(nav.get_by_role("link", name="7 Équipe complet")).to_be_visible()
     page.get_by_role("button", name="Suivant : Relire et publier").click()
 
-    # 7. Review and publish.
+    # 8. Review and publish.
     page.wait_for_url(f"**/organise/{slug}/review")
     review = page.get_by_role("region", name="Relire et publier")
     expect(review.get_by_text("Prêt à publier.")).to_be_visible()

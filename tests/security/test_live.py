@@ -207,10 +207,10 @@ async def test_joins_from_one_network_address_are_limited(user: User, app_clock:
 
 
 async def test_a_full_session_refuses_the_next_person_and_points_to_the_next_session(
-        user: User, create_user: Callable[[], User]) -> None:
+        user: User, create_user: Callable[[], User], clock: FakeClock) -> None:
     workshop = await published_workshop()
     plan = await workshops.load_plan_by_id(workshop.id)
-    await workshops.set_session_capacity(plan.sessions[0], 2)
+    await workshops.set_session_capacity(plan.sessions[0], 2, clock=clock)
     await workshops.add_session(workshop, date(2030, 5, 21), time(18, 30))
     await join(user, workshop.slug, "Amina")
     late = create_user()

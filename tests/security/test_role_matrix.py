@@ -57,6 +57,15 @@ MATRIX: dict[str, tuple[str, dict[str, Expected]]] = {
     "/organise": ("/organise", staff_only("/organise", moderator=403, other=403)),
     "/organise/staff": ("/organise/staff", staff_only("/organise/staff", moderator=403, other=403)),
     "/organise/new": ("/organise/new", staff_only("/organise/new", moderator=403, other=403)),
+    "/organise/outbox": ("/organise/outbox", staff_only("/organise/outbox", moderator=403, other=403)),
+    "/organise/outbox/{message_id}": ("/organise/outbox/1", staff_only("/organise/outbox/1", moderator=403,
+                                                                       other=403, organiser=404)),  # no message yet
+    "/organise/workshops/{workshop_id}/registrations": (
+        "/organise/workshops/1/registrations",
+        staff_only("/organise/workshops/1/registrations", moderator=403, other=403)),
+    "/organise/workshops/{workshop_id}/feedback": ("/organise/workshops/1/feedback",
+                                                   staff_only("/organise/workshops/1/feedback", moderator=403,
+                                                              other=403)),
     "/organise/{slug}": (f"/organise/{SLUG}", everyone((303, f"/organise/{SLUG}/purpose"))),
     "/organise/{slug}/{part}": (f"/organise/{SLUG}/agenda",
                                 staff_only(f"/organise/{SLUG}/agenda", moderator=403, other=403)),
@@ -70,6 +79,10 @@ MATRIX: dict[str, tuple[str, dict[str, Expected]]] = {
     "/w/{slug}/rehearsal/{code}/live": (f"{REHEARSAL}/live", live_page(f"{REHEARSAL}/live", f"{REHEARSAL}/lobby")),
     "/w/{slug}/rehearsal/{code}/moderate": (f"{REHEARSAL}/moderate",
                                             staff_only(f"{REHEARSAL}/moderate", moderator=200, other=404)),
+    "/r/{token}/reminders-off": ("/r/a-guessed-token/reminders-off", everyone(404)),
+    # A personal link opens one registration: a token nobody was sent opens none, whoever asks.
+    "/r/{token}": ("/r/AAAAAAAAAAAAAAAAAAAAAA", everyone(404)),
+    "/r/{token}/calendar.ics": ("/r/AAAAAAAAAAAAAAAAAAAAAA/calendar.ics", everyone(404)),
     "/signout": ("/signout", {**everyone((303, "/signin")), "moderator": 200, "other moderator": 200,
                               "organiser": 200}),  # the page with the sign-out form; signing out is a POST
 }

@@ -20,6 +20,7 @@ from domain import accounts
 from domain.clock import Clock, SystemClock
 from domain.models import StaffRole
 from tests.conftest import PASSWORD
+from tests.migrated import put_migrated_database
 from tests.waiting import GUARD
 
 BROWSER_ZONE = re.compile(r"Intl\.DateTimeFormat")
@@ -36,6 +37,7 @@ def app_clock() -> Clock:
 async def user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
                request: pytest.FixtureRequest, app_clock: Clock) -> AsyncIterator[User]:
     """NiceGUI's `user` fixture, on a fresh data directory and `app_clock`, with a browser in Paris."""
+    put_migrated_database(tmp_path)
     monkeypatch.setenv("ATELIER_TEST_DATA_DIR", str(tmp_path))
     monkeypatch.setattr(tests.ui.app_clock, "current", app_clock)
     async with user_simulation(main_file=get_path_to_main_file(request)) as simulated:

@@ -87,7 +87,15 @@ async def test_the_whole_wizard_prepares_a_publishable_workshop(organiser_user: 
     await see(user, "Salle 4")
     assert await Room.filter(workshop=workshop, kind=RoomKind.BREAKOUT).count() == 4
 
-    # 5. Team
+    # 5. Participants: who should come, and how they register
+    user.find("Suivant : Participant·es").click()
+    await see(user, "Qui doit venir, et pourquoi")
+    user.find("Qui exactement, et pourquoi ces personnes ?").type("Les familles du quartier")
+    user.find("Formulaire public : les personnes s’inscrivent sur la page publique et confirment leur adresse par "
+              "e-mail ; une liste d’attente prend le relais quand une session est complète").click()
+    await until(saved(workshop, audience_details="Les familles du quartier", registration_mode="public_form"))
+
+    # 6. Team
     user.find("Suivant : Équipe").click()
     await see(user, "Ajouter quelqu’un à l’équipe")
     user.find("Compte de l’équipe").click()
@@ -99,7 +107,7 @@ async def test_the_whole_wizard_prepares_a_publishable_workshop(organiser_user: 
     member = await TeamMember.get(workshop=workshop)
     assert (member.account_id, member.role) == (moderator.id, TeamRole.LEAD_MODERATOR)
 
-    # 6. Review and publish
+    # 7. Review and publish
     user.find("Suivant : Relire et publier").click()
     await see(user, "Prêt à publier.")
     user.find("Publier").click()
