@@ -47,14 +47,16 @@ $(VENV)/.installed-binary: pyproject.toml | $(BIN)/python
 	touch $@
 
 # PyInstaller does not see what is loaded by name: NiceGUI's assets, the database drivers,
-# the migrations, the catalogs and stylesheet, Babel's locale data and the time zone database.
+# the migrations, the catalogs, the mail templates and stylesheet, Babel's locale data and the time zone database.
 binary: $(VENV)/.installed-binary  ## Build dist/atelier, one executable
 	$(BIN)/python -m PyInstaller --noconfirm --clean --onefile --log-level WARN --name atelier \
 		--distpath dist --workpath build/pyinstaller --specpath build \
 		--add-data "$$($(BIN)/python -c 'import nicegui, os; print(os.path.dirname(nicegui.__file__))'):nicegui" \
 		--add-data "$(CURDIR)/domain/locales:domain/locales" \
 		--add-data "$(CURDIR)/ui/static:ui/static" \
-		--collect-submodules domain --collect-submodules ui \
+		--add-data "$(CURDIR)/mail/templates:mail/templates" \
+		--add-data "$(CURDIR)/mail/pictures:mail/pictures" \
+		--collect-submodules domain --collect-submodules ui --collect-submodules mail \
 		--hidden-import tortoise.backends.sqlite --hidden-import tortoise.backends.asyncpg \
 		--collect-data babel --collect-data tzdata \
 		atelier.py
@@ -64,7 +66,7 @@ check-binary: binary install-test  ## Start dist/atelier on a free port and expe
 
 messages: install-test  ## Extract translatable text and merge it into the catalogs
 	mkdir -p build
-	$(BIN)/pybabel extract -k N_ -k ngettext:1,2 --no-location --sort-output -o build/messages.pot domain ui atelier.py
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 --no-location --sort-output -o build/messages.pot domain ui mail atelier.py
 	$(BIN)/pybabel update -i build/messages.pot -d domain/locales -D messages --ignore-obsolete --no-fuzzy-matching --width 100
 
 screenshots: install-test system-packages  ## Refresh docs/screenshots/

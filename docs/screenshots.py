@@ -72,7 +72,8 @@ def main(output: Path, language: str = "fr") -> None:
             page.keyboard.press("Enter")
             page.wait_for_url(f"{base}/organise")
             shoot(page, f"{base}/organise", output / "dashboard.png")
-            for part in ("purpose", "when", "agenda", "welcome", "rooms", "team", "review"):
+            for part in ("purpose", "when", "agenda", "welcome", "rooms", "participants", "team", "review",
+                         "invitations"):
                 shoot(page, f"{base}/organise/demo/{part}", output / f"wizard-{part}.png")
             shoot(page, f"{base}/organise/new", output / "new-workshop.png")
             shoot(page, f"{base}/organise/staff", output / "staff.png")
