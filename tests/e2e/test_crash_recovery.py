@@ -28,6 +28,7 @@ from tests.e2e.test_live_workshop import (
     STEPS_TO_BREAKOUT,
     WELCOME_STEP,
     client_id,
+    evaluated,
     eventually,
     everyone_on_stage,
     join,
@@ -263,7 +264,7 @@ def crash_during(action: Action, people: Workshop, server: Server, expected: Exp
         page.set_default_timeout(GUARD * 1000)
     for name, page in people.pages().items():
         eventually(lambda page=page, name=name: client_id(page) not in (None, before[name])
-                   and page.evaluate("window.did_handshake === true"),
+                   and evaluated(page, "window.did_handshake === true") is True,
                    f"{name}'s page did not come back by itself", timeout=GUARD)
     assert server.data_dir is not None
     history_is_whole(server.data_dir)

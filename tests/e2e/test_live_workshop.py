@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Playwright, Route, WebSocketRoute, expect
 
 from tests.e2e.conftest import (
@@ -392,12 +393,18 @@ def test_a_moderator_click_is_not_lost_when_someone_arrives(people: Contexts) ->
 # ------------------------------------------------------------------ 2. reconnecting, restarting
 
 
+def evaluated(page: Page, expression: str) -> Any:
+    """The expression's value in the page, or None while the page is navigating (being loaded again)."""
+    try:
+        return page.evaluate(expression)
+    except PlaywrightError:  # "Execution context was destroyed": the page is being built again
+        return None
+
+
 def client_id(page: Page) -> str | None:
     """NiceGUI's id of the page as the server built it: a new one means the page was built again."""
-    try:
-        return page.evaluate("window.clientId")
-    except Exception:  # navigating: the page is being built again
-        return None
+    value = evaluated(page, "window.clientId")
+    return value if isinstance(value, str) else None
 
 
 def test_a_page_whose_scripts_a_restart_cut_off_loads_again_by_itself(people: Contexts) -> None:
