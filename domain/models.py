@@ -287,6 +287,8 @@ class Step(Model):
     context_info = fields.TextField(default="")
     expected_of_participants = fields.TextField(default="")
     moderator_script = fields.TextField(default="")
+    # What participants do at this step beside listening (domain/activities): {"kind": ..., its settings}, or None.
+    activity: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True, default=None)
 
     class Meta:
         table = "step"

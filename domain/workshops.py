@@ -19,7 +19,7 @@ from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from domain import planning, seats, timekeeping
+from domain import activities, planning, seats, timekeeping
 from domain.clock import Clock
 from domain.errors import InvalidValue, NotFound
 from domain.i18n import LANGUAGES, N_
@@ -223,6 +223,7 @@ STEP_FIELDS: dict[str, Callable[[str, Any], Any]] = {
     "context_info": _text(MAX_TEXT),
     "expected_of_participants": _text(MAX_TEXT),
     "moderator_script": _text(2 * MAX_TEXT),
+    "activity": lambda field, value: value,  # checked against the step's kind in update_step
 }
 
 ROOM_FIELDS: dict[str, Callable[[str, Any], Any]] = {
@@ -474,6 +475,15 @@ async def add_step(workshop: Workshop, template: str | None = None) -> Step:
 
 @_edits_plan
 async def update_step(step: Step, field: str, value: Any) -> Any:
+    if field == "activity":
+        value = activities.checked_activity(value, step.kind)
+    elif field == "kind" and step.activity is not None:
+        # An activity that does not suit the new kind goes (a room summary in a plenary step).
+        try:
+            activities.checked_activity(step.activity, _choice(StepKind)(field, value))
+        except InvalidValue:
+            step.activity = None
+            await step.save(update_fields=["activity"])
     checked = _apply(step, STEP_FIELDS, field, value)
     await step.save(update_fields=[field])
     return checked

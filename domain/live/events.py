@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain.live.state import (
     Countdown,
@@ -49,6 +50,7 @@ class Aspect(StrEnum):
     MICROPHONES = "microphones"
     CAMERAS = "cameras"
     PLAN = "plan"
+    ACTIVITIES = "activities"  # what the step's activity shows (domain/activities)
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,11 @@ class LiveEvent:
     def reaches(self, state: LiveState) -> Audience:
         """Whose pages must hear of this event, given the state before it applies."""
         return EVERYONE
+
+    writes_beside: ClassVar[bool] = False
+
+    async def store_beside(self, run_id: int, connection: BaseDBAsyncClient) -> None:
+        """Write what this event keeps outside the log, in the transaction that stores it (`writes_beside`)."""
 
     @classmethod
     def upcast(cls, data: dict[str, Any], version: int, context: DecodingContext) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import cast
 
 from tortoise.exceptions import IntegrityError
 
-from domain import workshops
+from domain import activities, workshops
 from domain.clock import Clock
 from domain.errors import HistoryUnreadable
 from domain.i18n import N_
@@ -120,7 +120,9 @@ class LiveRegistry:
                 except UnreadableEvent as problem:
                     raise UnreadableEvent(f"event {stored.sequence}: {problem}") from problem
             # Replays: a history that cannot is unreadable.
-            return LiveSession(run, plan, history, tokens, self.clock, browsers=browsers, joins=self.joins)
+            live = LiveSession(run, plan, history, tokens, self.clock, browsers=browsers, joins=self.joins)
+            await activities.restore(run_id, live.state)
+            return live
         except Exception as problem:
             reason = str(problem).splitlines()[0]
             self._unreadable[run_id] = reason

@@ -25,6 +25,7 @@ from tortoise.transactions import in_transaction
 
 from domain import names
 from domain.accounts import check_email
+from domain.activities.base import Command, Moment
 from domain.clock import Clock
 from domain.errors import DomainError, InvalidValue, NotAllowed, NotFound, NotSaved, SessionFull, TooManyAttempts
 from domain.i18n import N_
@@ -240,10 +241,21 @@ class LiveSession:
 
     async def _commit(self, *events: LiveEvent) -> None:
         """Store, then apply, then announce: nothing is applied that is not stored."""
-        if any(event.persisted for event in events):
+        if any(event.persisted or event.writes_beside for event in events):
             async with self._writing() as connection:
                 await self._record(events, connection)
+                for event in events:
+                    if event.writes_beside:
+                        await event.store_beside(self.run.id, connection)
         self._apply(events)
+
+    async def act(self, command: Command) -> None:
+        """Run an activity's command (domain/activities) under the run's lock: it looks at the run as it is now
+        and returns the events to commit, or raises a DomainError that refuses it."""
+        async with self._lock:
+            events = command(Moment(self.state, self._plan, self.current_step, self.clock.now()))
+            if events:
+                await self._commit(*events)
 
     def _apply(self, events: Sequence[LiveEvent]) -> None:
         """Apply committed events and announce them to the pages they concern.

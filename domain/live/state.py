@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from domain.models import RunPhase
 
@@ -133,6 +134,7 @@ class LiveState:
     cameras_off: set[Member] = field(default_factory=set)
     sound_only: set[Member] = field(default_factory=set)  # chose sound alone, for a weak connection
     staff_muted: set[int] = field(default_factory=set)  # staff accounts whose microphone is closed
+    activities: dict[str, Any] = field(default_factory=dict)  # each activity's own state, by its kind
 
     @property
     def accepting_people(self) -> bool:

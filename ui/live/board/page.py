@@ -11,13 +11,15 @@ from collections.abc import Sequence
 from fastapi import Response
 from nicegui import context, ui
 
+from domain.activities import StepActivity
 from domain.live.events import Aspect, LiveEvent, RunReset
 from domain.live.session import Presence
 from domain.models import StaffAccount
-from ui.components import Text, heading
+from ui.components import Text, heading, paragraph
 from ui.frame import page_frame
 from ui.i18n import _, ngettext
 from ui.live.actions import PageActions
+from ui.live.activities import ActivityHost
 from ui.live.board.balance import BalancePart
 from ui.live.board.commands import CommandsPart
 from ui.live.board.floor import FloorPart
@@ -86,6 +88,7 @@ class Board:
                 floor_tab = ui.tab("floor", _("Floor"), icon="record_voice_over")
                 people_tab = ui.tab("people", _("People"), icon="groups")
                 rooms_tab = ui.tab("rooms", _("Rooms"), icon="meeting_room")
+                activity_tab = ui.tab("activity", _("Activity"), icon="how_to_vote")
                 ui.tab("message", _("Message"), icon="campaign")
             # Not animated: a sliding panel clips the focus rings of its controls while it moves, and a board
             # kept in a background tab (beside the stage) may leave it half-way, since browsers pause animation
@@ -102,13 +105,31 @@ class Board:
                     people = PeoplePart(view)
                 with ui.tab_panel("rooms").classes("p-0"), ui.element("div").classes("grid gap-3"):
                     rooms = RoomsPart(view)
+                with ui.tab_panel("activity").classes("p-0"):
+                    activity = self.activity_panel(view, activity_tab)
                 with ui.tab_panel("message").classes("p-0"):
                     messages = MessagesPart(view)
         badges = TabBadges(view, floor_tab, people_tab, rooms_tab)
-        self.parts: Sequence[LivePart] = (commands, script, floor, microphones, balance, people, rooms, messages,
-                                          badges)
+        self.parts: Sequence[LivePart] = (commands, script, floor, microphones, balance, people, rooms, activity,
+                                          messages, badges)
         follow_run(found.live, self.on_events, hears_everything=True, at_most_every=BOARD_REDRAWS_EVERY,
                    allowed=rights.in_team, on_shut_out=lambda: actions.shut(rights.no_longer_in_team()))
+
+    @staticmethod
+    def activity_panel(view: BoardView, tab: ui.tab) -> ActivityHost[BoardView]:
+        """The current step's activity, run from here; the tab is named after it."""
+        nothing = paragraph(_("The current step has no activity."), muted=True)
+        host: ActivityHost[BoardView] = ActivityHost(view, view.live, lambda: None,
+                                                     lambda components: components.board)
+
+        def name_the_tab(activity: StepActivity | None) -> None:
+            tab.props["label"] = _("Activity: {name}", name=_(activity.type.label)) if activity else _("Activity")
+            nothing.set_visibility(activity is None)
+
+        host.changed = name_the_tab
+        found = host.current()
+        name_the_tab(found[1] if found is not None else None)
+        return host
 
     def shut_out(self, reason: str) -> None:
         """The moderator may no longer run this workshop: the board's controls go, and it says why."""

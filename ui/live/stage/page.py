@@ -22,6 +22,7 @@ from ui.components import Text, heading, labelled
 from ui.frame import page_frame
 from ui.i18n import _
 from ui.live.actions import PageActions
+from ui.live.activities import ActivityHost
 from ui.live.bridge import follow_run
 from ui.live.context import (
     LiveContext,
@@ -103,6 +104,8 @@ class Stage:
                 with ui.element("div").classes("stage-area grid gap-3 content-start"):
                     self.place.build_stage_area()
                     self.media = MediaPart(view, self.videos_shown)
+                self.activity: ActivityHost[StageView] = ActivityHost(
+                    view, view.live, lambda: view.my_room_id, lambda components: components.stage)
                 self.room_choice = RoomChoicePart(view)
             self.step_panel = StepPanelPart(view)
             with self.step_panel.panel:
@@ -114,7 +117,7 @@ class Stage:
             self.hand = HandPart(view)
         self.media.show_controls_in(controls)
         self.parts: Sequence[LivePart] = (self.notices, self.agenda, self.place, self.media, self.hand,
-                                          self.room_choice, self.step_panel, self.feedback)
+                                          self.activity, self.room_choice, self.step_panel, self.feedback)
         self.place.redraw()
         self.notices.show_recent()
 

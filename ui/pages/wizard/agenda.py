@@ -16,6 +16,7 @@ from ui import formatting
 from ui.components import Text, confirm, keyboard_menu, labelled, paragraph
 from ui.focus import focus_key, key, move_focus
 from ui.i18n import _
+from ui.pages.wizard.activity import activity_fields
 from ui.pages.wizard.shell import Wizard
 
 KIND_COLOURS = {StepKind.PLENARY: "#1e4fa3", StepKind.BREAKOUT: "#9d174d"}
@@ -200,6 +201,7 @@ def step_fields(wizard: Wizard, step: Step) -> None:
             "outlined debounce=300 maxlength=300").classes("w-full")
         wizard.field(objective, saver("objective"))
         wizard.advice("objective", step.id)
+        activity_fields(wizard, step)
         for name, label, hint in (
             ("context_info", _("Context for participants"),
              _("What participants need to know about the subject at this step.")),
