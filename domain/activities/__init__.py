@@ -26,6 +26,7 @@ __all__ = [
 ]
 
 from domain.activities import (
+    dots,  # noqa: F401
     ideas,  # noqa: F401  (registers the ideas board)
     questions,  # noqa: F401
 )
