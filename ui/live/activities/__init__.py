@@ -10,4 +10,7 @@ from ui.live.activities.registry import ActivityComponents, ActivityHost, compon
 
 __all__ = ["ActivityComponents", "ActivityHost", "components_of", "register"]
 
-from ui.live.activities import questions  # noqa: F401
+from ui.live.activities import (
+    dots,  # noqa: F401
+    questions,  # noqa: F401
+)
