@@ -12,5 +12,6 @@ __all__ = ["ActivityComponents", "ActivityHost", "components_of", "register"]
 
 from ui.live.activities import (
     dots,  # noqa: F401
+    ideas,  # noqa: F401  (registers the ideas board's components)
     questions,  # noqa: F401
 )
