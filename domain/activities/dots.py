@@ -55,7 +55,7 @@ class DotsSettings(Settings):
 @register
 class DotVoting(ActivityType):
     kind = KIND
-    label = N_("Dot voting on ideas")
+    label = N_("Dot voting")
     settings_model = DotsSettings
 
 
