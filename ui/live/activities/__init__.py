@@ -9,3 +9,5 @@ the events meanwhile, as any part of the page.
 from ui.live.activities.registry import ActivityComponents, ActivityHost, components_of, register
 
 __all__ = ["ActivityComponents", "ActivityHost", "components_of", "register"]
+
+from ui.live.activities import polls  # noqa: F401  (registers the poll's components)
