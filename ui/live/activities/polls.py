@@ -129,7 +129,7 @@ class PollCard:
                 self.boxes = [ui.checkbox(choice) for choice in poll.choices]
             else:
                 self.radio = ui.radio({index: choice for index, choice in enumerate(poll.choices)})
-        self.vote_button = ui.button(_("Vote"), icon="how_to_vote", on_click=self.vote).classes("justify-self-start")
+        self.vote_button = ui.button(_("Send my vote"), icon="how_to_vote", on_click=self.vote).classes("justify-self-start")
 
     def chosen(self, poll: Poll) -> list[int]:
         if poll.multiple:
