@@ -105,7 +105,7 @@ def test_a_poll_made_live_at_a_step_without_one_shows_results_as_votes_come_in(p
     board.get_by_role("textbox", name="Choix, un par ligne (2 à 10)").fill("Oui\nNon\n")
     board.get_by_role("checkbox", name="Afficher les résultats au fil des votes").click()
     check_accessibility(board, "/w/demo/moderate (a new poll)")
-    board.get_by_role("button", name="Ouvrir le sondage").click()
+    board.get_by_role("button", name="Ouvrir ce sondage").click()
 
     vote(amina, "Oui")
     for page in (amina, bruno, board):  # the results are live: everyone sees the count move

@@ -129,7 +129,8 @@ class PollCard:
                 self.boxes = [ui.checkbox(choice) for choice in poll.choices]
             else:
                 self.radio = ui.radio({index: choice for index, choice in enumerate(poll.choices)})
-        self.vote_button = ui.button(_("Send my vote"), icon="how_to_vote", on_click=self.vote).classes("justify-self-start")
+        self.vote_button = ui.button(_("Send my vote"), icon="how_to_vote", on_click=self.vote).classes(
+            "justify-self-start")
 
     def chosen(self, poll: Poll) -> list[int]:
         if poll.multiple:
@@ -259,7 +260,7 @@ class PreparedOnBoard(LivePart):
                 for choice in settings.choices:
                     if choice.strip():
                         Text(choice, "li")
-            ui.button(_("Open the poll"), icon="play_arrow", on_click=self.open)
+            ui.button(_("Open the poll"), icon="poll", on_click=self.open)
         self.redraw()
 
     def redraw(self) -> None:
@@ -302,7 +303,7 @@ class NewPollForm:
             self.audience = ui.select({0: _("Everyone")}, value=0, label=_("Who votes")).props(
                 "outlined").classes("w-full sm:w-72")
             self.audience.on("focus", self.offer_rooms)
-            ui.button(_("Open the poll"), icon="play_arrow", on_click=self.open).classes("justify-self-start")
+            ui.button(_("Open this poll"), icon="poll", on_click=self.open).classes("justify-self-start")
 
     def offer_rooms(self) -> None:
         live = self.view.live
