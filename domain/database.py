@@ -48,7 +48,7 @@ def connection_name(url: str) -> str:
 def tortoise_config(url: str) -> dict[str, Any]:
     name = connection_name(url)
     return {
-        "connections": {name: url},
+        "connections": {name: with_secure_delete(url)},
         "apps": {
             APP_LABEL: {
                 "models": ["domain.models"],
@@ -59,6 +59,22 @@ def tortoise_config(url: str) -> dict[str, Any]:
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+def with_secure_delete(url: str) -> str:
+    """SQLite overwrites what it deletes or replaces with zeros (`PRAGMA secure_delete`), so that an old value
+    (a secret poll's counts before the last ballot, domain/activities/polls.py) does not linger in the file."""
+    if url_scheme(url) != "sqlite" or "secure_delete" in urlsplit(url).query:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}secure_delete=ON"
+
+
+async def forget_replaced_pages() -> None:
+    """Write SQLite's journal into the file and empty it (the journal holds each page as it was at each commit,
+    old counts included); nothing to do on PostgreSQL, see docs/development.md."""
+    connection = Workshop._meta.db
+    if connection.capabilities.dialect == "sqlite":
+        await connection.execute_query("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 # Read by `tortoise makemigrations` through [tool.tortoise] in pyproject.toml.

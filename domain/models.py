@@ -405,6 +405,27 @@ class RunEvent(Model):
         ordering = ["sequence"]
 
 
+class PollTally(Model):
+    """The counts of a secret poll (domain/activities/polls.py), updated in place with each ballot.
+
+    A secret ballot is stored as an event saying who voted, with no answer, and its answer only adds to
+    these counts, in the same transaction: no row ties a voter to what they chose, nor tells the order of
+    the answers. No time is kept here for the same reason.
+    """
+
+    id = fields.IntField(primary_key=True)
+    run: fields.ForeignKeyRelation[LiveRun] = fields.ForeignKeyField(
+        f"{APP_LABEL}.LiveRun", related_name="poll_tallies", on_delete=fields.CASCADE
+    )
+    run_id: int
+    poll = fields.IntField()
+    counts: fields.JSONField[list[int]] = fields.JSONField(default=list)
+
+    class Meta:
+        table = "poll_tally"
+        unique_together = (("run", "poll"),)
+
+
 class Registration(Model):
     """One person's place in a workshop, from their invitation or the public form to their attendance.
 

@@ -24,9 +24,9 @@ __all__ = [
     "ActivityEvent", "ActivityType", "Command", "Moment", "Settings", "StepActivity", "activity_of",
     "activity_state", "activity_types", "checked_activity", "register", "restore",
 ]
-
-from domain.activities import (
+from domain.activities import (  # each registers itself
     dots,  # noqa: F401
-    ideas,  # noqa: F401  (registers the ideas board)
+    ideas,  # noqa: F401
+    polls,  # noqa: F401
     questions,  # noqa: F401
 )

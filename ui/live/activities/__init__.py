@@ -10,8 +10,9 @@ from ui.live.activities.registry import ActivityComponents, ActivityHost, compon
 
 __all__ = ["ActivityComponents", "ActivityHost", "components_of", "register"]
 
-from ui.live.activities import (
+from ui.live.activities import (  # each registers itself
     dots,  # noqa: F401
-    ideas,  # noqa: F401  (registers the ideas board's components)
+    ideas,  # noqa: F401
+    polls,  # noqa: F401
     questions,  # noqa: F401
 )

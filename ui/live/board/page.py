@@ -20,6 +20,7 @@ from ui.frame import page_frame
 from ui.i18n import _, ngettext
 from ui.live.actions import PageActions
 from ui.live.activities import ActivityHost
+from ui.live.activities.polls import board_polls
 from ui.live.board.balance import BalancePart
 from ui.live.board.commands import CommandsPart
 from ui.live.board.floor import FloorPart
@@ -107,11 +108,12 @@ class Board:
                     rooms = RoomsPart(view)
                 with ui.tab_panel("activity").classes("p-0"):
                     activity = self.activity_panel(view, activity_tab)
+                    polls = board_polls(view)  # polls made live, at any step
                 with ui.tab_panel("message").classes("p-0"):
                     messages = MessagesPart(view)
         badges = TabBadges(view, floor_tab, people_tab, rooms_tab)
         self.parts: Sequence[LivePart] = (commands, script, floor, microphones, balance, people, rooms, activity,
-                                          messages, badges)
+                                          polls, messages, badges)
         follow_run(found.live, self.on_events, hears_everything=True, at_most_every=BOARD_REDRAWS_EVERY,
                    allowed=rights.in_team, on_shut_out=lambda: actions.shut(rights.no_longer_in_team()))
 

@@ -23,6 +23,7 @@ from ui.frame import page_frame
 from ui.i18n import _
 from ui.live.actions import PageActions
 from ui.live.activities import ActivityHost
+from ui.live.activities.polls import stage_polls
 from ui.live.bridge import follow_run
 from ui.live.context import (
     LiveContext,
@@ -104,6 +105,7 @@ class Stage:
                 with ui.element("div").classes("stage-area grid gap-3 content-start"):
                     self.place.build_stage_area()
                     self.media = MediaPart(view, self.videos_shown)
+                self.polls = stage_polls(view)  # a poll made live shows above the step's activity
                 self.activity: ActivityHost[StageView] = ActivityHost(
                     view, view.live, lambda: view.my_room_id, lambda components: components.stage)
                 self.room_choice = RoomChoicePart(view)
@@ -117,7 +119,8 @@ class Stage:
             self.hand = HandPart(view)
         self.media.show_controls_in(controls)
         self.parts: Sequence[LivePart] = (self.notices, self.agenda, self.place, self.media, self.hand,
-                                          self.activity, self.room_choice, self.step_panel, self.feedback)
+                                          self.polls, self.activity, self.room_choice, self.step_panel,
+                                          self.feedback)
         self.place.redraw()
         self.notices.show_recent()
 
