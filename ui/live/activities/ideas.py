@@ -67,6 +67,7 @@ def text_field(label: str, settings: IdeasSettings, value: str = "") -> ui.texta
     """A text area for an idea: the limit enforced by the browser too, and a visible counter."""
     area = ui.textarea(label, value=value).props(f"outlined autogrow counter maxlength={settings.max_length}")
     area.props["hint"] = _("At most {count} characters.", count=settings.max_length)
+    area.on_value_change(lambda: setattr(area, "error", None) if area.error else None)  # a refusal goes on typing
     return area.classes("w-full")
 
 
