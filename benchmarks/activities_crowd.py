@@ -48,7 +48,8 @@ ROOM_TEXT = "Room: {name}"  # the stage's heading in a breakout room (ui/live/st
 
 
 def prepare_workshop(database_file: Path, rooms: int) -> None:
-    """An ideas board at the demo's breakout step, and `rooms` breakout rooms without a capacity."""
+    """An ideas board at the demo's breakout step, and `rooms` breakout rooms without a capacity, people drawn
+    into them at random."""
     with sqlite3.connect(database_file) as database:
         workshop_id, = database.execute("SELECT id FROM workshop WHERE slug = 'demo'").fetchone()
         database.execute("UPDATE step SET activity = ? WHERE workshop_id = ? AND kind = 'breakout'",
@@ -61,6 +62,8 @@ def prepare_workshop(database_file: Path, rooms: int) -> None:
                              "?, '')", (workshop_id, position, f"Salle {number + 1:02d}"))
             position += 1
         database.execute("UPDATE room SET capacity = NULL WHERE workshop_id = ?", (workshop_id,))
+        # Drawn at random in balanced groups: no choice of 30 rooms on every stage page while the crowd enters.
+        database.execute("UPDATE workshop SET room_assignment = 'random_balanced' WHERE id = ?", (workshop_id,))
 
 
 class IdeasBench(CrowdBench):
