@@ -110,8 +110,8 @@ def ideas_at(state: LiveState, step_id: int, room_id: int | None | EllipsisType 
 def hidden_at(state: LiveState, step_id: int, room_id: int | None | EllipsisType = ...) -> list[Idea]:
     """The hidden ideas of a step (of one room when given), for the moderators who may show them again."""
     board = ideas_state(state)
-    places = [ideas for (step, room), ideas in board.places.items()
-              if step == step_id and (isinstance(room_id, EllipsisType) or room == room_id)]
+    places = [ideas for (step, _room), ideas in board.places.items() if step == step_id] \
+        if isinstance(room_id, EllipsisType) else [board.places.get((step_id, room_id), {})]
     return sorted((idea for ideas in places for idea in ideas.values()
                    if idea.hidden and idea.merged_into is None), key=lambda idea: idea.id)
 

@@ -67,6 +67,7 @@ def text_field(label: str, settings: IdeasSettings, value: str = "") -> ui.texta
     """A text area for an idea: the limit enforced by the browser too, and a visible counter."""
     area = ui.textarea(label, value=value).props(f"outlined autogrow counter maxlength={settings.max_length}")
     area.props["hint"] = _("At most {count} characters.", count=settings.max_length)
+    area.on_value_change(lambda: setattr(area, "error", None) if area.error else None)  # a refusal goes on typing
     return area.classes("w-full")
 
 
@@ -262,9 +263,8 @@ class IdeasBoardPart(LivePart):
             group.heading.text = _("{room}: {count}", room=group.title, count=ngettext(
                 "{count} idea", "{count} ideas", len(shown)))
             names = {each.id: self.author(each) for each in (*shown, *hidden)}
-            targets = tuple((each.id, each.text) for each in shown)
-            group.rows.show((each.id, (each, names[each.id], tuple(merged.get(each.id, ())), targets),
-                             functools.partial(self.row, each, names[each.id], merged.get(each.id, []), shown))
+            group.rows.show((each.id, (each, names[each.id], tuple(merged.get(each.id, ()))),
+                             functools.partial(self.row, each, names[each.id], merged.get(each.id, [])))
                             for each in shown)
             group.hidden_heading.set_visibility(bool(hidden))
             group.hidden.show((each.id, (each, names[each.id]), functools.partial(self.hidden_row, each,
@@ -278,7 +278,7 @@ class IdeasBoardPart(LivePart):
         person = self.view.live.state.people.get(idea.author_id)
         return person.name if person is not None else "?"
 
-    def row(self, idea: Idea, author: str, merged: Sequence[Idea], shown: Sequence[Idea]) -> ui.element:
+    def row(self, idea: Idea, author: str, merged: Sequence[Idea]) -> ui.element:
         with ui.element("li").classes("idea grid gap-1 p-3 rounded-lg border border-gray-200 bg-white") as row:
             with ui.row().classes("items-center gap-2"):
                 Text(_("No. {number}", number=idea.id), "span").classes("font-semibold text-sm")
@@ -300,13 +300,8 @@ class IdeasBoardPart(LivePart):
                          _("Hide idea {number}", number=idea.id)).props("flat dense no-caps")
                 labelled(ui.button(_("Tags"), icon="sell", on_click=functools.partial(self.tag, idea)),
                          _("Tags of idea {number}", number=idea.id)).props("flat dense no-caps")
-                others = {each.id: _("No. {number}: {text}", number=each.id, text=shorten(each.text))
-                          for each in shown if each.id != idea.id}
-                if others:
-                    merger = named_select(ui.select(others, label=_("Merge into")),
-                                          _("Merge into – idea {number}", number=idea.id)) \
-                        .props("dense outlined options-dense").classes("w-48")
-                    merger.on_value_change(lambda event, idea_id=idea.id: self.merge(idea_id, event.value))
+                labelled(ui.button(_("Merge"), icon="merge", on_click=functools.partial(self.merge, idea)),
+                         _("Merge idea {number}", number=idea.id)).props("flat dense no-caps")
         return row
 
     def hidden_row(self, idea: Idea, author: str) -> ui.element:
@@ -324,9 +319,35 @@ class IdeasBoardPart(LivePart):
     async def command(self, command: Callable[..., list[LiveEvent]], **arguments: object) -> None:
         await self.view.act(self.view.live.act(functools.partial(command, **arguments)))
 
-    async def merge(self, idea_id: int, into_id: int | None) -> None:
-        if into_id is not None:
-            await self.command(ideas.merge, idea_id=idea_id, into_id=into_id)
+    def merge(self, idea: Idea) -> None:
+        """Choose the idea to merge this one into, among those shown in its room now (read when asked: a row
+        does not change when other ideas come)."""
+        view = self.view
+        others = {each.id: _("No. {number}: {text}", number=each.id, text=shorten(each.text))
+                  for each in ideas.ideas_at(view.live.state, idea.step_id, idea.room_id) if each.id != idea.id}
+        title = _("Merge idea {number}", number=idea.id)
+        self.dialogs.clear()
+        with self.dialogs, labelled(ui.dialog(), title) as dialog, ui.card().classes("p-6 gap-4 w-full max-w-lg"):
+            heading(title, 2, looks_like=3)
+            Text(idea.text, "p").classes("atelier-text atelier-muted")
+            if not others:
+                paragraph(_("No other idea in this room to merge it into."), muted=True)
+            target = named_select(ui.select(others, label=_("Merge into")),
+                                  _("Merge into – idea {number}", number=idea.id)).props("outlined").classes("w-full")
+            target.set_visibility(bool(others))
+
+            async def save() -> None:
+                if target.value is None:
+                    target.error = _("Choose one of the options.")
+                    return
+                if await view.actions.run(view.live.act(functools.partial(ideas.merge, idea_id=idea.id,
+                                                                          into_id=target.value))):
+                    dialog.close()
+
+            with ui.row().classes("justify-end w-full gap-2"):
+                ui.button(_("Cancel"), on_click=dialog.close).props("flat")
+                ui.button(_("Merge"), on_click=save).props("unelevated").set_visibility(bool(others))
+        modal(dialog).open()
 
     def tag(self, idea: Idea) -> None:
         view = self.view
