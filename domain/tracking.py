@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from domain.planning import WorkshopPlan
 
 # The first characters that make a spreadsheet read a cell as a formula (OWASP's list): such cells get a quote first.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"-[0-9]+(?:[.,][0-9]+)?")
 
 
 @dataclass
@@ -190,8 +192,13 @@ def answer_text(answer: Any, room_names: dict[int, str]) -> str:
 
 
 def neutralised(cell: str) -> str:
-    """A cell a spreadsheet shows as text: one that would start a formula gets a quote first (CSV injection)."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    """A cell a spreadsheet shows as text: one that would start a formula gets a quote first (CSV injection).
+
+    A plain number ("-2.5", "-2,5": a step that ended early) is a number, not a formula: it is left alone.
+    """
+    if cell.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def csv_file(header: Sequence[str], rows: Iterable[Sequence[str]], *, delimiter: str = ",") -> bytes:
