@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +25,6 @@ from domain.planning import WorkshopPlan
 
 # The first characters that make a spreadsheet read a cell as a formula (OWASP's list): such cells get a quote first.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-PLAIN_NUMBER = re.compile(r"-[0-9]+(?:[.,][0-9]+)?")
 
 
 @dataclass
@@ -192,20 +190,23 @@ def answer_text(answer: Any, room_names: dict[int, str]) -> str:
 
 
 def neutralised(cell: str) -> str:
-    """A cell a spreadsheet shows as text: one that would start a formula gets a quote first (CSV injection).
-
-    A plain number ("-2.5", "-2,5": a step that ended early) is a number, not a formula: it is left alone.
-    """
-    if cell.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(cell):
-        return "'" + cell
-    return cell
+    """A cell a spreadsheet shows as text: one that would start a formula gets a quote first (CSV injection)."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def csv_file(header: Sequence[str], rows: Iterable[Sequence[str]], *, delimiter: str = ",") -> bytes:
+def csv_file(header: Sequence[str], rows: Iterable[Sequence[str | int | float]], *, delimiter: str = ",") -> bytes:
     """A CSV file spreadsheets open as they should: UTF-8 with a byte order mark (Excel reads accents right),
-    every cell quoted as needed, none that could run as a formula. French spreadsheets expect `;` between cells."""
+    every cell quoted as needed, no text that could run as a formula. French spreadsheets expect `;` between cells,
+    and a decimal comma: numbers (given as numbers, never neutralised) are written so with `;`."""
     text = io.StringIO(newline="")
     writer = csv.writer(text, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow([neutralised(cell) for cell in header])
-    writer.writerows([neutralised(cell) for cell in row] for row in rows)
+    writer.writerows([_cell(cell, decimal_comma=delimiter == ";") for cell in row] for row in rows)
     return text.getvalue().encode("utf-8-sig")
+
+
+def _cell(cell: str | int | float, *, decimal_comma: bool) -> str:
+    if isinstance(cell, str):
+        return neutralised(cell)
+    written = str(int(cell)) if isinstance(cell, int) or cell.is_integer() else str(cell)
+    return written.replace(".", ",") if decimal_comma else written

@@ -33,20 +33,13 @@ def _local(record: SessionRecord, instant: datetime) -> datetime:
     return instant.astimezone(ZoneInfo(record.time_zone))
 
 
-def _decimal_comma(language: str) -> bool:
-    return language == "fr"
-
-
-def text_of(record: SessionRecord, cell: Cell) -> str:
-    """A cell as a CSV file writes it: instants in the workshop's time zone, decimals as the language writes them."""
+def text_of(record: SessionRecord, cell: Cell) -> str | int | float:
+    """A cell as a CSV file writes it: instants in the workshop's time zone; numbers stay numbers."""
     if cell is None:
         return ""
     if isinstance(cell, datetime):
         return _local(record, cell).strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(cell, float):
-        written = str(int(cell)) if cell.is_integer() else str(cell)
-        return written.replace(".", ",") if _decimal_comma(record.language) else written
-    return str(cell)
+    return cell
 
 
 def csv_delimiter(language: str) -> str:
@@ -103,7 +96,7 @@ def _fill(sheet: Any, header: Sequence[str], rows: Sequence[Sequence[Cell]], rec
         for column, value in enumerate(row, start=1):
             _put(sheet, row_number, column, value, record)
     for column, title in enumerate(header, start=1):
-        longest = max([len(title)] + [len(text_of(record, row[column - 1])) for row in rows[:200]])
+        longest = max([len(title)] + [len(str(text_of(record, row[column - 1]))) for row in rows[:200]])
         sheet.column_dimensions[get_column_letter(column)].width = min(max(10, longest + 2), 60)
     sheet.freeze_panes = "A2"
 
