@@ -29,8 +29,12 @@ from domain.tracking import csv_file
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
+def local_time(zone: str, instant: datetime) -> datetime:
+    return instant.astimezone(ZoneInfo(zone))
+
+
 def _local(record: SessionRecord, instant: datetime) -> datetime:
-    return instant.astimezone(ZoneInfo(record.time_zone))
+    return local_time(record.time_zone, instant)
 
 
 def text_of(record: SessionRecord, cell: Cell) -> str | int | float:

@@ -96,7 +96,7 @@ async def test_exports_read_back_hold_every_row_with_formulas_neutralised(setup:
     assert not any(cell.data_type == "f" for sheet in book.worksheets for row in sheet.iter_rows() for cell in row)
     turns = sheets["Tours de parole"]
     assert [row[-1] for row in turns.iter_rows(min_row=2, values_only=True)] == [180, 90]
-    assert sheets["Présence"].cell(row=2, column=header.index("Arrivé·e") + 1).value.year == 2026
+    assert sheets["Présence"].cell(row=2, column=header.index("Première arrivée") + 1).value.year == 2026
     for table in record.tables:  # every row of every table is in the workbook
         sheet = next(sheet for sheet in book.worksheets if sheet.title == table.title[:31])
         assert sheet.max_row - 1 == len(table.rows)

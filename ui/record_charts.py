@@ -1,0 +1,72 @@
+"""The record's charts as ECharts options: drawn as SVG (sharp when printed), labels readable, no tooltips.
+
+Tooltips are off because ECharts writes them as HTML and the labels are people's names; every value shows as a
+label on its bar instead, and each chart carries its figures in words for screen readers (`summary`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.record import BarChart, Chart, LineChart
+
+INK, MUTED = "#1f2937", "#4b5563"
+COLOURS = ("#94a3b8", "#1d4ed8", "#b45309", "#047857")  # the first series (often "planned") greyed
+LABEL_WIDTH = 190  # px for a category's label: longer names break onto a second line
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def summary(chart: Chart) -> str:
+    """The chart in words: 'title: label: value; …' per series."""
+    parts = []
+    for series in chart.series:
+        values = "; ".join(f"{label}: {_number(value)}" for label, value in zip(chart.labels, series.values,
+                                                                             strict=True))
+        parts.append(f"{series.name}: {values}" if len(chart.series) > 1 else values)
+    unit = f" ({chart.unit})" if chart.unit else ""
+    return f"{chart.title}{unit}. " + " / ".join(parts)
+
+
+def height(chart: Chart) -> int:
+    """Pixels: a horizontal bar chart grows with its rows, the others keep a fixed height."""
+    if isinstance(chart, BarChart) and chart.horizontal:
+        return max(140, 60 + len(chart.labels) * (16 + 16 * len(chart.series)))
+    return 280
+
+
+def options(chart: Chart) -> dict[str, Any]:
+    several = len(chart.series) > 1
+    text = {"color": INK, "fontSize": 13}
+    base: dict[str, Any] = {
+        "animation": False,
+        "tooltip": {"show": False},
+        "textStyle": {"fontFamily": "system-ui, sans-serif", "color": INK},
+        "legend": {"show": several, "top": 0, "textStyle": text},
+        "grid": {"left": 8, "right": 48, "top": 32 if several else 12, "bottom": 8, "containLabel": True},
+    }
+    colours = COLOURS if several else COLOURS[1:]
+    if isinstance(chart, LineChart):
+        step = max(1, len(chart.labels) // 12)  # about a dozen times of day along the axis
+        return {**base,
+                "xAxis": {"type": "category", "data": list(chart.labels), "boundaryGap": False,
+                          "axisLabel": {**text, "interval": step - 1}},
+                "yAxis": {"type": "value", "minInterval": 1, "axisLabel": text,
+                          "name": chart.unit or None, "nameTextStyle": {"color": MUTED}},
+                "series": [{"type": "line", "name": series.name, "data": list(series.values), "step": "end",
+                            "showSymbol": False, "lineStyle": {"width": 3, "color": colours[index]},
+                            "itemStyle": {"color": colours[index]},
+                            "areaStyle": {"color": colours[index], "opacity": 0.12}}
+                           for index, series in enumerate(chart.series)]}
+    category = {"type": "category", "data": list(chart.labels),
+                "axisLabel": {**text, "width": LABEL_WIDTH, "overflow": "break"}}
+    value = {"type": "value", "minInterval": 1, "axisLabel": text}
+    bars = [{"type": "bar", "name": series.name, "data": list(series.values),
+             "itemStyle": {"color": colours[index]}, "barMaxWidth": 28,
+             "label": {"show": True, "position": "right" if chart.horizontal else "top", **text}}
+            for index, series in enumerate(chart.series)]
+    if chart.horizontal:
+        return {**base, "yAxis": {**category, "inverse": True}, "xAxis": value, "series": bars}
+    return {**base, "xAxis": category, "yAxis": value, "series": bars}
