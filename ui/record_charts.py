@@ -12,7 +12,7 @@ from domain.record import BarChart, Chart, LineChart
 
 INK, MUTED = "#1f2937", "#4b5563"
 COLOURS = ("#94a3b8", "#1d4ed8", "#b45309", "#047857")  # the first series (often "planned") greyed
-LABEL_WIDTH = 190  # px for a category's label: longer names break onto a second line
+LABEL_WIDTH = 170  # px for a category's label: longer names break onto a second line
 
 
 def _number(value: float) -> str:
@@ -33,7 +33,7 @@ def summary(chart: Chart) -> str:
 def height(chart: Chart) -> int:
     """Pixels: a horizontal bar chart grows with its rows, the others keep a fixed height."""
     if isinstance(chart, BarChart) and chart.horizontal:
-        return max(140, 60 + len(chart.labels) * (16 + 16 * len(chart.series)))
+        return max(140, 60 + len(chart.labels) * (24 + 18 * len(chart.series)))
     return 280
 
 
@@ -49,10 +49,9 @@ def options(chart: Chart) -> dict[str, Any]:
     }
     colours = COLOURS if several else COLOURS[1:]
     if isinstance(chart, LineChart):
-        step = max(1, len(chart.labels) // 12)  # about a dozen times of day along the axis
-        return {**base,
+        return {**base,  # ECharts leaves out the times of day that would overlap
                 "xAxis": {"type": "category", "data": list(chart.labels), "boundaryGap": False,
-                          "axisLabel": {**text, "interval": step - 1}},
+                          "axisLabel": {**text, "hideOverlap": True}},
                 "yAxis": {"type": "value", "minInterval": 1, "axisLabel": text,
                           "name": chart.unit or None, "nameTextStyle": {"color": MUTED}},
                 "series": [{"type": "line", "name": series.name, "data": list(series.values), "step": "end",
@@ -61,12 +60,13 @@ def options(chart: Chart) -> dict[str, Any]:
                             "areaStyle": {"color": colours[index], "opacity": 0.12}}
                            for index, series in enumerate(chart.series)]}
     category = {"type": "category", "data": list(chart.labels),
-                "axisLabel": {**text, "width": LABEL_WIDTH, "overflow": "break"}}
+                "axisLabel": {**text, "width": LABEL_WIDTH, "overflow": "break", "lineHeight": 16}}
     value = {"type": "value", "minInterval": 1, "axisLabel": text}
     bars = [{"type": "bar", "name": series.name, "data": list(series.values),
              "itemStyle": {"color": colours[index]}, "barMaxWidth": 28,
              "label": {"show": True, "position": "right" if chart.horizontal else "top", **text}}
             for index, series in enumerate(chart.series)]
-    if chart.horizontal:
-        return {**base, "yAxis": {**category, "inverse": True}, "xAxis": value, "series": bars}
+    if chart.horizontal:  # the labels' room kept whatever the chart's width (containLabel would cut them)
+        grid = {**base["grid"], "left": LABEL_WIDTH + 12, "containLabel": False, "bottom": 24}
+        return {**base, "grid": grid, "yAxis": {**category, "inverse": True}, "xAxis": value, "series": bars}
     return {**base, "xAxis": category, "yAxis": value, "series": bars}

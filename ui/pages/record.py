@@ -107,8 +107,9 @@ class RecordPage:
         if record.charts:
             with ui.element("section").classes("record-section w-full grid gap-4"):
                 heading(_("Charts"), 2)
-                for chart in record.charts:
-                    self.chart(chart)
+                with ui.element("div").classes("record-charts w-full"):
+                    for chart in record.charts:
+                        self.chart(chart)
         for table in record.tables:
             self.table(record, table)
 
@@ -124,7 +125,7 @@ class RecordPage:
                         Text(figure.detail, "span").classes("atelier-muted text-sm")
 
     def chart(self, chart: Chart) -> None:
-        with ui.element("figure").classes("record-chart atelier-card p-4 m-0 grid gap-2"):
+        with ui.element("figure").classes("record-chart atelier-card p-4 m-0 grid gap-2 min-w-0"):
             Text(chart.title + (f" ({chart.unit})" if chart.unit else ""), "figcaption").classes("font-semibold")
             labelled(ui.echart(record_charts.options(chart), renderer="svg"), record_charts.summary(chart)).props(
                 'role="img"').classes("w-full").style(f"height: {record_charts.height(chart)}px")
@@ -149,11 +150,16 @@ class RecordPage:
                     for row in table.rows[:MAX_ROWS_SHOWN]:
                         with ui.element("tr"):
                             for value in row:
-                                Text(self.shown(value), "td").classes(
-                                    cell + (" text-right" if isinstance(value, int | float) else ""))
+                                Text(self.shown(value), "td").classes(cell + self.cell_class(value))
             if len(table.rows) > MAX_ROWS_SHOWN:
                 paragraph(_("The first {shown} of {count} rows: the exports hold them all.", shown=MAX_ROWS_SHOWN,
                             count=len(table.rows)), muted=True)
+
+    @staticmethod
+    def cell_class(value: Cell) -> str:
+        if isinstance(value, int | float):
+            return " text-right record-number"
+        return " record-time" if isinstance(value, datetime) else " record-text"
 
     def shown(self, value: Cell) -> str:
         if value is None:
