@@ -107,10 +107,10 @@ def workshop_card(services: Services, staff: StaffAccount, plan: WorkshopPlan, c
                         "atelier-link self-center mr-2")
                 for held_session in [session for session in plan.sessions if session.id in held]:
                     day = formatting.long_date(held_session.starts_at, workshop.time_zone)
-                    link = ui.link(_("Record") if len(plan.sessions) == 1 else _("Record of {date}", date=day),
-                                   record_path(workshop.id, held_session.id))
-                    labelled(link, _("Record of the session of {date} of {title}", date=day,
-                                     title=workshop.title)).classes("atelier-link self-center mr-2")
+                    shown = _("Record") if len(plan.sessions) == 1 else _("Record of {date}", date=day)
+                    # Named as shown, then which workshop: several cards each have a record (WCAG 2.5.3).
+                    labelled(ui.link(shown, record_path(workshop.id, held_session.id)),
+                             f"{shown} · {workshop.title}").classes("atelier-link self-center mr-2")
                 labelled(ui.button(_("Edit"), icon="edit",
                                    on_click=lambda: ui.navigate.to(f"/organise/{workshop.slug}")).props("flat"),
                          _("Edit {title}", title=workshop.title))

@@ -75,7 +75,7 @@ class RecordPage:
             paragraph(_("This session has not taken place yet: its record starts when its doors open."),
                       muted=True)
             return
-        with ui.row().classes("no-print w-full items-center gap-3 flex-wrap record-toolbar"):
+        with ui.row().classes("no-print w-full items-center gap-3 flex-wrap mb-2 record-toolbar"):
             ui.checkbox(_("Leave out personal data"), value=True,
                         on_change=lambda event: self.leave_out(bool(event.value))).mark("leave-out-personal")
             ui.button(_("Download XLSX"), icon="table_view", on_click=self.download_workbook).props("outline")
@@ -125,7 +125,7 @@ class RecordPage:
                         Text(figure.detail, "span").classes("atelier-muted text-sm")
 
     def chart(self, chart: Chart) -> None:
-        with ui.element("figure").classes("record-chart atelier-card p-4 m-0 grid gap-2 min-w-0"):
+        with ui.element("figure").classes("record-chart atelier-card p-4 m-0 grid content-start gap-2 min-w-0"):
             Text(chart.title + (f" ({chart.unit})" if chart.unit else ""), "figcaption").classes("font-semibold")
             labelled(ui.echart(record_charts.options(chart), renderer="svg"), record_charts.summary(chart)).props(
                 'role="img"').classes("w-full").style(f"height: {record_charts.height(chart)}px")
