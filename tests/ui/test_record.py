@@ -31,6 +31,9 @@ async def test_one_persons_data_exported_then_erased_reaches_the_running_board(
     await see(moderator, "Mes missions")
     await moderator.open(f"/w/{workshop.slug}/moderate")
     await see(moderator, "Amina")
+    amina.client.delete()  # her lobby would go to the stage, in the last browser that acted (see conftest)
+    moderator.find(kind=ui.button, content="Ouvrir les portes").click()  # the session takes place
+    await see(moderator, "Portes ouvertes")
 
     await accounts.create_staff("claire@ville.example", "Claire", StaffRole.ORGANISER, PASSWORD)
     organiser = user

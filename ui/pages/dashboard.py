@@ -9,7 +9,7 @@ from fastapi import Response
 from nicegui import ui
 
 from domain import planning, workshops
-from domain.models import LiveRun, StaffAccount, StaffRole
+from domain.models import LiveRun, RunPhase, StaffAccount, StaffRole
 from domain.planning import WorkshopPlan
 from ui import formatting
 from ui.auth import check_staff
@@ -63,9 +63,9 @@ async def workshop_list(services: Services, staff: StaffAccount, archived: bool,
                           on_click=lambda: ui.navigate.to("/organise/new")).props("unelevated")
         return
     session_ids = [session.id for plan in plans for session in plan.sessions]
-    # Sessions that took place (their real run began): each has a record.
-    held = set(cast(list[int], await LiveRun.filter(real_session_id__in=session_ids).values_list(
-        "real_session_id", flat=True)))
+    # Sessions that took place (their real run's doors opened): each has a record.
+    held = set(cast(list[int], await LiveRun.filter(real_session_id__in=session_ids).exclude(
+        phase=RunPhase.BACKSTAGE).values_list("real_session_id", flat=True)))
     with ui.element("ul").classes("w-full grid gap-4 list-none p-0"):
         for plan in plans:
             with ui.element("li"):

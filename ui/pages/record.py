@@ -19,7 +19,7 @@ from domain import retention
 from domain.errors import DomainError, HistoryUnreadable
 from domain.live.erasure import stand_in
 from domain.live.events import UnreadableEvent
-from domain.models import LiveRun, Participant, StaffAccount, StaffRole, Workshop, WorkshopSession
+from domain.models import LiveRun, Participant, RunPhase, StaffAccount, StaffRole, Workshop, WorkshopSession
 from domain.record import Chart, RecordTable, SessionRecord, exports
 from domain.record.loading import real_run, session_record
 from domain.record.model import Cell
@@ -51,7 +51,10 @@ def register(services: Services) -> None:
                                   back=(_("Back to the workshops"), "/organise"))
         title = _("Record · {title}", title=workshop.title or _("Untitled workshop"))
         with page_frame(services, title, staff=organiser):
-            page = RecordPage(services, organiser, workshop, session, await real_run(session.id))
+            run = await real_run(session.id)
+            if run is not None and run.phase == RunPhase.BACKSTAGE and not await Participant.exists(run_id=run.id):
+                run = None  # a visitor's look at the lobby made the run; nothing happened in it
+            page = RecordPage(services, organiser, workshop, session, run)
             await page.build(title)
         return None
 
@@ -127,7 +130,8 @@ class RecordPage:
     def chart(self, chart: Chart) -> None:
         with ui.element("figure").classes("record-chart atelier-card p-4 m-0 grid content-start gap-2 min-w-0"):
             Text(chart.title + (f" ({chart.unit})" if chart.unit else ""), "figcaption").classes("font-semibold")
-            labelled(ui.echart(record_charts.options(chart), renderer="svg"), record_charts.summary(chart)).props(
+            labelled(ui.echart(record_charts.options(chart, current_language()), renderer="svg"),
+                     record_charts.summary(chart)).props(
                 'role="img"').classes("w-full").style(f"height: {record_charts.height(chart)}px")
 
     def table(self, record: SessionRecord, table: RecordTable) -> None:
