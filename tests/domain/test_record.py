@@ -10,8 +10,20 @@ from datetime import timedelta
 from openpyxl import load_workbook
 
 from domain.live.erasure import stand_in
-from domain.record import exports
+from domain.record import (
+    PARTICIPANT,
+    BarChart,
+    Column,
+    Figure,
+    RecordPart,
+    RecordSource,
+    RecordTable,
+    Series,
+    exports,
+    register_record_part,
+)
 from domain.record.loading import session_record
+from domain.record.model import record_parts, remove_record_part
 from tests.domain.conftest import Setup
 from tests.record_session import FORMULA_NAME, NAMES, NOTICE, SCRIPT_NAME, VUE_NAME, run_script
 
@@ -124,3 +136,31 @@ async def test_durations_of_a_run_still_going_count_up_to_now(setup: Setup) -> N
     assert record.table("timeline").dicts()[0]["ended_at"] is None
     assert record.table("attendance").dicts()[0]["minutes_present"] == 4.0
     assert timedelta(minutes=4) == setup.clock.now() - setup.live.state.started_at
+
+
+async def test_a_part_registered_elsewhere_adds_its_table_and_chart_to_the_record_and_its_exports(
+        setup: Setup) -> None:
+    """What an activity (ideas, polls...) does: one more module, no edit of the record's own files."""
+
+    async def ideas(source: RecordSource) -> RecordPart:
+        table = RecordTable(name="ideas", title="Ideas", columns=(
+            Column(PARTICIPANT, "Participant"), Column("text", "Idea")),
+            rows=tuple((stand_in(person.id), f"=idea of {person.id}") for person in source.state.people.values()))
+        chart = BarChart("Ideas per room", ("Room 1",), (Series("Ideas", (2.0,)),))
+        return RecordPart(tables=(table,), charts=(chart,), figures=(Figure("Ideas", str(len(table.rows))),))
+
+    register_record_part(ideas, name="test.ideas")
+    try:
+        assert record_parts()[-1] == "test.ideas"
+        amina, = await setup.people("Amina")
+        record = await session_record(setup.live.run, setup.clock, language="en", with_personal=False)
+        assert record.tables[-1].name == "ideas" and record.charts[-1].title == "Ideas per room"
+        assert record.figures[-1].value == "1"
+        whole = exports.record_json(record)
+        assert whole["tables"]["ideas"]["rows"] == [{"participant": stand_in(amina), "text": f"=idea of {amina}"}]
+        book = load_workbook(io.BytesIO(exports.workbook(record)))
+        assert book["Ideas"]["B2"].value == f"=idea of {amina}" and book["Ideas"]["B2"].data_type == "s"
+        assert exports.person_json(record, amina, {})["tables"]["ideas"]["rows"][0]["text"] == f"=idea of {amina}"
+    finally:
+        remove_record_part("test.ideas")
+    assert "test.ideas" not in record_parts()
