@@ -19,7 +19,7 @@ from tortoise.transactions import in_transaction
 from domain.errors import NotFound
 from domain.i18n import N_
 from domain.live.erasure import ERASED_NAME, blank_rows
-from domain.live.registry import LiveRegistry
+from domain.live.registry import UNDER_WAY, LiveRegistry
 from domain.models import LiveRun, OutboxMessage, Participant, Registration, Workshop, WorkshopSession
 
 
@@ -75,7 +75,7 @@ async def erase_participant(participant_id: int, live: LiveRegistry) -> None:
     if not run_id:
         raise NotFound(N_("This participant is not in the record."))
     running = live.in_memory(run_id[0])
-    if running is None and await LiveRun.filter(id=run_id[0], phase__in=("open", "running")).exists():
+    if running is None and await LiveRun.filter(id=run_id[0], phase__in=UNDER_WAY).exists():
         running = await live.session(run_id[0])
     if running is not None:
         await running.erase_personal_data(participant_id)

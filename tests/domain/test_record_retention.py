@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from domain import retention
 from domain.live.erasure import ParticipantErased, stand_in
+from domain.live.registry import LiveRegistry
 from domain.models import FeedbackAnswer, Participant
 from domain.record.loading import session_record
 from tests.domain.conftest import Setup
@@ -58,3 +59,16 @@ async def test_one_participant_erased_on_request_while_the_session_runs(setup: S
     await setup.live.take_floor_back()  # she goes on taking part, under her stand-in
     record = await session_record(setup.live.run, setup.clock, language="en", with_personal=True)
     assert [row["name"] for row in record.table("attendance").dicts()] == ["", "Bob"]
+
+
+async def test_erasing_from_a_run_that_is_over_and_not_in_memory_leaves_it_so(setup: Setup) -> None:
+    amina, bob = await setup.people("Amina", "Bob")
+    await setup.live.open_doors()
+    await setup.live.end()
+    later = LiveRegistry(setup.clock)  # after a restart: ended runs are not brought back
+    setup.others.append(later)
+    await retention.erase_participant(bob, later)
+    assert later.in_memory(setup.live.run.id) is None
+    assert await Participant.filter(id=bob, display_name="").exists()
+    assert (await later.session(setup.live.run.id)).state.people[bob].name == stand_in(bob)
+    assert (await later.session(setup.live.run.id)).state.people[amina].name == "Amina"

@@ -66,7 +66,6 @@ class RecordPage:
                                                                                  session, run)
         self.request: Request | None = context.client.request
         self.leave_out_personal = True
-        self.record: SessionRecord | None = None
 
     async def build(self, title: str) -> None:
         ui.link(_("Back to the workshops"), "/organise").classes("atelier-link no-print")
@@ -102,7 +101,7 @@ class RecordPage:
     @ui.refreshable_method
     async def content(self) -> None:
         try:
-            record = self.record = await self.load(with_personal=not self.leave_out_personal)
+            record = await self.load(with_personal=not self.leave_out_personal)
         except (UnreadableEvent, HistoryUnreadable) as problem:
             paragraph(_("The record of this session cannot be read: {reason}", reason=str(problem)))
             return
