@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain import retention
+from domain import database, retention
+from domain.clock import FakeClock
 from domain.live.erasure import ParticipantErased, stand_in
 from domain.live.registry import LiveRegistry
 from domain.models import FeedbackAnswer, Participant
 from domain.record.loading import session_record
-from tests.domain.conftest import Setup
+from tests.domain.conftest import Setup, make_workshop
 from tests.record_session import NAMES, run_script
 
 
@@ -72,3 +73,23 @@ async def test_erasing_from_a_run_that_is_over_and_not_in_memory_leaves_it_so(se
     assert await Participant.filter(id=bob, display_name="").exists()
     assert (await later.session(setup.live.run.id)).state.people[bob].name == stand_in(bob)
     assert (await later.session(setup.live.run.id)).state.people[amina].name == "Amina"
+
+
+async def test_retention_and_the_record_on_postgresql(postgres_url: str, clock: FakeClock) -> None:
+    await database.open_database(postgres_url)
+    registry = LiveRegistry(clock)
+    try:
+        workshop, session = await make_workshop()
+        live = await registry.session((await registry.run_of(session)).id)
+        script = await run_script(live, clock, workshop)
+        record = await session_record(live.run, clock, language="fr", with_personal=True)
+        assert {row["name"] for row in record.table("attendance").dicts()} == set(NAMES)
+        ends = session.starts_at + timedelta(minutes=workshop.duration_minutes)
+        later = ends + timedelta(days=workshop.personal_data_kept_days)
+        assert await retention.erase_expired_participants(later, registry) == {workshop.id: len(NAMES)}
+        assert live.state.people[script.ids["Amina"]].name == stand_in(script.ids["Amina"])
+        record = await session_record(live.run, clock, language="fr", with_personal=True)
+        assert {row["name"] for row in record.table("attendance").dicts()} == {""}
+    finally:
+        await registry.close()
+        await database.close_database()
