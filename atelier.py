@@ -414,7 +414,10 @@ def build_app(settings: Settings, clock: Clock | None = None) -> None:
     mail = MailSender(composer, settings.smtp_server, clock,
                       local_hostname=urlsplit(settings.public_url).hostname or "localhost")
     # Reminders and the messages after a session into the outbox; personal data erased when its days are over.
-    schedule = MailSchedule(clock, also={"erasing expired personal data": retention.erase_expired_personal_data})
+    schedule = MailSchedule(clock, also={
+        "erasing expired personal data": retention.erase_expired_personal_data,
+        "erasing expired personal data of live runs": partial(retention.erase_expired_participants, live=live),
+    })
     app.router.lifespan_context = _with_lifetime(settings.database, live, keeper, media, mail, schedule,
                                                  _nicegui_lifespan)
     web = settings.web

@@ -194,11 +194,19 @@ def neutralised(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def csv_file(header: Sequence[str], rows: Iterable[Sequence[str]], *, delimiter: str = ",") -> bytes:
+def csv_file(header: Sequence[str], rows: Iterable[Sequence[str | int | float]], *, delimiter: str = ",") -> bytes:
     """A CSV file spreadsheets open as they should: UTF-8 with a byte order mark (Excel reads accents right),
-    every cell quoted as needed, none that could run as a formula. French spreadsheets expect `;` between cells."""
+    every cell quoted as needed, no text that could run as a formula. French spreadsheets expect `;` between cells,
+    and a decimal comma: numbers (given as numbers, never neutralised) are written so with `;`."""
     text = io.StringIO(newline="")
     writer = csv.writer(text, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow([neutralised(cell) for cell in header])
-    writer.writerows([neutralised(cell) for cell in row] for row in rows)
+    writer.writerows([_cell(cell, decimal_comma=delimiter == ";") for cell in row] for row in rows)
     return text.getvalue().encode("utf-8-sig")
+
+
+def _cell(cell: str | int | float, *, decimal_comma: bool) -> str:
+    if isinstance(cell, str):
+        return neutralised(cell)
+    written = str(int(cell)) if isinstance(cell, int) or cell.is_integer() else str(cell)
+    return written.replace(".", ",") if decimal_comma else written

@@ -24,6 +24,7 @@ def register(services: Services) -> None:
         outbox,
         personal,
         public,
+        record,
         reminders,
         signin,
         staff,
@@ -35,7 +36,7 @@ def register(services: Services) -> None:
     theme.install()
     # Fixed paths before the wizard's /organise/{slug}, which would otherwise catch them.
     for module in (health, language, home, signin, account, dashboard, staff, outbox, tracking, feedback_results,
-                   wizard, moderation, public, lobby, stage, board, reminders, personal, calendar_file):
+                   record, wizard, moderation, public, lobby, stage, board, reminders, personal, calendar_file):
         module.register(services)
 
 

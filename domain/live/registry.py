@@ -17,6 +17,7 @@ from domain.clock import Clock
 from domain.errors import HistoryUnreadable
 from domain.i18n import N_
 from domain.limits import RateLimit, Rule
+from domain.live.erasure import is_erased, stand_in
 from domain.live.events import EventStream, LiveEvent, UnreadableEvent, decode
 from domain.live.session import LiveSession
 from domain.models import LiveRun, Participant, RunEvent, RunPhase, Step, WorkshopSession
@@ -42,9 +43,24 @@ class _Reading:
 
     def personal(self, participant_id: int, column: str) -> str:
         row = self.people.get(participant_id)
-        if row is None:
-            return "" if column != "display_name" else f"#{participant_id}"  # erased: a stand-in, not a name
+        if row is None or is_erased(row.get("display_name")):
+            return "" if column != "display_name" else stand_in(participant_id)  # erased: a stand-in, not a name
         return str(row[column])
+
+
+async def read_history(run_id: int, steps: list[Step], people: Mapping[int, Mapping[str, str]]) -> list[LiveEvent]:
+    """A run's stored events, decoded in order; `people` are its participants' rows (personal columns by id).
+
+    Raises `UnreadableEvent` naming the first event that cannot be read.
+    """
+    reading = _Reading(steps, people)
+    history: list[LiveEvent] = []
+    for stored in await RunEvent.filter(run_id=run_id).order_by("sequence"):
+        try:
+            history.append(decode(stored.kind, stored.version, stored.at, stored.data, reading))
+        except UnreadableEvent as problem:
+            raise UnreadableEvent(f"event {stored.sequence}: {problem}") from problem
+    return history
 
 
 class LiveRegistry:
@@ -100,6 +116,10 @@ class LiveRegistry:
                 self.loaded.publish(self._sessions[run_id])
         return self._sessions[run_id]
 
+    def in_memory(self, run_id: int) -> LiveSession | None:
+        """The run if it is held in memory now (never loads it)."""
+        return self._sessions.get(run_id)
+
     def unreadable(self, run_id: int) -> str | None:
         """Why this run's history could not be read, if it could not."""
         return self._unreadable.get(run_id)
@@ -109,16 +129,10 @@ class LiveRegistry:
         plan = await workshops.load_plan_by_id(run.session.workshop_id)
         rows = await Participant.filter(run_id=run_id).values("id", "display_name", "arrival_answer", "token_hash",
                                                               "browser_hash")
-        reading = _Reading(plan.steps, {int(row["id"]): row for row in rows})
         tokens = {int(row["id"]): str(row["token_hash"]) for row in rows}
         browsers = {int(row["id"]): str(row["browser_hash"]) for row in rows if row["browser_hash"]}
         try:
-            history: list[LiveEvent] = []
-            for stored in await RunEvent.filter(run_id=run_id).order_by("sequence"):
-                try:
-                    history.append(decode(stored.kind, stored.version, stored.at, stored.data, reading))
-                except UnreadableEvent as problem:
-                    raise UnreadableEvent(f"event {stored.sequence}: {problem}") from problem
+            history = await read_history(run_id, plan.steps, {int(row["id"]): row for row in rows})
             # Replays: a history that cannot is unreadable.
             live = LiveSession(run, plan, history, tokens, self.clock, browsers=browsers, joins=self.joins)
             await activities.restore(run_id, live.state)

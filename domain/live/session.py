@@ -32,6 +32,7 @@ from domain.i18n import N_
 from domain.limits import RateLimit, network_key
 from domain.live import rooms as room_assignment
 from domain.live.announcing import Announcer, Change
+from domain.live.erasure import ParticipantErased, blank_rows
 from domain.live.events import (
     NOBODY,
     AllHandsLowered,
@@ -451,6 +452,19 @@ class LiveSession:
             self._hands.forget(participant_id)
             await self._commit(ParticipantRemoved(at=self.clock.now(), participant_id=participant_id))
             self._pages.pop(participant_id, None)
+
+    async def erase_personal_data(self, participant_id: int) -> None:
+        """Erase this participant's name, e-mail, answer and browser hash (on request, or their time is up).
+
+        What they did stays in the history; their pages and everyone's show their stand-in from now on.
+        """
+        async with self._lock:
+            if participant_id not in self.state.people:
+                raise NotFound(N_("This participant is no longer in the session."))
+            async with self._writing() as connection:
+                await blank_rows([participant_id], connection)
+            self._browsers.pop(participant_id, None)
+            self._apply([ParticipantErased(at=self.clock.now(), participant_id=participant_id)])
 
     # ------------------------------------------------------------ phase and steps
 

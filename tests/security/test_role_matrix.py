@@ -66,6 +66,9 @@ MATRIX: dict[str, tuple[str, dict[str, Expected]]] = {
     "/organise/workshops/{workshop_id}/feedback": ("/organise/workshops/1/feedback",
                                                    staff_only("/organise/workshops/1/feedback", moderator=403,
                                                               other=403)),
+    "/organise/workshops/{workshop_id}/sessions/{session_id}/record": (
+        "/organise/workshops/1/sessions/1/record",
+        staff_only("/organise/workshops/1/sessions/1/record", moderator=403, other=403)),
     "/organise/{slug}": (f"/organise/{SLUG}", everyone((303, f"/organise/{SLUG}/purpose"))),
     "/organise/{slug}/{part}": (f"/organise/{SLUG}/agenda",
                                 staff_only(f"/organise/{SLUG}/agenda", moderator=403, other=403)),

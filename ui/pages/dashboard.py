@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from fastapi import Response
 from nicegui import ui
 
 from domain import planning, workshops
-from domain.models import StaffAccount, StaffRole
+from domain.models import LiveRun, RunPhase, StaffAccount, StaffRole
 from domain.planning import WorkshopPlan
 from ui import formatting
 from ui.auth import check_staff
@@ -17,6 +18,7 @@ from ui.frame import page_frame
 from ui.i18n import _, ngettext
 from ui.pages import tracking
 from ui.pages.feedback_results import results_path
+from ui.pages.record import record_path
 from ui.services import Services
 
 
@@ -60,13 +62,18 @@ async def workshop_list(services: Services, staff: StaffAccount, archived: bool,
                 ui.button(_("Prepare a first workshop"), icon="add",
                           on_click=lambda: ui.navigate.to("/organise/new")).props("unelevated")
         return
+    session_ids = [session.id for plan in plans for session in plan.sessions]
+    # Sessions that took place (their real run's doors opened): each has a record.
+    held = set(cast(list[int], await LiveRun.filter(real_session_id__in=session_ids).exclude(
+        phase=RunPhase.BACKSTAGE).values_list("real_session_id", flat=True)))
     with ui.element("ul").classes("w-full grid gap-4 list-none p-0"):
         for plan in plans:
             with ui.element("li"):
-                workshop_card(services, staff, plan, changed)
+                workshop_card(services, staff, plan, changed, held=held)
 
 
-def workshop_card(services: Services, staff: StaffAccount, plan: WorkshopPlan, changed: Callable[[], object]) -> None:
+def workshop_card(services: Services, staff: StaffAccount, plan: WorkshopPlan, changed: Callable[[], object],
+                  *, held: set[int] | frozenset[int] = frozenset()) -> None:
     workshop = plan.workshop
     now = services.clock.now()
     session = plan.next_session(now) or (plan.sessions[-1] if plan.sessions else None)
@@ -98,6 +105,12 @@ def workshop_card(services: Services, staff: StaffAccount, plan: WorkshopPlan, c
                     labelled(ui.link(_("Feedback"), results_path(workshop)),
                              _("Feedback survey of {title}", title=workshop.title)).classes(
                         "atelier-link self-center mr-2")
+                for held_session in [session for session in plan.sessions if session.id in held]:
+                    day = formatting.long_date(held_session.starts_at, workshop.time_zone)
+                    shown = _("Record") if len(plan.sessions) == 1 else _("Record of {date}", date=day)
+                    # Named as shown, then which workshop: several cards each have a record (WCAG 2.5.3).
+                    labelled(ui.link(shown, record_path(workshop.id, held_session.id)),
+                             f"{shown} · {workshop.title}").classes("atelier-link self-center mr-2")
                 labelled(ui.button(_("Edit"), icon="edit",
                                    on_click=lambda: ui.navigate.to(f"/organise/{workshop.slug}")).props("flat"),
                          _("Edit {title}", title=workshop.title))
