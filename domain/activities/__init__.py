@@ -24,4 +24,8 @@ __all__ = [
     "ActivityEvent", "ActivityType", "Command", "Moment", "Settings", "StepActivity", "activity_of",
     "activity_state", "activity_types", "checked_activity", "register", "restore",
 ]
-from domain.activities import summary  # noqa: F401  (registers the room summary)
+
+from domain.activities import (
+    ideas,  # noqa: F401  (registers the ideas board)
+    summary,  # noqa: F401  (registers the room summary)
+)
