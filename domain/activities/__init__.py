@@ -27,5 +27,6 @@ __all__ = [
 
 from domain.activities import (
     ideas,  # noqa: F401  (registers the ideas board)
+    report_out,  # noqa: F401  (registers the report-out, after the summary and ideas it reads)
     summary,  # noqa: F401  (registers the room summary)
 )
