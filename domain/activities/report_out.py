@@ -17,6 +17,7 @@ from domain.activities import summary
 from domain.activities.base import ActivityEvent, ActivityType, Moment, Settings, activity_of, activity_state, register
 from domain.errors import NotFound
 from domain.i18n import N_
+from domain.live.events import LiveEvent
 from domain.live.state import LiveState
 from domain.models import Step, StepKind
 from domain.planning import WorkshopPlan
@@ -138,7 +139,7 @@ class RoomOnStage(ActivityEvent, kind="ReportOutRoomOnStage"):
             report_outs.on_stage[self.step_id] = self.shown_room_id
 
 
-def show_room(moment: Moment, *, room_id: int | None) -> list[RoomOnStage]:
+def show_room(moment: Moment, *, room_id: int | None) -> list[LiveEvent]:
     """A moderator puts this room's card on the stage (None: takes it back)."""
     step, _settings = moment.running(KIND)
     if room_id is not None and room_id not in {room.id for room in moment.plan.breakout_rooms}:

@@ -25,6 +25,7 @@ from pydantic import Field
 from domain.activities.base import ActivityEvent, ActivityType, Moment, Settings, activity_state, register
 from domain.errors import InvalidValue, NotAllowed
 from domain.i18n import N_
+from domain.live.events import LiveEvent
 from domain.live.state import LiveState
 from domain.models import StepKind
 
@@ -195,7 +196,7 @@ def _holder_name(moment: Moment, summary: RoomSummary) -> str:
     return person.name if person is not None else ""
 
 
-def take_pen(moment: Moment, *, participant_id: int) -> list[PenTaken]:
+def take_pen(moment: Moment, *, participant_id: int) -> list[LiveEvent]:
     """Take the pen: free, or its holder left or went quiet (taking over)."""
     place = _place(moment, participant_id)
     if place.summary.holder == participant_id:
@@ -206,7 +207,7 @@ def take_pen(moment: Moment, *, participant_id: int) -> list[PenTaken]:
     return [PenTaken(at=moment.now, step_id=place.step_id, room_id=place.room_id, participant_id=participant_id)]
 
 
-def ask_pen(moment: Moment, *, participant_id: int) -> list[PenAsked]:
+def ask_pen(moment: Moment, *, participant_id: int) -> list[LiveEvent]:
     place = _place(moment, participant_id)
     if place.summary.holder is None or place.summary.holder == participant_id:
         return []  # nobody to ask: the page offers to write instead
@@ -215,7 +216,7 @@ def ask_pen(moment: Moment, *, participant_id: int) -> list[PenAsked]:
     return [PenAsked(at=moment.now, step_id=place.step_id, room_id=place.room_id, participant_id=participant_id)]
 
 
-def give_pen(moment: Moment, *, participant_id: int, to: int) -> list[PenTaken]:
+def give_pen(moment: Moment, *, participant_id: int, to: int) -> list[LiveEvent]:
     """The holder hands the pen to someone in the room (whoever asked)."""
     place = _place(moment, participant_id)
     if place.summary.holder != participant_id:
@@ -226,7 +227,7 @@ def give_pen(moment: Moment, *, participant_id: int, to: int) -> list[PenTaken]:
                      given_by=participant_id)]
 
 
-def release_pen(moment: Moment, *, participant_id: int) -> list[PenReleased]:
+def release_pen(moment: Moment, *, participant_id: int) -> list[LiveEvent]:
     place = _place(moment, participant_id)
     if place.summary.holder != participant_id:
         return []
@@ -238,7 +239,7 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def write(moment: Moment, *, participant_id: int, text: str) -> list[SummaryWritten]:
+def write(moment: Moment, *, participant_id: int, text: str) -> list[LiveEvent]:
     """Save the room's text as its pen holder typed it."""
     place = _place(moment, participant_id)
     if place.summary.holder != participant_id:

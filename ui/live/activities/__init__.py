@@ -9,4 +9,4 @@ the events meanwhile, as any part of the page.
 from ui.live.activities.registry import ActivityComponents, ActivityHost, components_of, register
 
 __all__ = ["ActivityComponents", "ActivityHost", "components_of", "register"]
-from ui.live.activities import summary  # noqa: F401  (registers the room summary's components)
+from ui.live.activities import report_out, summary  # noqa: F401  (registers their components)
