@@ -42,7 +42,7 @@ def draw_card(card: report_out.RoomCard, *, big: bool, small: bool,
         css += " text-sm opacity-90"
     with ui.element("article").classes(css) as article:
         with ui.row().classes("items-center justify-between gap-2 w-full"):
-            heading(card.room_name, 3, looks_like=3 if not big else 2)
+            heading(card.room_name, 3, looks_like=3).style("font-size: 1.6rem" if big else "")
             if big:
                 Text(_("On stage"), "span").classes("atelier-chip")
         if card.summary:
