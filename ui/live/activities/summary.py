@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,8 @@ from ui.live.stage.view import StageView
 if TYPE_CHECKING:
     from ui.pages.wizard.activity import ActivityEditor
 
-SAVE_AFTER_MS = 800  # the page sends the text once its writer paused this long
+SAVE_AFTER_PAUSE = 0.8  # seconds: the text is saved once its writer paused this long,
+SAVE_AT_LEAST_EVERY = 3.0  # and at least this often while they keep typing
 TIME_CHECK_SECONDS = 5  # how often a page waiting for a quiet holder looks whether the pen became free
 
 
@@ -65,11 +67,16 @@ class SummaryStagePart(LivePart):
                 self.asked = Text("", "p").props('role="status"')
                 self.give = ui.button(on_click=self.give_pen, icon="redo").props("outline")
             self.text = ui.textarea(_("Summary of the room"), on_change=self.typed) \
-                .props(f"outlined autogrow counter maxlength={settings.max_length} debounce={SAVE_AFTER_MS}") \
+                .props(f"outlined autogrow counter maxlength={settings.max_length}") \
                 .classes("w-full")
             self.text.props["hint"] = _("At most {count} characters.", count=settings.max_length)
             self.shown_text = ""
             self.timer = ui.timer(TIME_CHECK_SECONDS, self.redraw, active=False)
+            # The box follows each keystroke on the server (one writer per room); saving waits for a pause, so
+            # that "Done writing" or handing the pen over saves exactly what was typed.
+            self.unsaved_since: float | None = None
+            self.last_typed = 0.0
+            self.saver = ui.timer(SAVE_AFTER_PAUSE / 2, self.save_if_due, active=False)
         self.redraw()
 
     def current(self) -> summary.RoomSummary:
@@ -127,10 +134,29 @@ class SummaryStagePart(LivePart):
         if self.text.value != text:
             self.text.set_value(text)
 
-    async def typed(self, event: ValueChangeEventArguments[Any]) -> None:
+    def typed(self, event: ValueChangeEventArguments[Any]) -> None:
         text = event.value or ""
+        if self.me is None or self.current().holder != self.me or text == self.shown_text:
+            return
+        now = time.monotonic()
+        self.last_typed = now
+        if self.unsaved_since is None:
+            self.unsaved_since = now
+        self.saver.active = True
+
+    async def save_if_due(self) -> None:
+        now = time.monotonic()
+        if self.unsaved_since is None or (now - self.last_typed < SAVE_AFTER_PAUSE
+                                          and now - self.unsaved_since < SAVE_AT_LEAST_EVERY):
+            return
+        await self.save()
+
+    async def save(self) -> None:
+        """Save what the box holds now, if it changed and the pen is still here."""
+        self.unsaved_since, self.saver.active = None, False
+        text = self.text.value or ""
         found = self.current()
-        if self.me is None or found.holder != self.me or text == found.text or text == self.shown_text:
+        if self.me is None or found.holder != self.me or text == found.text:
             return
         self.shown_text = text
         await self.run(summary.write, text=text)
@@ -151,14 +177,13 @@ class SummaryStagePart(LivePart):
         await self.run(summary.ask_pen)
 
     async def release_pen(self) -> None:
-        text = self.text.value or ""
-        if text != self.current().text:
-            await self.run(summary.write, text=text)  # what was typed in the last instant
+        await self.save()  # what was typed in the last instant first
         await self.run(summary.release_pen)
 
     async def give_pen(self) -> None:
         asked = self.current().asked_by
         if asked is not None:
+            await self.save()
             await self.run(summary.give_pen, to=asked)
 
 
