@@ -11,9 +11,10 @@ from nicegui.testing.user import User
 
 from domain import workshops
 from domain.clock import FakeClock
-from domain.models import StepKind
+from domain.models import Step, StepKind, Workshop
 from tests.ui.conftest import see, sign_in
 from tests.ui.test_live import join, published_workshop
+from tests.waiting import until
 
 
 @pytest.fixture
@@ -74,3 +75,53 @@ async def test_the_pen_goes_to_whoever_takes_over_a_quiet_or_departed_writer(
     await see(amina, "Bruno écrivait et est parti·e : le stylo est libre.")
     amina.find(kind=ui.button, content="Écrire").click()
     await see(amina, "Vous écrivez : votre texte est enregistré à mesure que vous tapez.")
+
+
+def step_select(user: User, step_id: int, label: str) -> ui.select:
+    """The select of this label in this step's part of the agenda (each step is an expansion)."""
+    for select in user.find(kind=ui.select).elements:
+        assert isinstance(select, ui.select)
+        inside = [parent for parent in select.ancestors() if parent.props.get("data-focus") == f"step-{step_id}"]
+        if inside and select.props.get("label") == label:
+            return select
+    raise AssertionError(f"no select {label!r} in step {step_id}")
+
+
+async def test_the_wizard_sets_a_summary_and_a_report_out_reading_it(organiser_user: User) -> None:
+    user = organiser_user
+    await user.open("/organise/new")
+    user.find("Titre provisoire").clear().type("Budget participatif")
+    user.find("Créer le brouillon").click()
+    await see(user, "Description publique")
+    workshop = await Workshop.get(title="Budget participatif")
+    plan = await workshops.load_plan_by_id(workshop.id)
+    breakout = next(step for step in plan.steps if step.kind == StepKind.BREAKOUT)
+    report = plan.steps[-1]  # the conclusion, after the breakout
+    await user.open(f"/organise/{workshop.slug}/agenda")
+    await see(user, "Ordre du jour")
+
+    activity = step_select(user, breakout.id, "Activité des participant·es")
+    assert "report_out" not in activity.options  # type: ignore[operator]  # a plenary matter
+    activity.set_value("summary")
+    await until(lambda: stored_activity(breakout.id, {"kind": "summary", "max_length": 1500}))
+    length = next(element for element in user.find(kind=ui.number).elements
+                  if element.props.get("label") == "Longueur maximale du résumé, en caractères")
+    assert isinstance(length, ui.number)
+    length.set_value(800)
+    await until(lambda: stored_activity(breakout.id, {"kind": "summary", "max_length": 800}))
+
+    report_activity = step_select(user, report.id, "Activité des participant·es")
+    assert "summary" not in report_activity.options  # type: ignore[operator]  # rooms only
+    report_activity.set_value("report_out")
+    await until(lambda: stored_activity(report.id, {"kind": "report_out", "source_step_id": None,
+                                                    "ideas_step_id": None}))
+    source = step_select(user, report.id, "Résumés des salles de l’étape")
+    assert source.options == {"": "L’étape en sous-groupes la plus proche avant celle-ci",  # type: ignore[comparison-overlap]
+                              breakout.id: breakout.title}
+    source.set_value(breakout.id)
+    await until(lambda: stored_activity(report.id, {"kind": "report_out", "source_step_id": breakout.id,
+                                                    "ideas_step_id": None}))
+
+
+async def stored_activity(step_id: int, expected: dict[str, object]) -> bool:
+    return (await Step.get(id=step_id)).activity == expected
