@@ -26,7 +26,9 @@ __all__ = [
 ]
 
 from domain.activities import (
+    dots,  # noqa: F401
     ideas,  # noqa: F401  (registers the ideas board)
+    questions,  # noqa: F401
     report_out,  # noqa: F401  (registers the report-out, after the summary and ideas it reads)
     summary,  # noqa: F401  (registers the room summary)
 )

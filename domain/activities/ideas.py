@@ -203,6 +203,9 @@ class IdeasMerged(ActivityEvent, kind="IdeasMerged"):
         _change(state, self.idea_id, merged_into=self.into_id, pinned=False)
 
 
+IDEA_EVENTS = (IdeaPosted, IdeaEdited, IdeaDeleted, IdeaHidden, IdeaPinned, IdeaTagged, IdeasMerged)
+
+
 def _change(state: LiveState, idea_id: int, **changes: object) -> None:
     board = ideas_state(state)
     found = board.ideas.get(idea_id)

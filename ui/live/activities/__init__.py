@@ -9,4 +9,11 @@ the events meanwhile, as any part of the page.
 from ui.live.activities.registry import ActivityComponents, ActivityHost, components_of, register
 
 __all__ = ["ActivityComponents", "ActivityHost", "components_of", "register"]
-from ui.live.activities import report_out, summary  # noqa: F401  (registers their components)
+
+from ui.live.activities import (
+    dots,  # noqa: F401
+    ideas,  # noqa: F401  (registers the ideas board's components)
+    questions,  # noqa: F401
+    report_out,  # noqa: F401  (registers the report-out's components)
+    summary,  # noqa: F401  (registers the room summary's components)
+)
