@@ -4,16 +4,17 @@ room; the moderators may put one room's card on the stage for everyone, and take
 Its settings name the breakout step whose summaries it shows (`source_step_id`: a step before it carrying the
 room summary; left empty, the nearest such step before it) and, optionally, the step whose ideas board gives each
 room's top ideas (`ideas_step_id`; left empty, the nearest step before it with an ideas board, if any). Top ideas
-are the room's ideas still shown (neither hidden nor merged): pinned first, then in the order they were posted,
-at most `TOP_IDEAS` of them. (Dot counts are not used yet: the dot-voting module was not there to read.)
+are the room's ideas still shown (neither hidden nor merged), at most `TOP_IDEAS` of them: pinned first; then,
+once the moderators revealed the counts of a dot vote on those ideas (domain/activities/dots.py), the most dots
+first; then in the order they were posted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from domain.activities import dots, summary
 from domain.activities import ideas as ideas_board
-from domain.activities import summary
 from domain.activities.base import ActivityEvent, ActivityType, Moment, Settings, activity_of, activity_state, register
 from domain.errors import NotFound
 from domain.i18n import N_
@@ -82,17 +83,29 @@ def ideas_source_of(plan: WorkshopPlan, step: Step, settings: ReportOutSettings)
 
 
 @dataclass(frozen=True)
+class TopIdea:
+    text: str
+    dots: int | None  # None: no dot vote revealed on these ideas
+    pinned: bool
+
+
+@dataclass(frozen=True)
 class RoomCard:
     room_id: int
     room_name: str
     summary: str
-    ideas: tuple[str, ...]
+    ideas: tuple[TopIdea, ...]
     more_ideas: int  # ideas of the room beyond the top ones
 
 
-def top_ideas(state: LiveState, step_id: int, room_id: int) -> list[ideas_board.Idea]:
-    """The room's ideas to report: shown ones, pinned first, then in the order they were posted."""
-    return ideas_board.ideas_at(state, step_id, room_id)[:TOP_IDEAS]
+def ranked_ideas(state: LiveState, step_id: int, room_id: int) -> list[TopIdea]:
+    """The room's ideas to report, best first: pinned, then by dots once revealed, then first posted."""
+    shown = ideas_board.ideas_at(state, step_id, room_id)  # pinned first, then in the order they were posted
+    if not dots.revealed(state, step_id):
+        return [TopIdea(idea.text, None, idea.pinned) for idea in shown]
+    counted = dots.counts(state, step_id)
+    ordered = sorted(shown, key=lambda idea: (not idea.pinned, -counted.get(idea.id, 0)))  # stable: then posted
+    return [TopIdea(idea.text, counted.get(idea.id, 0), idea.pinned) for idea in ordered]
 
 
 def cards(state: LiveState, plan: WorkshopPlan, step: Step, settings: ReportOutSettings) -> list[RoomCard]:
@@ -102,9 +115,8 @@ def cards(state: LiveState, plan: WorkshopPlan, step: Step, settings: ReportOutS
     found = []
     for room in plan.breakout_rooms:
         text = summary.summary_of(state, source.id, room.id).text if source is not None else ""
-        shown = ideas_board.ideas_at(state, ideas_step.id, room.id) if ideas_step is not None else []
-        found.append(RoomCard(room.id, room.name, text, tuple(idea.text for idea in shown[:TOP_IDEAS]),
-                              max(0, len(shown) - TOP_IDEAS)))
+        shown = ranked_ideas(state, ideas_step.id, room.id) if ideas_step is not None else []
+        found.append(RoomCard(room.id, room.name, text, tuple(shown[:TOP_IDEAS]), max(0, len(shown) - TOP_IDEAS)))
     return found
 
 

@@ -8,7 +8,7 @@ from functools import partial
 import pytest
 
 from domain import workshops
-from domain.activities import ideas, report_out, summary
+from domain.activities import dots, ideas, report_out, summary
 from domain.errors import NotAllowed, NotFound
 from domain.live.events import EVERYONE
 from domain.models import Step, StepKind
@@ -16,14 +16,17 @@ from tests.domain.conftest import Setup
 
 
 async def prepared(setup: Setup) -> tuple[Step, Step, Step]:
-    """Welcome, a breakout writing summaries, a plenary, a breakout with an ideas board, the report-out."""
+    """Welcome, a breakout writing summaries, a plenary, a breakout with an ideas board, a dot vote on them, the
+    report-out."""
     workshop = setup.workshop
     ideas_step = await workshops.add_step(workshop, template="breakout_discussion")
+    vote = await workshops.add_step(workshop)
     report = await workshops.add_step(workshop)
     assert report.kind == StepKind.PLENARY
     summary_step = setup.live.steps[1]
     await workshops.update_step(summary_step, "activity", {"kind": "summary"})
     await workshops.update_step(ideas_step, "activity", {"kind": "ideas"})
+    await workshops.update_step(vote, "activity", {"kind": "dots", "source_step_id": ideas_step.id, "dots": 3})
     await workshops.update_step(report, "activity", {"kind": "report_out"})
     return summary_step, ideas_step, report
 
@@ -51,19 +54,35 @@ async def test_the_report_out_shows_each_room_and_puts_one_on_stage(setup: Setup
     posted = ideas.ideas_at(live.state, ideas_step.id, first)
     await live.act(partial(ideas.pin, idea_id=posted[3].id, pinned=True))
     await live.act(partial(ideas.hide, idea_id=posted[0].id, hidden=True))
+    await live.act(partial(ideas.post, participant_id=chloe, text="Idée de Chloé"))
     await live.close_rooms()
     with pytest.raises(NotAllowed):
         await live.act(partial(report_out.show_room, room_id=first))  # not the report-out yet
+    settings = report_out.ReportOutSettings()
+
+    def top(room_id: int) -> list[tuple[str, int | None]]:
+        card = next(card for card in report_out.cards(live.state, live.plan, report, settings)
+                    if card.room_id == room_id)
+        return [(idea.text, idea.dots) for idea in card.ideas]
+
+    # Before a dot vote is revealed: pinned first, then the first posted; hidden ones left out.
+    assert top(first) == [("Idée 4", None), ("Idée 2", None), ("Idée 3", None)]
+    await live.next_step(live.state.step_id)  # the dot vote, in the plenary: every room's ideas
+    for pid, number in ((amina, 5), (amina, 5), (bob, 3), (bob, 5), (chloe, 3)):
+        await live.act(partial(dots.place, participant_id=pid, idea_id=posted[number - 1].id))
+    assert top(first) == [("Idée 4", None), ("Idée 2", None), ("Idée 3", None)]  # counts still hidden
+    await live.act(dots.reveal)
+    # Revealed: pinned first still, then by dots (Idée 5: 3, Idée 3: 2), then the first posted.
+    assert top(first) == [("Idée 4", 0), ("Idée 5", 3), ("Idée 3", 2)]
     await live.next_step(live.state.step_id)
     assert live.current_step.id == report.id
 
-    settings = report_out.ReportOutSettings()
     assert report_out.source_of(live.plan, report, settings).id == summary_step.id
     assert report_out.ideas_source_of(live.plan, report, settings).id == ideas_step.id
     cards = report_out.cards(live.state, live.plan, live.current_step, settings)
-    assert [(card.room_id, card.summary, card.ideas, card.more_ideas) for card in cards] == [
-        (first, "Des bancs et de l’ombre.", ("Idée 4", "Idée 2", "Idée 3"), 1),  # pinned first, hidden left out
-        (second, "<i>Plus d’arbres</i>", (), 0),
+    assert [(card.room_id, card.summary, len(card.ideas), card.more_ideas) for card in cards] == [
+        (first, "Des bancs et de l’ombre.", 3, 1),
+        (second, "<i>Plus d’arbres</i>", 1, 0),
     ]
 
     await live.act(partial(report_out.show_room, room_id=second))

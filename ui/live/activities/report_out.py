@@ -12,7 +12,7 @@ from domain.activities import Settings, report_out
 from domain.live.events import Aspect
 from domain.models import Step
 from ui.components import Text, heading, paragraph
-from ui.i18n import _
+from ui.i18n import _, ngettext
 from ui.live.activities.registry import ActivityComponents, register
 from ui.live.board.view import BoardView
 from ui.live.parts import LivePart, once_per_revision
@@ -53,7 +53,13 @@ def draw_card(card: report_out.RoomCard, *, big: bool, small: bool,
             Text(_("Top ideas"), "p").classes("font-semibold")
             with ui.element("ol").classes("list-decimal pl-6 grid gap-1"):
                 for idea in card.ideas:
-                    Text(idea, "li").classes("break-words")
+                    with ui.element("li").classes("break-words"):
+                        Text(idea.text, "span")
+                        if idea.pinned:
+                            Text(_("pinned"), "span").classes("atelier-chip ml-2 text-xs")
+                        if idea.dots is not None:
+                            Text(ngettext("{count} dot", "{count} dots", idea.dots, count=idea.dots), "span") \
+                                .classes("atelier-muted ml-2 text-sm")
             if card.more_ideas:
                 Text(_("and {count} more", count=card.more_ideas), "p").classes("atelier-muted text-sm")
         if on_stage_button is not None:
@@ -107,8 +113,8 @@ class ReportOutBoardPart(LivePart):
         paragraph(_("Summaries of “{step}”.", step=source.title) if source is not None else
                   _("No earlier breakout step has a room summary: the cards show the top ideas alone."), muted=True)
         if ideas_step is not None:
-            paragraph(_("Top ideas from “{step}”: pinned first, then the first posted.", step=ideas_step.title),
-                      muted=True)
+            paragraph(_("Top ideas from “{step}”: pinned first, then the most dots once a dot vote is revealed, "
+                        "then the first posted.", step=ideas_step.title), muted=True)
         self.status = Text("", "p").props('role="status"').classes("font-semibold")
         self.cards = KeyedRows(ui.element("div").classes("grid gap-3"))
         self.redraw()
