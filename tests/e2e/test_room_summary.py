@@ -1,7 +1,7 @@
-"""Room summaries and the report-out in the browser: two breakout rooms each write their summary (one pen per
-room, asked for and handed over, the text arriving live for the room), then the plenary report-out shows both
-side by side and the moderator puts one room on the stage for everyone, then takes it back. axe on the stage
-and the board.
+"""Room summaries and the report-out in the browser: two breakout rooms post ideas, then write their summaries
+(one pen per room, asked for and handed over, the text arriving live for the room); the plenary report-out shows
+every room's summary and top ideas side by side, and the moderator puts one room on the stage for everyone, then
+takes it back. axe on the stage and the board.
 
 Set ATELIER_SCREENSHOTS=1 to rewrite docs/screenshots/summary-*.png and report-out-*.png.
 """
@@ -38,12 +38,22 @@ MARKET_MORE = "\nLe samedi, des stands pour les associations."
 FIRST_SUMMARY = "Un sens unique rue Carnot.\nDes arceaux pour les vélos."
 
 
+IDEAS_STEP = STEPS_TO_BREAKOUT[1]  # "Questions en plénière", made a breakout step with an ideas board
+IDEAS = {"Amina": ["Des bancs à l’ombre"], "Bruno": ["Un marché le dimanche", "Des toilettes publiques",
+                                                      "Une fontaine"],
+         "Chloé": ["Un parking vélos"]}
+
+
 def with_summary_and_report_out(server: Server) -> None:
-    """The demo's breakout step carries the room summary, its report step the report-out."""
+    """The demo's third step becomes a breakout with an ideas board, its breakout step carries the room summary,
+    its report step the report-out."""
     async def prepare() -> None:
         workshop = await Workshop.get(slug="demo")
+        ideas_step = await Step.get(workshop=workshop, title=IDEAS_STEP)
         breakout = await Step.get(workshop=workshop, title=BREAKOUT_STEP)
         report = await Step.get(workshop=workshop, title=REPORT_STEP)
+        await workshops.update_step(ideas_step, "kind", "breakout")
+        await workshops.update_step(ideas_step, "activity", {"kind": "ideas"})
         await workshops.update_step(breakout, "activity", {"kind": "summary", "max_length": 500})
         await workshops.update_step(report, "activity", {"kind": "report_out"})
 
@@ -81,8 +91,22 @@ def test_two_rooms_write_their_summaries_and_the_report_out_shows_them(people: C
     choose_room(amina, MARKET_ROOM)
     choose_room(bruno, MARKET_ROOM)
     board.get_by_role("tab", name="Scénario").click()
-    for number, title in enumerate(STEPS_TO_BREAKOUT, start=2):
+    for number, title in enumerate(STEPS_TO_BREAKOUT[:2], start=2):
         go_to_next_step(board, title, number)
+
+    # A first breakout: each room posts ideas on its board.
+    board.get_by_role("button", name="Ouvrir les salles").click()
+    expect(chloe.get_by_role("heading", name=f"Salle : {FIRST_ROOM}")).to_be_visible()
+    for page, name in ((amina, "Amina"), (bruno, "Bruno"), (chloe, "Chloé")):
+        for text in IDEAS[name]:
+            page.get_by_role("textbox", name="Votre idée").fill(text)
+            page.get_by_role("button", name="Publier mon idée").click()
+            expect(page.get_by_role("list", name="Idées").get_by_text(text, exact=True)).to_be_visible()
+    expect(amina.get_by_role("list", name="Idées").get_by_role("listitem")).to_have_count(4)
+
+    # The second breakout, in the same groups: the summaries.
+    go_to_next_step(board, STEPS_TO_BREAKOUT[2], 4)
+    board.get_by_role("checkbox", name="Garder les groupes du dernier sous-groupe").click()
     board.get_by_role("button", name="Ouvrir les salles").click()
     expect(amina.get_by_role("heading", name=f"Salle : {MARKET_ROOM}")).to_be_visible()
     expect(chloe.get_by_role("heading", name=f"Salle : {FIRST_ROOM}")).to_be_visible()
@@ -142,7 +166,13 @@ def test_two_rooms_write_their_summaries_and_the_report_out_shows_them(people: C
         cards = report(page).get_by_role("article")
         expect(cards).to_have_count(3)  # the demo has three rooms; the third wrote nothing
     market = report(chloe).get_by_role("article").filter(has=chloe.get_by_role("heading", name=MARKET_ROOM))
-    expect(market.get_by_text(MARKET_SUMMARY.split("<")[0], exact=False)).to_be_visible()
+    expect(market.locator("p.whitespace-pre-wrap")).to_have_text(MARKET_SUMMARY + MARKET_MORE)
+    # At most three top ideas per room, the first posted (none pinned, no dot vote), and how many more.
+    expect(market.get_by_role("listitem")).to_have_text(["Des bancs à l’ombre", "Un marché le dimanche",
+                                                         "Des toilettes publiques"])
+    expect(market.get_by_text("et 1 autre idée")).to_be_visible()
+    first_room = report(chloe).get_by_role("article").filter(has=chloe.get_by_role("heading", name=FIRST_ROOM))
+    expect(first_room.get_by_role("listitem")).to_have_text(["Un parking vélos"])
     expect(report(chloe).locator("b")).to_have_count(0)
     check_accessibility(chloe, "/w/demo/live (report-out)")
 
