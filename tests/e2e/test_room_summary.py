@@ -103,6 +103,10 @@ def test_two_rooms_write_their_summaries_and_the_report_out_shows_them(people: C
             page.get_by_role("button", name="Publier mon idée").click()
             expect(page.get_by_role("list", name="Idées").get_by_text(text, exact=True)).to_be_visible()
     expect(amina.get_by_role("list", name="Idées").get_by_role("listitem")).to_have_count(4)
+    board.get_by_role("tab", name="Activité : Mur d’idées").click()
+    board.get_by_role("button", name="Épingler l’idée 4", exact=True).click()  # Bruno's last: "Une fontaine"
+    expect(board.get_by_role("button", name="Désépingler l’idée 4", exact=True)).to_be_visible()
+    board.get_by_role("tab", name="Scénario").click()
 
     # The second breakout, in the same groups: the summaries.
     go_to_next_step(board, STEPS_TO_BREAKOUT[2], 4)
@@ -167,9 +171,9 @@ def test_two_rooms_write_their_summaries_and_the_report_out_shows_them(people: C
         expect(cards).to_have_count(3)  # the demo has three rooms; the third wrote nothing
     market = report(chloe).get_by_role("article").filter(has=chloe.get_by_role("heading", name=MARKET_ROOM))
     expect(market.locator("p.whitespace-pre-wrap")).to_have_text(MARKET_SUMMARY + MARKET_MORE)
-    # At most three top ideas per room, the first posted (none pinned, no dot vote), and how many more.
-    expect(market.get_by_role("listitem")).to_have_text(["Des bancs à l’ombre", "Un marché le dimanche",
-                                                         "Des toilettes publiques"])
+    # At most three top ideas per room: pinned first, then the first posted (no dot vote), and how many more.
+    expect(market.get_by_role("listitem")).to_have_text(["Une fontaineépinglée", "Des bancs à l’ombre",
+                                                         "Un marché le dimanche"])  # pinned first
     expect(market.get_by_text("et 1 autre idée")).to_be_visible()
     first_room = report(chloe).get_by_role("article").filter(has=chloe.get_by_role("heading", name=FIRST_ROOM))
     expect(first_room.get_by_role("listitem")).to_have_text(["Un parking vélos"])

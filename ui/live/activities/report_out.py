@@ -58,11 +58,11 @@ def draw_card(card: report_out.RoomCard, *, big: bool, small: bool,
                         if idea.pinned:
                             Text(_("pinned"), "span").classes("atelier-chip ml-2 text-xs")
                         if idea.dots is not None:
-                            Text(ngettext("{count} dot", "{count} dots", idea.dots, count=idea.dots), "span") \
+                            Text(ngettext("{count} dot", "{count} dots", idea.dots), "span") \
                                 .classes("atelier-muted ml-2 text-sm")
             if card.more_ideas:
-                Text(ngettext("and {count} more idea", "and {count} more ideas", card.more_ideas,
-                              count=card.more_ideas), "p").classes("atelier-muted text-sm")
+                Text(ngettext("and {count} more idea", "and {count} more ideas", card.more_ideas), "p") \
+                    .classes("atelier-muted text-sm")
         if on_stage_button is not None:
             label, action = on_stage_button
             ui.button(label, on_click=action, icon="cast").props("outline").classes("justify-self-start")
