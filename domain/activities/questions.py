@@ -20,6 +20,7 @@ from domain.live.state import LiveState
 
 KIND = "questions"
 MAX_QUESTION = 200  # characters: a question, not a speech
+MAX_QUESTIONS_PER_PERSON = 30  # in one step: enough for anyone, not for a script filling the list
 
 
 @register
@@ -138,7 +139,11 @@ def ask(moment: Moment, *, participant_id: int, text: str) -> list[LiveEvent]:
         raise InvalidValue(N_("Write your question first."), field="question")
     if len(text) > MAX_QUESTION:
         raise InvalidValue(N_("At most {count} characters."), field="question", count=MAX_QUESTION)
-    question_id = len(questions_state(moment.state).questions) + 1
+    asked = questions_state(moment.state).questions
+    if sum(1 for each in asked.values() if each.step_id == step.id and each.author_id == participant_id) \
+            >= MAX_QUESTIONS_PER_PERSON:
+        raise NotAllowed(N_("You have asked as many questions as this step takes."))
+    question_id = len(asked) + 1
     return [QuestionAsked(at=moment.now, step_id=step.id, room_id=moment.room_of(participant_id),
                           question_id=question_id, participant_id=participant_id, text=text)]
 

@@ -108,6 +108,10 @@ async def test_bad_questions_and_votes_are_refused_with_a_reason(setup: Setup) -
         await ask(live, amina, "x" * (MAX_QUESTION + 1))
     assert too_long.value.params == {"count": MAX_QUESTION}
     await ask(live, amina, "x" * MAX_QUESTION)  # just fits
+    for number in range(questions.MAX_QUESTIONS_PER_PERSON):
+        await ask(live, bob, f"Question n° {number}")
+    with pytest.raises(NotAllowed, match="as many questions"):
+        await ask(live, bob, "Une de trop")
     with pytest.raises(NotAllowed, match="your own"):
         await vote(live, amina, 1)
     with pytest.raises(NotAllowed, match="have not up-voted"):

@@ -87,13 +87,15 @@ def test_two_participants_dot_their_ideas_and_see_the_counts_once_revealed(peopl
 
     # Amina puts two dots on Bruno's idea and one on hers: none left; she takes one back.
     place_on_markup = voting(amina).get_by_role("button", name=f"Placer une gommette : {MARKUP}")
-    place_on_markup.click()
+    place_on_markup.press("Enter")  # from the keyboard: the focus stays on the button, redrawn
     expect(voting(amina).get_by_text("Il vous reste 2 gommettes.")).to_be_visible()
+    expect(place_on_markup).to_be_focused()
     place_on_markup.click()
     expect(voting(amina).get_by_text("Il vous reste 1 gommette.")).to_be_visible()
     voting(amina).get_by_role("button", name=f"Placer une gommette : {BENCHES}").click()
     expect(voting(amina).get_by_text("Vous avez placé toutes vos gommettes.")).to_be_visible()
     expect(voting(amina).get_by_role("button", name=f"Placer une gommette : {BENCHES}")).to_be_disabled()
+    expect(voting(amina).get_by_role("button", name=f"Reprendre une gommette : {BENCHES}")).to_be_focused()
     voting(amina).get_by_role("button", name=f"Reprendre une gommette : {MARKUP}").click()
     expect(voting(amina).get_by_text("Il vous reste 1 gommette.")).to_be_visible()
     expect(rows(amina).filter(has_text=MARKUP)).to_contain_text("Vos gommettes : 1")

@@ -70,12 +70,13 @@ def test_two_participants_ask_and_up_vote_and_the_moderator_answers(people: Cont
     expect(questions(amina).nth(0)).to_contain_text("Votre question")
     expect(amina.get_by_role("button", name=f"Soutenir : {MARKET}")).to_have_count(0)  # not her own
 
-    # Amina up-votes Bruno's: it moves up, on both pages.
-    amina.get_by_role("button", name=f"Soutenir : {MARKUP}").click()
+    # Amina up-votes Bruno's, from the keyboard: it moves up, on both pages, and her focus moves with it.
+    amina.get_by_role("button", name=f"Soutenir : {MARKUP}").press("Enter")
     for page in (amina, bruno):
         expect(questions(page).nth(0)).to_contain_text(MARKUP)
         expect(questions(page).nth(0)).to_contain_text("1 vote")
     expect(amina.get_by_role("button", name=f"Soutenir : {MARKUP}")).to_have_attribute("aria-pressed", "true")
+    expect(amina.get_by_role("button", name=f"Soutenir : {MARKUP}")).to_be_focused()
     # She takes it back: back in place.
     amina.get_by_role("button", name=f"Soutenir : {MARKUP}").click()
     for page in (amina, bruno):

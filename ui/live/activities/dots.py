@@ -19,7 +19,9 @@ from domain.live.events import Aspect
 from domain.live.session import LiveSession
 from domain.models import Step, StepKind
 from ui.components import Text, confirm, heading, labelled, paragraph
+from ui.focus import focus_key, key
 from ui.i18n import _, ngettext
+from ui.live.activities.questions import settle_focus
 from ui.live.activities.registry import ActivityComponents, register
 from ui.live.board.view import BoardView
 from ui.live.parts import LivePart
@@ -138,15 +140,23 @@ class DotsStage(LivePart):
                 place = ui.button(_("Place a dot"), icon="add_circle",
                                   on_click=partial(self.place, idea.id, True)).props("outline dense no-caps")
                 labelled(place, _("Place a dot: {idea}", idea=idea.text)).set_enabled(may_place)
+                focus_key(place, "dots", idea.id, "place")
                 take = ui.button(_("Take back"), icon="remove_circle_outline",
                                  on_click=partial(self.place, idea.id, False)).props("flat dense no-caps")
                 labelled(take, _("Take a dot back: {idea}", idea=idea.text)).set_visibility(mine > 0)
+                focus_key(take, "dots", idea.id, "take")
         return row
 
     async def place(self, idea_id: int, placed: bool) -> None:
         view, me = self.view, self.me
         assert me is not None
         await view.act(view.live.act(partial(dots.place, participant_id=me, idea_id=idea_id, placed=placed)))
+        # Back on the button pressed, or on the other one when it is no longer of use (no dot left, none to take).
+        assert self.source is not None
+        mine = vote_of(view.live.state, self.step.id, self.source.id).of(me)
+        still_of_use = mine.total() < self.allowed if placed else mine[idea_id] > 0
+        pressed, other = ("place", "take") if placed else ("take", "place")
+        settle_focus(view.client, self, key("dots", idea_id, pressed if still_of_use else other))
 
 
 class DotsBoard(LivePart):

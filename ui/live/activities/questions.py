@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from nicegui import ui
+from nicegui import Client, ui
 
 from domain.activities import Settings, questions
 from domain.activities.questions import MAX_QUESTION, Question, questions_at
@@ -16,6 +16,7 @@ from domain.live.events import Aspect
 from domain.live.session import LiveSession
 from domain.models import Step, StepKind
 from ui.components import Text, heading, labelled, paragraph
+from ui.focus import focus_key, key, move_focus
 from ui.i18n import _, ngettext
 from ui.live.activities.registry import ActivityComponents, register
 from ui.live.board.view import BoardView
@@ -36,6 +37,14 @@ def listed(live: LiveSession, step_id: int, room_id: int | None, *, with_hidden:
 
 def votes_text(count: int) -> str:
     return ngettext("{count} vote", "{count} votes", count)
+
+
+def settle_focus(client: Client, part: LivePart, *candidates: str) -> None:
+    """After one's own click: the row redrawn now (the event's redraw, later, then finds nothing to change) and the
+    focus back on the button pressed, which the redraw replaced, so that the keyboard keeps its place."""
+    with client:
+        part.redraw()
+    move_focus(client, *candidates)
 
 
 class QuestionsStage(LivePart):
@@ -86,6 +95,7 @@ class QuestionsStage(LivePart):
                                    on_click=partial(self.vote, question.id, not voted))
                 button.props("unelevated" if voted else "outline").props["aria-pressed"] = str(voted).lower()
                 labelled(button, _("Up-vote: {question}", question=question.text))
+                focus_key(button, "question", question.id, "vote")
         return row
 
     async def ask(self) -> None:
@@ -99,6 +109,7 @@ class QuestionsStage(LivePart):
         view, me = self.view, self.me
         assert me is not None
         await view.act(view.live.act(partial(questions.up_vote, participant_id=me, question_id=question_id, up=up)))
+        settle_focus(view.client, self, key("question", question_id, "vote"))
 
 
 class QuestionsBoard(LivePart):
@@ -160,15 +171,18 @@ class QuestionsBoard(LivePart):
                         ("unelevated" if pressed else "outline") + " dense no-caps")
                     button.props["aria-pressed"] = str(pressed).lower()
                     labelled(button, _("{action}: {question}", action=label, question=question.text))
+                    focus_key(button, "question", question.id, icon)
         return row
 
     async def mark(self, question_id: int, answered: bool) -> None:
         view = self.view
         await view.act(view.live.act(partial(questions.mark_answered, question_id=question_id, answered=answered)))
+        settle_focus(view.client, self, key("question", question_id, "check"))
 
     async def hide(self, question_id: int, hidden: bool) -> None:
         view = self.view
         await view.act(view.live.act(partial(questions.hide, question_id=question_id, hidden=hidden)))
+        settle_focus(view.client, self, key("question", question_id, "visibility_off"))
 
 
 def stage(view: StageView, step: Step, settings: Settings) -> LivePart:
