@@ -1,5 +1,6 @@
 """The room summary's pen on the pages, on a fake clock: a quiet writer's pen offered to the others after two
-minutes, a writer who leaves freeing it at once, and what was typed just before "Done writing" saved."""
+minutes, a writer who leaves freeing it at once, and what was typed just before "Done writing" saved; the wizard's
+settings of the summary and the report-out; the report-out's top ideas ranked by revealed dots."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from collections.abc import Callable
 
 import pytest
 from nicegui import ui
+from nicegui.elements.mixins.text_element import TextElement
 from nicegui.testing.user import User
+from nicegui.testing.user_interaction import UserInteraction
 
 from domain import workshops
 from domain.clock import FakeClock
@@ -125,3 +128,80 @@ async def test_the_wizard_sets_a_summary_and_a_report_out_reading_it(organiser_u
 
 async def stored_activity(step_id: int, expected: dict[str, object]) -> bool:
     return (await Step.get(id=step_id)).activity == expected
+
+
+def button(user: User, label: str, *, in_dialog: bool = False) -> UserInteraction[ui.button]:
+    """A button by its accessible name (its aria-label, else its text), in a dialog or on the page."""
+    found = {element for element in user.find(kind=ui.button).elements
+             if isinstance(element, ui.button)
+             and (element.props.get("aria-label") or element.text) == label
+             and in_dialog == any(isinstance(parent, ui.dialog) for parent in element.ancestors())}
+    assert found, f"no button {label!r}"
+    return UserInteraction(user, found, label)
+
+
+async def test_the_report_out_ranks_each_room_s_ideas_by_revealed_dots(
+        user: User, create_user: Callable[[], User]) -> None:
+    """Ideas in a breakout room, a dot vote on them in the plenary, then the report-out's card: the pinned idea
+    first, then by dots once revealed."""
+    workshop = await published_workshop()
+    plan = await workshops.load_plan_by_id(workshop.id)
+    ideas_step = next(step for step in plan.steps if step.kind == StepKind.BREAKOUT)
+    vote = plan.steps[plan.steps.index(ideas_step) + 1]
+    report = await workshops.add_step(workshop)
+    await workshops.update_step(ideas_step, "activity", {"kind": "ideas"})
+    await workshops.update_step(vote, "activity", {"kind": "dots", "source_step_id": ideas_step.id, "dots": 3})
+    await workshops.update_step(report, "activity", {"kind": "report_out"})
+    steps = len(plan.steps) + 1
+    moderator, amina = user, create_user()
+    await join(amina, workshop.slug, "Amina")
+    amina.client.delete()
+    await sign_in(moderator, "karim@ville.example")
+    await see(moderator, "Mes missions")
+    await moderator.open(f"/w/{workshop.slug}/moderate")
+    moderator.find("Ouvrir les portes").click()
+    await see(moderator, "Portes ouvertes")
+    await amina.open(f"/w/{workshop.slug}/live")
+    moderator.find(kind=ui.button, content="Commencer l’atelier").click()
+    await see(moderator, f"Étape 1 sur {steps}")
+
+    async def next_step(number: int) -> None:
+        moderator.find(kind=ui.button, content="Suivante :").click()
+        await see(moderator, f"Étape {number} sur {steps}")
+
+    for number in range(2, plan.steps.index(ideas_step) + 2):
+        await next_step(number)
+    moderator.find(kind=ui.button, content="Ouvrir les salles").click()
+    await see(amina, "Salle : Salle 1")  # in the room: the ideas posted now are the room's
+    for text in ("Première idée", "Deuxième idée", "Troisième idée", "Quatrième idée"):
+        box = amina.find(kind=ui.textarea, content="Votre idée")
+        [area] = box.elements
+        assert isinstance(area, ui.textarea)
+        box.clear().type(text)
+        amina.find(kind=ui.button, content="Publier mon idée").click()
+        await until(lambda area=area: area.value == "")  # posted: the box is emptied
+    for text in ("Première idée", "Deuxième idée", "Troisième idée", "Quatrième idée"):
+        await see(moderator, text)
+    moderator.find(kind=ui.tab, content="Activité").click()
+    button(moderator, "Épingler l’idée 4").click()
+    await see(moderator, "Désépingler")
+
+    await next_step(plan.steps.index(vote) + 1)  # the dot vote, in the plenary
+    await see(amina, "Il vous reste 3 gommettes")
+    for left, text in (("Il vous reste 2 gommettes.", "Troisième idée"),
+                       ("Il vous reste 1 gommette.", "Troisième idée"),
+                       ("Vous avez placé toutes vos gommettes.", "Deuxième idée")):
+        button(amina, f"Placer une gommette : {text}").click()
+        await see(amina, left)
+    moderator.find(kind=ui.tab, content="Activité").click()
+    button(moderator, "Dévoiler les résultats").click()
+    button(moderator, "Dévoiler les résultats", in_dialog=True).click()
+    await see(amina, "Les résultats sont dévoilés")
+
+    await next_step(steps)
+    await see(amina, "Ce que les salles rapportent")
+    [card] = [element for element in amina.find(kind=ui.element).elements if element.tag == "article"]
+    items = [element for element in card.descendants() if element.tag == "li"]  # in the page's order
+    shown = [" ".join(part.text for part in item.descendants() if isinstance(part, TextElement)) for item in items]
+    assert shown == ["Quatrième idée épinglée 0 gommette", "Troisième idée 2 gommettes", "Deuxième idée 1 gommette"]
+    await see(amina, "et 1 autre idée")
