@@ -29,4 +29,6 @@ from domain.activities import (  # each registers itself
     ideas,  # noqa: F401
     polls,  # noqa: F401
     questions,  # noqa: F401
+    report_out,  # noqa: F401  (registers the report-out, after the summary and ideas it reads)
+    summary,  # noqa: F401  (registers the room summary)
 )
