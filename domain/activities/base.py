@@ -37,6 +37,7 @@ class ActivityType:
     kind: ClassVar[str]
     label: ClassVar[str]  # marked with N_, translated where shown
     step_kinds: ClassVar[frozenset[StepKind]] = frozenset(StepKind)
+    order: ClassVar[int] = 100  # its place in the wizard's list: the activities people meet first come first
     settings_model: ClassVar[type[Settings]] = Settings
 
     def settings(self, data: Mapping[str, Any]) -> Settings:
@@ -71,8 +72,8 @@ def register(cls: type[A]) -> type[A]:
 
 
 def activity_types() -> Mapping[str, ActivityType]:
-    """Every activity type, in the order they were registered (the wizard's order)."""
-    return dict(_TYPES)
+    """Every activity type, in the wizard's order."""
+    return dict(sorted(_TYPES.items(), key=lambda item: item[1].order))
 
 
 def checked_activity(value: Any, step_kind: StepKind) -> dict[str, Any] | None:
@@ -119,14 +120,17 @@ def activity_of(step: Step | None) -> StepActivity | None:
 @dataclass(frozen=True, kw_only=True)
 class ActivityEvent(LiveEvent, persisted=False):
     """An event of an activity, at a step and, in a breakout step, in one room: that room's pages hear of it
-    (and the boards); in the plenary everyone does."""
+    (and the boards); in the plenary everyone does. A change to an earlier step's (a moderator curating its
+    ideas before a dot vote or the report-out) reaches everyone: later steps show them in the plenary."""
 
     aspects: ClassVar[frozenset[Aspect]] = frozenset({Aspect.ACTIVITIES})
     step_id: int
     room_id: int | None = None
 
     def reaches(self, state: LiveState) -> Audience:
-        return Audience(rooms=frozenset({self.room_id})) if self.room_id is not None else EVERYONE
+        if self.room_id is None or state.step_id != self.step_id:
+            return EVERYONE
+        return Audience(rooms=frozenset({self.room_id}))
 
 
 S = TypeVar("S")

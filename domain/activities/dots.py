@@ -55,6 +55,7 @@ class DotsSettings(Settings):
 @register
 class DotVoting(ActivityType):
     kind = KIND
+    order = 40
     label = N_("Dot voting")
     settings_model = DotsSettings
 

@@ -46,6 +46,7 @@ class IdeasSettings(Settings):
 @register
 class IdeasActivity(ActivityType):
     kind = KIND
+    order = 10
     label = N_("Ideas board")
     settings_model = IdeasSettings
 

@@ -61,6 +61,7 @@ class PollSettings(Settings):
 @register
 class PollActivity(ActivityType):
     kind = KIND
+    order = 30
     label = N_("Poll")
     settings_model = PollSettings
 

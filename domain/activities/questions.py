@@ -26,6 +26,7 @@ MAX_QUESTIONS_PER_PERSON = 30  # in one step: enough for anyone, not for a scrip
 @register
 class Questions(ActivityType):
     kind = KIND
+    order = 20
     label = N_("Questions with up-votes")
 
 

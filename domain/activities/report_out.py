@@ -35,6 +35,7 @@ class ReportOutSettings(Settings):
 @register
 class ReportOutActivity(ActivityType):
     kind = KIND
+    order = 60
     label = N_("Report-out of the rooms")
     step_kinds = frozenset({StepKind.PLENARY})
     settings_model = ReportOutSettings

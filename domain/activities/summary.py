@@ -43,6 +43,7 @@ class SummarySettings(Settings):
 @register
 class RoomSummaryActivity(ActivityType):
     kind = KIND
+    order = 50
     label = N_("Room summary")
     step_kinds = frozenset({StepKind.BREAKOUT})
     settings_model = SummarySettings

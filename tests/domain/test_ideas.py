@@ -85,6 +85,16 @@ async def test_each_room_has_its_own_board(setup: Setup) -> None:
     # After the restart, new ideas take the next ids.
     await post(restored, people[0], "Encore une")
     assert ideas.idea(restored.state, 13) is not None
+    # Back in the plenary, a moderator curating a room's idea (before a dot vote) is heard by everyone:
+    # the later steps show that room's ideas to the whole plenary.
+    await restored.close_rooms()
+    await restored.next_step(restored.state.step_id)
+    await restored.announcements.settled()
+    heard_now: list[Audience] = []
+    restored.announcements.subscribe(lambda batch: heard_now.extend(change.audience for change in batch))
+    await restored.act(functools.partial(ideas.hide, idea_id=in_first[0].id, hidden=True))
+    await restored.announcements.settled()
+    assert [audience.everyone for audience in heard_now] == [True]
 
 
 async def test_participants_edit_and_delete_their_own_ideas_in_their_room(setup: Setup) -> None:
