@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import time, timedelta
+from typing import Any
 
-from domain import accounts, timekeeping, workshops
+from domain import accounts, activities, timekeeping, workshops
 from domain.clock import Clock
 from domain.models import (
     Aim,
@@ -87,6 +88,13 @@ AGENDA = [
      "- Partager le lien du questionnaire."),
 ]
 
+# What participants do beside talking, by step: questions to the team, each room's ideas, then the report-out.
+ACTIVITIES: dict[str, dict[str, Any]] = {
+    "Questions en plénière": {"kind": "questions"},
+    "Ateliers en petits groupes": {"kind": "ideas", "max_length": 280},
+    "Restitution": {"kind": "report_out", "source_step_id": None, "ideas_step_id": None},
+}
+
 ROOMS = [
     ("Circulation et stationnement", "Accès à la place à pied, à vélo, en voiture ; livraisons du marché."),
     ("Commerces et marché", "Le marché du samedi, les terrasses, les commerces de la place."),
@@ -152,6 +160,7 @@ async def ensure_demo_workshop(clock: Clock) -> Workshop:
         await Step.create(
             workshop=workshop, position=position, kind=kind, minutes=minutes, title=title, objective=objective,
             context_info=context, expected_of_participants=expected, moderator_script=script,
+            activity=activities.checked_activity(ACTIVITIES.get(title), kind),
         )
     await Room.create(workshop=workshop, kind=RoomKind.PLENARY, position=0, name=workshops.PLENARY_NAMES["fr"])
     for position, (name, topic) in enumerate(ROOMS, start=1):
