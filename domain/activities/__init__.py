@@ -30,3 +30,8 @@ from domain.activities import (  # each registers itself
     polls,  # noqa: F401
     questions,  # noqa: F401
 )
+
+# Each activity's part of a session's record, after the core parts, in the order the report shows them.
+# isort: off
+from domain.record import activity_ideas, activity_questions, activity_polls, activity_dots  # noqa: F401
+# isort: on
