@@ -29,6 +29,8 @@ from domain.activities import (  # each registers itself
     ideas,  # noqa: F401
     polls,  # noqa: F401
     questions,  # noqa: F401
+    report_out,  # noqa: F401  (registers the report-out, after the summary and ideas it reads)
+    summary,  # noqa: F401  (registers the room summary)
 )
 
 # Each activity's part of a session's record, after the core parts, in the order the report shows them.

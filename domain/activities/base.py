@@ -52,6 +52,10 @@ class ActivityType:
     async def restore(self, run_id: int, state: LiveState) -> None:
         """Bring back what this activity keeps outside the event log (a secret poll's tally), after replay."""
 
+    def on_time(self, moment: Moment) -> list[LiveEvent]:
+        """What the clock alone brings about, asked at every tick of the run's time-keeping (cheap when nothing)."""
+        return []
+
 
 _TYPES: dict[str, ActivityType] = {}
 
@@ -171,6 +175,11 @@ class Moment:
 
 
 Command = Callable[[Moment], "list[LiveEvent]"]
+
+
+def due(moment: Moment) -> list[LiveEvent]:
+    """Every activity's events that the clock brings about now."""
+    return [event for activity_type in _TYPES.values() for event in activity_type.on_time(moment)]
 
 
 async def restore(run_id: int, state: LiveState) -> None:

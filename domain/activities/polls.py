@@ -77,6 +77,13 @@ class PollActivity(ActivityType):
         if not any(poll.open for poll in secret):
             await forget_replaced_pages()  # a restart after a crash in the middle of closing
 
+    def on_time(self, moment: Moment) -> list[LiveEvent]:
+        """The live polls whose counts moved since the stages last heard them."""
+        return [LiveCountsShown(at=moment.now, step_id=poll.step_id, room_id=poll.room_id, poll_id=poll.id,
+                                counts=tuple(poll.counts))
+                for poll in polls_of(moment.state).polls.values()
+                if poll.open and poll.results_live and poll.counts != poll.shown_counts]
+
 
 # ------------------------------------------------------------------ state
 
@@ -97,6 +104,14 @@ class Poll:
     ballots: dict[int, tuple[int, ...]] = field(default_factory=dict)  # an open poll's: who chose what
     voters: set[int] = field(default_factory=set)
     revision: int = 0  # raised by every change, for pages to redraw only what changed
+    # A live poll's counts as the stages last heard them: ballots reach the voter and the boards at once, the
+    # stages at most once a clock tick (`LiveCountsShown`), so that 300 ballots do not redraw 300 stages each.
+    shown_counts: list[int] = field(default_factory=list)
+
+    @property
+    def counts_on_stage(self) -> list[int]:
+        """The counts the participants' pages show: the last ones sent while open, the final ones once closed."""
+        return self.counts if not self.open else self.shown_counts
 
     @property
     def voter_count(self) -> int:
@@ -145,7 +160,8 @@ class PollOpened(ActivityEvent):
     def apply(self, state: LiveState) -> None:
         polls_of(state).polls[self.poll_id] = Poll(
             self.poll_id, self.step_id, self.room_id, self.prepared, self.question, self.choices, self.multiple,
-            self.secret, self.results_live and not self.secret, counts=[0] * len(self.choices))
+            self.secret, self.results_live and not self.secret, counts=[0] * len(self.choices),
+            shown_counts=[0] * len(self.choices))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -155,6 +171,7 @@ class PollClosed(ActivityEvent):
     def apply(self, state: LiveState) -> None:
         poll = polls_of(state).polls[self.poll_id]
         poll.open = False
+        poll.shown_counts = list(poll.counts)
         poll.revision += 1
 
 
@@ -177,10 +194,25 @@ class BallotCast(ActivityEvent):
         poll.revision += 1
 
     def reaches(self, state: LiveState) -> Audience:
-        """The voter's pages; and the poll's audience too if it shows its counts as they move."""
-        voter = Audience(participants=frozenset({self.participant_id}))
+        """The voter's pages (and the boards): the others see live counts move with `LiveCountsShown`."""
+        return Audience(participants=frozenset({self.participant_id}))
+
+
+@dataclass(frozen=True, kw_only=True)
+class LiveCountsShown(ActivityEvent, persisted=False):
+    """A live poll's counts, sent to the poll's pages at most once a clock tick (never logged: the ballots are)."""
+
+    poll_id: int
+    counts: tuple[int, ...]
+
+    def apply(self, state: LiveState) -> None:
+        poll = polls_of(state).polls[self.poll_id]
+        poll.shown_counts = list(self.counts)
+        poll.revision += 1
+
+    def reaches(self, state: LiveState) -> Audience:
         poll = polls_of(state).polls.get(self.poll_id)
-        return super().reaches(state) | voter if poll is not None and poll.results_live else voter
+        return poll.audience() if poll is not None else NOBODY
 
 
 @dataclass(frozen=True, kw_only=True)

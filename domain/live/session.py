@@ -25,7 +25,7 @@ from tortoise.transactions import in_transaction
 
 from domain import names
 from domain.accounts import check_email
-from domain.activities.base import Command, Moment
+from domain.activities.base import Command, Moment, due
 from domain.clock import Clock
 from domain.errors import DomainError, InvalidValue, NotAllowed, NotFound, NotSaved, SessionFull, TooManyAttempts
 from domain.i18n import N_
@@ -849,21 +849,26 @@ class LiveSession:
     # ------------------------------------------------------------ time
 
     async def on_time(self) -> None:
-        """What the clock alone changes: breakout rooms close when their countdown reaches zero, and the hands
-        people asked for within their second (`HandPace`) are made once it is over.
+        """What the clock alone changes: breakout rooms close when their countdown reaches zero, the hands
+        people asked for within their second (`HandPace`) are made once it is over, and the activities' own
+        (a live poll's counts sent to the stages).
 
         Decided under the lock against the countdown as it is then: a moderator's "+5 min" that
         got in first keeps the rooms open.
         """
-        if not self._time_is_up() and not self._hands.any_due(self.clock.now()):
+        if not self._time_is_up() and not self._hands.any_due(self.clock.now()) and not self._activities_due():
             return
         async with self._lock:
             now = self.clock.now()
             events = self._hand_wishes_due(now)
             if self._time_is_up():
                 events.append(RoomsClosed(at=now, reason=ClosingReason.TIME_UP))
+            events += self._activities_due()
             if events:
                 await self._commit(*events)
+
+    def _activities_due(self) -> list[LiveEvent]:
+        return due(Moment(self.state, self._plan, self.current_step, self.clock.now()))
 
     def _time_is_up(self) -> bool:
         countdown = self.state.countdown

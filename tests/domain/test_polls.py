@@ -187,3 +187,29 @@ async def test_polls_come_back_after_a_restart_with_their_secret_counts(setup: S
         await cast_ballot(again, amina, 1, [0])  # still one ballot each after the restart
     await cast_ballot(again, bob, 1, [0])
     assert secret.counts == [1, 0, 1]
+
+
+async def test_a_live_polls_ballots_reach_the_stages_at_most_once_a_tick(setup: Setup) -> None:
+    """With results shown as votes come in, a ballot reaches its voter's pages (and the boards) at once; the
+    other stages get the counts from the time-keeping's next tick, all the ballots since in one event."""
+    live = setup.live
+    await prepare(setup, results_live=True)
+    ids = await setup.people("Amina", "Bob", "Chloé")
+    await live.start()
+    await open_step_poll(live)
+    await setup.heard()
+    setup.changes.clear()
+    await asyncio.gather(*(cast_ballot(live, pid, 1, [0]) for pid in ids))
+    await setup.heard()
+    ballots = [change for change in setup.changes if isinstance(change.events[0], polls.BallotCast)]
+    assert [change.audience.participants for change in ballots] == [frozenset({pid}) for pid in ids]
+    assert not any(change.audience.everyone for change in setup.changes)
+    assert the_poll(live).counts_on_stage == [0, 0, 0]
+    setup.changes.clear()
+    await live.on_time()
+    await live.on_time()  # nothing moved since: nothing sent
+    shown = [event for event in await setup.heard() if isinstance(event, polls.LiveCountsShown)]
+    assert [(event.counts, change.audience.everyone) for change in setup.changes for event in change.events] \
+        == [((3, 0, 0), True)]
+    assert len(shown) == 1 and the_poll(live).counts_on_stage == [3, 0, 0]
+    assert not await RunEvent.filter(run_id=live.run.id, kind="LiveCountsShown").exists()

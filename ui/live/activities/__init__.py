@@ -15,4 +15,6 @@ from ui.live.activities import (  # each registers itself
     ideas,  # noqa: F401
     polls,  # noqa: F401
     questions,  # noqa: F401
+    report_out,  # noqa: F401  (registers the report-out's components)
+    summary,  # noqa: F401  (registers the room summary's components)
 )

@@ -10,6 +10,7 @@ as text. A secret poll shows only how many voted until it closes, on the board t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from nicegui import ui
@@ -51,32 +52,33 @@ class Results:
     """A poll's counts: a bar chart, and beside it the same as a list people and screen readers can read.
     Made once; each change only sets the numbers."""
 
-    def __init__(self, poll: Poll) -> None:
+    def __init__(self, poll: Poll, counts: Sequence[int]) -> None:
         self.shown: tuple[int, ...] | None = None
         with ui.element("div").classes("grid gap-3 md:grid-cols-[1fr_16rem] items-start w-full") as self.area:
-            self.chart = labelled(ui.echart(self.options(poll)), _("Bar chart of the results, listed beside it."))
+            self.chart = labelled(ui.echart(self.options(poll, counts)),
+                                  _("Bar chart of the results, listed beside it."))
             self.chart.classes("w-full min-w-0").style(
                 f"height: {4 + CHART_HEIGHT_PER_CHOICE * len(poll.choices)}rem")
             self.chart.props('role="img"')
             with ui.element("ul").classes("grid gap-1 atelier-text") as self.list:
                 self.lines = [Text("", "li") for _choice in poll.choices]
-        self.update(poll)
+        self.update(poll, counts)
 
     @staticmethod
-    def options(poll: Poll) -> dict[str, Any]:
+    def options(poll: Poll, counts: Sequence[int]) -> dict[str, Any]:
         return {
             "animation": False,
             "grid": {"left": 8, "right": 24, "top": 8, "bottom": 24, "containLabel": True},
             "xAxis": {"type": "value", "minInterval": 1},
             "yAxis": {"type": "category", "inverse": True, "data": list(poll.choices),
                       "axisLabel": {"width": 160, "overflow": "truncate", "color": "#1f2937"}},
-            "series": [{"type": "bar", "data": list(poll.counts), "itemStyle": {"color": "#1e4fa3"},
+            "series": [{"type": "bar", "data": list(counts), "itemStyle": {"color": "#1e4fa3"},
                         "label": {"show": True, "position": "right", "color": "#1f2937"}}],
             "tooltip": {"show": False},
         }
 
-    def update(self, poll: Poll) -> None:
-        counts = tuple(poll.counts)
+    def update(self, poll: Poll, shown_counts: Sequence[int]) -> None:
+        counts = tuple(shown_counts)
         if counts == self.shown:
             return
         self.shown = counts
@@ -179,11 +181,13 @@ class PollCard:
             if self.board is not None:
                 self.close_button.set_visibility(poll.open)
         if poll.results_shown:
+            # The board follows every ballot; the stages a live poll's counts as last sent to them.
+            counts = poll.counts if self.board is not None else poll.counts_on_stage
             if self.results is None:
                 with self.results_area:
-                    self.results = Results(poll)
+                    self.results = Results(poll, counts)
             else:
-                self.results.update(poll)
+                self.results.update(poll, counts)
 
 
 class PollsPart(LivePart):
