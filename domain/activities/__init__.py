@@ -35,5 +35,6 @@ from domain.activities import (  # each registers itself
 
 # Each activity's part of a session's record, after the core parts, in the order the report shows them.
 # isort: off
-from domain.record import activity_ideas, activity_questions, activity_polls, activity_dots  # noqa: F401
+from domain.record import (  # noqa: F401
+    activity_summaries, activity_ideas, activity_questions, activity_polls, activity_dots)
 # isort: on

@@ -6,10 +6,14 @@ import csv
 import io
 import json
 from datetime import timedelta
+from functools import partial
 
 from openpyxl import load_workbook
 
+from domain import workshops
+from domain.activities import summary
 from domain.live.erasure import stand_in
+from domain.models import Step
 from domain.record import (
     PARTICIPANT,
     BarChart,
@@ -288,3 +292,37 @@ async def test_the_exports_hold_every_contribution_vote_and_attendance_row_as_te
     for name, table in whole["tables"].items():
         if name.startswith("poll"):
             assert not any(row.get("participant") in secret_voters and row.get("poll") == 2 for row in table["rows"])
+
+
+async def test_each_rooms_summary_is_in_the_record_and_its_exports_as_text(setup: Setup) -> None:
+    live = setup.live
+    breakout = live.steps[1]
+    await workshops.update_step(await Step.get(id=breakout.id), "activity", {"kind": summary.KIND})
+    people = dict(zip(("Amina", "Bob", "Chloé", "David"), await setup.people("Amina", "Bob", "Chloé", "David"),
+                      strict=True))
+    await live.start()
+    await live.jump_to(breakout.id, live.state.step_id)
+    await live.open_rooms()
+    writers: dict[int, str] = {}  # room -> the first person in it, who writes its summary
+    for name, pid in people.items():
+        writers.setdefault(live.state.room_of(pid), name)  # type: ignore[arg-type]
+    assert len(writers) == 2
+    texts = dict(zip(writers.values(), ("=1+1 <script>alert(1)</script> {{ 2+2 }}", "Des bancs,\net des arbres."),
+                     strict=True))
+    for name, text in texts.items():
+        await live.act(partial(summary.take_pen, participant_id=people[name]))
+        await live.act(partial(summary.write, participant_id=people[name], text=text))
+    record = await session_record(live.run, setup.clock, language="fr", with_personal=True)
+    written = {row["room"]: row for row in record.table("summaries").dicts()}
+    assert set(written) == {live.room(room_id).name for room_id in writers}
+    for room_id, name in writers.items():
+        row = written[live.room(room_id).name]
+        assert (row["text"], row["written_by"], row["names"]) == (texts[name], stand_in(people[name]), name)
+    whole = json.loads(exports.json_file(exports.record_json(record)))
+    assert {row["text"] for row in whole["tables"]["summaries"]["rows"]} == set(texts.values())
+    book = load_workbook(io.BytesIO(exports.workbook(record)))
+    sheet = book[record.table("summaries").title]
+    cells = [row[2] for row in sheet.iter_rows(min_row=2)]
+    assert {cell.value for cell in cells} == set(texts.values()) and all(cell.data_type == "s" for cell in cells)
+    without = await session_record(live.run, setup.clock, language="fr", with_personal=False)
+    assert "names" not in without.table("summaries").dicts()[0]
