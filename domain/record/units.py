@@ -24,3 +24,20 @@ def clock_time(source: RecordSource, instant: datetime) -> str:
 
 def yes_no(source: RecordSource, value: bool) -> str:
     return source.t(N_("yes")) if value else source.t(N_("no"))
+
+
+def place_name(source: RecordSource, room_id: int | None) -> str:
+    """Where something happened: a breakout room's name, or the plenary."""
+    return source.room_name(room_id) if room_id is not None else source.t(N_("Plenary"))
+
+
+def person_name(source: RecordSource, participant_id: int | None) -> str:
+    """A participant's name for a `personal` column: empty once erased (and for nobody)."""
+    row = source.participants.get(participant_id) if participant_id is not None else None
+    return row.display_name if row is not None and not row.erased else ""
+
+
+def short(text: str, length: int = 60) -> str:
+    """A contribution cut to a chart's label (the tables hold it whole)."""
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[:length - 1].rstrip() + "…"

@@ -16,7 +16,7 @@ from domain.i18n import translate
 from domain.live.registry import LiveRegistry
 from tests.domain.conftest import make_workshop
 from tests.e2e.conftest import SCREENSHOTS, Server, check_accessibility, in_database
-from tests.record_session import NAMES, SCRIPT_NAME, VUE_NAME, run_script
+from tests.record_session import EDITED_IDEA, IDEAS, NAMES, SCRIPT_NAME, SECRET_QUESTION, VUE_NAME, run_script
 
 pytestmark = pytest.mark.e2e
 
@@ -59,11 +59,11 @@ def test_the_record_page_shows_charts_and_tables_and_downloads_the_workbook(
     page.goto(path)
     expect(page.get_by_role("heading", level=1)).to_contain_text(fr("Record · {title}", title="Budget participatif"))
     figures = page.locator(".record-figures li")
-    expect(figures).to_have_count(4)
+    expect(figures).to_have_count(8)  # attended, peak, duration, turns, ideas, questions, polls, dots
     expect(figures.nth(0)).to_contain_text(fr("Attended"))
     expect(figures.nth(0)).to_contain_text("5")
     charts = page.locator(".record-chart svg")
-    expect(charts).to_have_count(4)  # presence, steps, speaking, satisfaction
+    expect(charts).to_have_count(7)  # presence, steps, speaking, satisfaction, top ideas, two polls
     expect(page.get_by_role("img", name=fr("People present, minute by minute"))).to_be_visible()
     # Personal data left out by default: no name anywhere, people by their number.
     expect(page.get_by_text("Amina")).to_have_count(0)
@@ -74,10 +74,19 @@ def test_the_record_page_shows_charts_and_tables_and_downloads_the_workbook(
     attendance = page.locator("section").filter(has=page.get_by_role("heading", name=fr("Attendance")))
     for name in (SCRIPT_NAME, VUE_NAME):  # as written: neither run nor rendered
         expect(attendance.get_by_role("cell", name=name, exact=True)).to_be_visible()
+    ideas = page.locator("section").filter(has=page.get_by_role("heading", name=fr("Ideas"), exact=True))
+    for text in {**IDEAS, "Bob": EDITED_IDEA}.values():  # as typed: neither run nor rendered
+        expect(ideas.get_by_role("cell", name=text, exact=True)).to_be_visible()
+    polls = page.locator("section").filter(has=page.get_by_role("heading", name=fr("Polls"), exact=True))
+    expect(polls.get_by_role("cell", name=fr("None: a secret ballot is not kept"))).to_be_visible()
+    expect(page.get_by_role("img", name=fr("Poll · {question}", question=SECRET_QUESTION))).to_be_visible()
+    top = page.locator(".record-chart").filter(has_text=fr("Top ideas by dots · {step}", step=""))
+    expect(top.locator("svg")).to_contain_text(IDEAS["Bob"][:10])
     speaking = page.locator(".record-chart").filter(has_text=fr("Speaking time per person"))
     expect(speaking.locator("svg")).to_contain_text("Amina")
     assert dialogs == []
     look(page, "record-page.png", full_page=False)  # what the organiser sees first: figures and charts
+    look(page, "record-page-activities.png")  # the whole page: the activities' charts and tables
 
     with page.expect_download() as download:
         page.get_by_role("button", name=fr("Download XLSX")).click()
