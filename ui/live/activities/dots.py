@@ -237,7 +237,7 @@ def editor(editor: ActivityEditor) -> None:
     editor.field(source, "source_step_id")
     none_yet = paragraph(_("No step before this one has an ideas board yet: choose the ideas board for an earlier "
                            "step first."), muted=True)
-    number = ui.number(_("Dots per person"), value=settings.dots, min=1, max=dots.MAX_DOTS, step=1, precision=0) \
+    number = ui.number(_("Dots per person"), value=settings.dots, step=1, precision=0) \
         .props("outlined").classes("w-full sm:w-48")
     number.props["hint"] = _("From 1 to {count}.", count=dots.MAX_DOTS)
     editor.field(number, "dots")

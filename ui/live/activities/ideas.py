@@ -404,7 +404,7 @@ def shorten(text: str, length: int = 40) -> str:
 def editor(editor: ActivityEditor) -> None:
     settings = editor.settings
     assert isinstance(settings, IdeasSettings)
-    length = ui.number(_("Characters per idea at most"), value=settings.max_length, min=50, max=1000, step=10,
+    length = ui.number(_("Characters per idea at most"), value=settings.max_length, step=10,
                        precision=0).props("outlined").classes("w-full sm:w-96")
     length.props["hint"] = _("Between 50 and 1000: short ideas are easier to read and sort.")
     editor.field(length, "max_length")

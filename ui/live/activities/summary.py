@@ -229,8 +229,8 @@ class SummaryBoardPart(LivePart):
 def summary_editor(editor: ActivityEditor) -> None:
     settings = editor.settings
     assert isinstance(settings, summary.SummarySettings)
-    length = ui.number(_("Longest summary, in characters"), value=settings.max_length, min=summary.SHORTEST,
-                       max=summary.LONGEST, step=100, precision=0).props("outlined debounce=500") \
+    length = ui.number(_("Longest summary, in characters"), value=settings.max_length, step=100, precision=0) \
+        .props("outlined debounce=500") \
         .classes("w-full sm:w-72")
     length.props["hint"] = _("Between {low} and {high}.", low=summary.SHORTEST, high=summary.LONGEST)
     editor.field(length, "max_length")
