@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
     from domain.clock import Clock
     from domain.live.registry import LiveRegistry
-    from domain.mail_schedule import MailSchedule
     from domain.timekeeper import TimeKeeper
     from mail.sender import MailSender
     from mail.settings import SmtpServer
@@ -418,7 +417,10 @@ def build_app(settings: Settings, clock: Clock | None = None) -> None:
         "erasing expired personal data": retention.erase_expired_personal_data,
         "erasing expired personal data of live runs": partial(retention.erase_expired_participants, live=live),
     })
-    app.router.lifespan_context = _with_lifetime(settings.database, live, keeper, media, mail, schedule,
+    # A keeper of its own: a minute that writes thousands of messages must not hold up the live runs' time.
+    mail_keeper = TimeKeeper()
+    mail_keeper.add("mail schedule", schedule.on_time)
+    app.router.lifespan_context = _with_lifetime(settings.database, live, keeper, media, mail, mail_keeper,
                                                  _nicegui_lifespan)
     web = settings.web
     app.add_middleware(SecurityHeaders, security=web)
@@ -432,7 +434,7 @@ _nicegui_lifespan: Callable[[Any], Any] | None = None
 
 
 def _with_lifetime(url: str, live: LiveRegistry, keeper: TimeKeeper, media: MediaService, mail: MailSender,
-                   schedule: MailSchedule, inner: Callable[[Any], Any]) -> Callable[[Any], Any]:
+                   mail_keeper: TimeKeeper, inner: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """Before NiceGUI serves: open the database, bring back the live runs under way, start keeping time,
     writing the reminders and after-session messages that come due, and sending the outbox's mail.
 
@@ -448,12 +450,12 @@ def _with_lifetime(url: str, live: LiveRegistry, keeper: TimeKeeper, media: Medi
         await live.start()
         keeper.start()
         mail.start()
-        schedule.start()
+        mail_keeper.start()
         try:
             async with inner(application):
                 yield
         finally:
-            await schedule.stop()
+            await mail_keeper.stop()
             await mail.stop()
             await keeper.stop()
             await media.close()

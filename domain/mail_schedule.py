@@ -28,8 +28,6 @@ tried yet (domain/seats.py).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -179,14 +177,11 @@ class MailSchedule:
     whose days are over, domain/retention.py), each in isolation: one that fails is logged, the rest goes on.
     """
 
-    def __init__(self, clock: Clock, *, also: dict[str, MinuteDuty] | None = None, every: timedelta = EVERY,
-                 poll_seconds: float = 1.0) -> None:
+    def __init__(self, clock: Clock, *, also: dict[str, MinuteDuty] | None = None, every: timedelta = EVERY) -> None:
         self.clock = clock
         self.also = also or {}
         self.every = every
-        self.poll_seconds = poll_seconds
         self._last_run: datetime | None = None
-        self._task: asyncio.Task[None] | None = None
 
     async def run(self) -> int:
         """Write every message due now and not written yet; how many were written."""
@@ -213,19 +208,6 @@ class MailSchedule:
         now = self.clock.now()
         return self._last_run is None or not self._last_run <= now < self._last_run + self.every
 
-    # ---------------------------------------------------------------- life, in the composition root
-
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._keep(), name="mail-schedule")
-
-    async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
     async def minute(self) -> None:
         """One minute's work: the messages due, then the other duties, each failure logged and the rest done."""
         try:
@@ -238,10 +220,8 @@ class MailSchedule:
             except Exception:
                 log.exception("%s failed; it runs again in a minute", name)
 
-    async def _keep(self) -> None:
-        """Looks at the clock every `poll_seconds` (so that a test's fake clock moved by an hour is heard at once),
-        and does a minute's work when a minute of it has passed."""
-        while True:
-            if self.time_to_run():
-                await self.minute()
-            await asyncio.sleep(self.poll_seconds)
+    async def on_time(self) -> None:
+        """A tick of the composition root's time-keeper for mail (every second, so that a test's fake clock moved
+        by an hour is heard at once): a minute's work when a minute of the clock has passed."""
+        if self.time_to_run():
+            await self.minute()
