@@ -32,9 +32,3 @@ from domain.activities import (  # each registers itself
     report_out,  # noqa: F401  (registers the report-out, after the summary and ideas it reads)
     summary,  # noqa: F401  (registers the room summary)
 )
-
-# Each activity's part of a session's record, after the core parts, in the order the report shows them.
-# isort: off
-from domain.record import (  # noqa: F401
-    activity_summaries, activity_ideas, activity_questions, activity_polls, activity_dots)
-# isort: on
