@@ -26,7 +26,6 @@ import json
 import os
 import platform
 import random
-import shutil
 import sqlite3
 import sys
 import time
@@ -37,7 +36,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling benchmarks, when imported from elsewhere
 
-from live_crowd import CrowdBench, Meter, load_average, summary
+from live_crowd import CrowdBench, Meter, load_average, running, summary
 from live_fanout import ROOT, STEP_TITLES, BenchmarkError, Page, Participant, log
 
 from domain.i18n import translate
@@ -203,17 +202,10 @@ def textarea(page: Page) -> str | None:
 
 async def ideas_scenario(options: argparse.Namespace) -> dict[str, Any]:
     bench = IdeasBench(options)
-    try:
+    async with running(bench, options):
         await bench.open()
         await bench.to_the_rooms()
         return {**await bench.ideas(), "room_sizes": bench.results["room_sizes"]}
-    except BenchmarkError:
-        log(f"server log tail:\n{bench.server.log_tail()}")
-        raise
-    finally:
-        await bench.shutdown()
-        if not options.keep:
-            shutil.rmtree(bench.data_dir, ignore_errors=True)
 
 
 def report(result: dict[str, Any]) -> list[str]:

@@ -475,11 +475,12 @@ class CrowdBench(Bench):
 
 # ------------------------------------------------------------------ running
 
-async def one_entry(options: argparse.Namespace, count: int) -> dict[str, Any]:
-    bench = CrowdBench(options, count)
+@contextlib.asynccontextmanager
+async def running(bench: CrowdBench, options: argparse.Namespace) -> AsyncIterator[CrowdBench]:
+    """One scenario on the bench's server: the server's log tail shown if it fails, then everything shut down and
+    the data directory removed (unless --keep)."""
     try:
-        await bench.open()
-        return await bench.enter()
+        yield bench
     except BenchmarkError:
         log(f"server log tail:\n{bench.server.log_tail()}")
         raise
@@ -487,6 +488,12 @@ async def one_entry(options: argparse.Namespace, count: int) -> dict[str, Any]:
         await bench.shutdown()
         if not options.keep:
             shutil.rmtree(bench.data_dir, ignore_errors=True)
+
+
+async def one_entry(options: argparse.Namespace, count: int) -> dict[str, Any]:
+    async with running(CrowdBench(options, count), options) as bench:
+        await bench.open()
+        return await bench.enter()
 
 
 async def bursts(options: argparse.Namespace) -> dict[str, Any]:

@@ -31,7 +31,6 @@ import os
 import platform
 import random
 import re
-import shutil
 import sqlite3
 import sys
 import time
@@ -41,7 +40,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from live_crowd import CrowdBench, Meter, fmt, load_average, summary
+from live_crowd import CrowdBench, Meter, fmt, load_average, running, summary
 from live_fanout import ROOT, STEP_TITLES, TARGET_STEP_P95_MS, BenchmarkError, Page, log
 
 TARGET_TALLY_MS = 1000.0
@@ -211,7 +210,7 @@ class PollBench(CrowdBench):
 
 async def run(options: argparse.Namespace) -> dict[str, Any]:
     bench = PollBench(options, options.people)
-    try:
+    async with running(bench, options):
         await bench.open()
         await bench.all_on_stage()  # start, then "next step" 1 → 2 alone: the reference
         opened = await bench.open_poll("open step 2's poll")
@@ -226,13 +225,6 @@ async def run(options: argparse.Namespace) -> dict[str, Any]:
         with_step = await bench.votes("ballots and next step (→ 4)", STEP_TITLES[3])
         return {**bench.results, "open": opened, "burst": burst, "next_3": step3.summary(),
                 "open_again": opened_again, "burst_with_step": with_step}
-    except BenchmarkError:
-        log(f"server log tail:\n{bench.server.log_tail()}")
-        raise
-    finally:
-        await bench.shutdown()
-        if not options.keep:
-            shutil.rmtree(bench.data_dir, ignore_errors=True)
 
 
 def report(result: dict[str, Any]) -> list[str]:
