@@ -27,9 +27,8 @@ from domain.record.units import person_name, place_name, yes_no
 
 
 async def dots_part(source: RecordSource) -> RecordPart:
-    order = {step.id: step.position for step in source.plan.steps if step.id is not None}
     votes = sorted(dots.dots_state(source.state).votes.values(),
-                   key=lambda vote: order.get(vote.step_id, len(order)))
+                   key=lambda vote: source.step_place(vote.step_id))
     idea_rows: list[tuple[Cell, ...]] = []
     person_rows: list[tuple[Cell, ...]] = []
     placed = 0

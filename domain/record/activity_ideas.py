@@ -36,14 +36,9 @@ def author(source: RecordSource, author_id: int | None) -> str:
     return source.who(author_id) if author_id is not None else source.t(N_("The moderators"))
 
 
-def step_order(source: RecordSource) -> dict[int, int]:
-    return {step.id: step.position for step in source.plan.steps if step.id is not None}
-
-
 async def ideas_part(source: RecordSource) -> RecordPart:
     board = ideas.ideas_state(source.state)
-    order = step_order(source)
-    found = sorted(board.ideas.values(), key=lambda idea: (order.get(idea.step_id, len(order)), idea.id))
+    found = sorted(board.ideas.values(), key=lambda idea: (source.step_place(idea.step_id), idea.id))
     rows: list[tuple[Cell, ...]] = [(
         idea.id, source.step_title(idea.step_id), place_name(source, idea.room_id), author(source, idea.author_id),
         person_name(source, idea.author_id), idea.text, idea.posted_at, yes_no(source, idea.edited),
@@ -66,7 +61,7 @@ async def ideas_part(source: RecordSource) -> RecordPart:
     if not found:
         return RecordPart(tables=(table,))
     charts: list[Chart] = []
-    for step_id in sorted({idea.step_id for idea in found}, key=lambda step_id: order.get(step_id, len(order))):
+    for step_id in sorted({idea.step_id for idea in found}, key=source.step_place):
         charts.append(top_ideas(source, step_id, [idea for idea in found if idea.step_id == step_id]))
     authors = {idea.author_id for idea in found if idea.author_id is not None}
     figure = Figure(source.t(N_("Ideas")), str(len(found)),

@@ -22,9 +22,8 @@ from domain.record.units import person_name, place_name, yes_no
 
 
 async def questions_part(source: RecordSource) -> RecordPart:
-    order = {step.id: step.position for step in source.plan.steps if step.id is not None}
     asked = sorted(questions.questions_state(source.state).questions.values(),
-                   key=lambda question: (order.get(question.step_id, len(order)), question.id))
+                   key=lambda question: (source.step_place(question.step_id), question.id))
     rows: list[tuple[Cell, ...]] = [(
         question.id, source.step_title(question.step_id), place_name(source, question.room_id),
         source.who(question.author_id), person_name(source, question.author_id), question.text, question.asked_at,

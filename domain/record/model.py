@@ -165,6 +165,10 @@ class RecordSource:
             return row.display_name
         return stand_in(participant_id)
 
+    def step_place(self, step_id: int) -> int:
+        """The step's place in the agenda, to sort by it; a step removed from the agenda since comes last."""
+        return next((step.position for step in self.plan.steps if step.id == step_id), len(self.plan.steps))
+
     def step_title(self, step_id: int) -> str:
         step = next((step for step in self.plan.steps if step.id == step_id), None)
         return (step.title or self.t("Untitled step")) if step is not None else self.t("Step removed from the agenda")
