@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from nicegui import Client, ui
+from nicegui.elements.mixins.validation_element import ValidationElement
 
 from domain.clock import Clock
 from domain.errors import DomainError
@@ -38,11 +39,13 @@ class PageActions:
         self._told_to_slow_down = False
         self.shut_out = False
 
-    async def run(self, command: Awaitable[Any], done: str | None = None) -> bool:
+    async def run(self, command: Awaitable[Any], done: str | None = None, *,
+                  beside: ValidationElement[Any] | None = None) -> bool:
         """Run a domain command for the person at this page; a refusal is told to them, not raised.
 
         Refusals are normal in a live session (another moderator was quicker, the rooms closed
         meanwhile, a write could not be saved): the page says why, in its own client, and goes on.
+        A command that sends what was typed in a field (`beside`) has its refusal shown beside that field.
         """
         if not await self.may_act():
             _discard(command)
@@ -52,8 +55,14 @@ class PageActions:
         except DomainError as problem:
             with self.client:  # translated in the page's language: the button clicked may be gone (redrawn)
                 message = translated(problem)
-            self._tell(message, "warning")
+                if beside is not None:
+                    beside.error = message
+            if beside is None:
+                self._tell(message, "warning")
             return False
+        if beside is not None:
+            with self.client:
+                beside.error = None
         if done:
             self._tell(done)
         return True

@@ -15,11 +15,10 @@ from nicegui import ui
 
 from domain.activities import Settings, ideas
 from domain.activities.ideas import Idea, IdeasSettings
-from domain.errors import DomainError
 from domain.live.events import LiveEvent
 from domain.live.state import LiveState
 from domain.models import Step, StepKind
-from ui.components import Text, confirm, heading, labelled, modal, named_select, paragraph, translated
+from ui.components import Text, confirm, heading, labelled, modal, named_select, paragraph
 from ui.i18n import _, ngettext
 from ui.live.activities.registry import ActivityComponents, register
 from ui.live.parts import LivePart, once_per_revision
@@ -138,17 +137,10 @@ class IdeasStagePart(LivePart):
     async def post(self) -> None:
         view, person = self.view, self.view.person
         assert person is not None
-        if not await view.actions.may_act():
-            return
-        try:
-            await view.live.act(functools.partial(ideas.post, participant_id=person.id, text=self.text.value or ""))
-        except DomainError as problem:
+        if await view.actions.run(view.live.act(functools.partial(
+                ideas.post, participant_id=person.id, text=self.text.value or "")), beside=self.text):
             with view.client:
-                self.text.error = translated(problem)
-            return
-        with view.client:
-            self.text.error = None
-            self.text.value = ""
+                self.text.value = ""
 
     def edit(self, idea: Idea) -> None:
         view, person = self.view, self.view.person
@@ -160,16 +152,9 @@ class IdeasStagePart(LivePart):
             area = text_field(_("Your idea"), self.settings, idea.text)
 
             async def save() -> None:
-                if not await view.actions.may_act():
-                    return
-                try:
-                    await view.live.act(functools.partial(ideas.edit, participant_id=person.id, idea_id=idea.id,
-                                                          text=area.value or ""))
-                except DomainError as problem:
-                    with view.client:
-                        area.error = translated(problem)
-                    return
-                dialog.close()
+                if await view.actions.run(view.live.act(functools.partial(
+                        ideas.edit, participant_id=person.id, idea_id=idea.id, text=area.value or "")), beside=area):
+                    dialog.close()
 
             with ui.row().classes("justify-end w-full gap-2"):
                 ui.button(_("Cancel"), on_click=dialog.close).props("flat")
@@ -360,16 +345,9 @@ class IdeasBoardPart(LivePart):
                 .classes("w-full")
 
             async def save() -> None:
-                if not await view.actions.may_act():
-                    return
-                try:
-                    await view.live.act(functools.partial(ideas.tag, idea_id=idea.id,
-                                                          tags=(field.value or "").split(",")))
-                except DomainError as problem:
-                    with view.client:
-                        field.error = translated(problem)
-                    return
-                dialog.close()
+                if await view.actions.run(view.live.act(functools.partial(
+                        ideas.tag, idea_id=idea.id, tags=(field.value or "").split(","))), beside=field):
+                    dialog.close()
 
             field.on("keydown.enter", save)
             with ui.row().classes("justify-end w-full gap-2"):
@@ -379,18 +357,11 @@ class IdeasBoardPart(LivePart):
 
     async def post(self) -> None:
         view = self.view
-        if not await view.actions.may_act():
-            return
         room_id = self.place.value or None
-        try:
-            await view.live.act(functools.partial(ideas.post_as_team, text=self.text.value or "", room_id=room_id))
-        except DomainError as problem:
+        if await view.actions.run(view.live.act(functools.partial(
+                ideas.post_as_team, text=self.text.value or "", room_id=room_id)), beside=self.text):
             with view.client:
-                self.text.error = translated(problem)
-            return
-        with view.client:
-            self.text.error = None
-            self.text.value = ""
+                self.text.value = ""
 
 
 def shorten(text: str, length: int = 40) -> str:

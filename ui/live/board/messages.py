@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from domain.errors import DomainError
 from domain.live.state import NoticeAudience
-from ui.components import heading, translated
+from ui.components import heading
 from ui.i18n import _
 from ui.live.board.view import BoardView
 from ui.live.parts import LivePart
@@ -26,14 +25,6 @@ class MessagesPart(LivePart):
 
     async def send(self) -> None:
         text = self.text
-        if not await self.view.actions.may_act():
-            return
-        try:
-            await self.view.live.broadcast(text.value or "", NoticeAudience(self.audience.value))
-        except DomainError as problem:
-            text.error = translated(problem)
-            return
-        text.error = None
-        text.value = ""
-        with self.view.client:
-            ui.notify(_("Message sent."))
+        if await self.view.actions.run(self.view.live.broadcast(text.value or "", NoticeAudience(self.audience.value)),
+                                       _("Message sent."), beside=text):
+            text.value = ""
