@@ -528,6 +528,24 @@ async def delete_step(step: Step) -> None:
         await _renumber(Step, step.workshop_id, ids)
 
 
+@_edits_plan
+async def restore_step(workshop: Workshop, saved: dict[str, Any], position: int) -> Step:
+    """Put back a step someone deleted, at its place, with what it held (`saved`: its fields, some changed by an
+    organiser who was typing in it when it went). Every field is checked as when edited."""
+    step = Step(workshop=workshop, position=position)
+    for name in ("kind", *(name for name in STEP_FIELDS if name not in ("kind", "activity"))):
+        if name in saved:
+            _apply(step, STEP_FIELDS, name, saved[name])
+    if saved.get("activity") is not None:
+        step.activity = activities.checked_activity(saved["activity"], step.kind)
+    async with in_transaction():
+        await step.save()
+        ids = [record_id for record_id in await _ordered_ids(Step, workshop.id) if record_id != step.id]
+        ids.insert(min(max(position, 0), len(ids)), step.id)
+        await _renumber(Step, workshop.id, ids)
+    return step
+
+
 # ---------------------------------------------------------------- rooms
 
 @_edits_plan
@@ -565,6 +583,21 @@ async def delete_room(room: Room) -> None:
         await room.delete()
         ids = await _ordered_ids(Room, room.workshop_id)
         await _renumber(Room, room.workshop_id, ids)
+
+
+@_edits_plan
+async def restore_room(workshop: Workshop, saved: dict[str, Any], position: int) -> Room:
+    """Put back a breakout room someone deleted, at its place, with what it held (`saved`, as for a step)."""
+    room = Room(workshop=workshop, kind=RoomKind.BREAKOUT, position=position)
+    for name in ROOM_FIELDS:
+        if name in saved:
+            _apply(room, ROOM_FIELDS, name, saved[name])
+    async with in_transaction():
+        await room.save()
+        ids = [record_id for record_id in await _ordered_ids(Room, workshop.id) if record_id != room.id]
+        ids.insert(min(max(position, 0), len(ids)), room.id)
+        await _renumber(Room, workshop.id, ids)
+    return room
 
 
 # ---------------------------------------------------------------- team

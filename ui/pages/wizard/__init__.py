@@ -21,7 +21,9 @@ from ui.frame import not_found_page, page_frame
 from ui.i18n import _, current_language
 from ui.pages.wizard import agenda, invitations, participants, purpose, review, rooms, team, welcome, when
 from ui.pages.wizard.shell import Wizard, part_title
+from ui.pages.wizard.together import preparers
 from ui.services import Services
+from ui.theme import STATIC_URL
 
 RENDERERS = {
     Part.PURPOSE: purpose.render,
@@ -38,6 +40,8 @@ NEW_DRAFT_KEY = "new_workshop_draft"
 
 
 def register(services: Services) -> None:
+    workshops.plan_edits.subscribe(preparers.edited)
+
     @ui.page("/organise/new")
     async def new_workshop() -> Response | None:
         staff = await check_staff(services, StaffRole.ORGANISER)
@@ -63,6 +67,7 @@ def register(services: Services) -> None:
             return not_found_page(services, staff, message=_("There is no such workshop page"),
                                   back=(_("Back to the workshops"), "/organise"))
         with page_frame(services, f"{part_title(current)} · {plan.workshop.title}", staff=staff):
+            ui.add_body_html(f'<script defer src="{STATIC_URL}/drafts.js"></script>')
             wizard = Wizard(services, staff, plan, current)
             await wizard.render(RENDERERS[current])
         return None

@@ -12,7 +12,7 @@ from domain.models import Room, RoomAssignment
 from ui.components import Text, confirm, heading, labelled, paragraph
 from ui.focus import focus_key, key
 from ui.i18n import _, ngettext
-from ui.pages.wizard.shell import Wizard
+from ui.pages.wizard.shell import Wizard, room_value, workshop_value
 
 ADD_ROOM = key("add-room")
 
@@ -25,7 +25,8 @@ async def render(wizard: Wizard) -> None:
         if plenary is not None:
             name = ui.input(_("Name of the plenary room"), value=plenary.name).props(
                 "outlined debounce=300 maxlength=80").classes("w-full max-w-md")
-            wizard.field(name, lambda value: workshops.update_room(plenary, "name", value))
+            wizard.field(name, lambda value: workshops.update_room(plenary, "name", value),
+                         read=room_value(plenary.id, "name"), subject=f"room:{plenary.id}", name="name")
             wizard.advice("name", plenary.id)
 
         heading(_("Breakout rooms"), 3)
@@ -34,7 +35,8 @@ async def render(wizard: Wizard) -> None:
             "w-full max-w-xs")
         expected.props["hint"] = _("Used to suggest how many breakout rooms to open.")
         wizard.field(expected, lambda value: workshops.update_workshop(
-            wizard.plan.workshop, "expected_participants", value))
+            wizard.plan.workshop, "expected_participants", value), read=workshop_value("expected_participants"),
+            name="expected_participants")
         suggestion_row = ui.row().classes("items-center gap-3")
 
         @ui.refreshable
@@ -88,7 +90,8 @@ async def render(wizard: Wizard) -> None:
                                                            "for, within a fair share of places"),
             }, value=wizard.plan.workshop.room_assignment.value)
             mode.props["aria-label"] = legend
-            wizard.field(mode, lambda value: workshops.update_workshop(wizard.plan.workshop, "room_assignment", value))
+            wizard.field(mode, lambda value: workshops.update_workshop(wizard.plan.workshop, "room_assignment", value),
+                         read=workshop_value("room_assignment"), name="room_assignment")
         wizard.advice("room_assignment")
 
         await room_list()
@@ -98,6 +101,9 @@ def room_card(wizard: Wizard, room: Room, number: int,
               restructure: Callable[..., Awaitable[None]]) -> None:
     def saver(name: str) -> Callable[[Any], Awaitable[Any]]:
         return lambda value: workshops.update_room(room, name, value)
+
+    def bind(element: Any, name: str) -> None:
+        wizard.field(element, saver(name), read=room_value(room.id, name), subject=f"room:{room.id}", name=name)
 
     def remove() -> None:
         """Ask first; once removed, the focus goes to the next room, or the one before."""
@@ -115,15 +121,15 @@ def room_card(wizard: Wizard, room: Room, number: int,
         with ui.row().classes("w-full gap-4 items-start"):
             name = focus_key(ui.input(_("Name"), value=room.name).props("outlined debounce=300 maxlength=80").classes(
                 "grow min-w-[12rem]"), "room", room.id)
-            wizard.field(name, saver("name"))
+            bind(name, "name")
             name.on_value_change(lambda event: labelled(
                 remove_button, _("Remove the room “{name}”", name=event.value or number)))
             labelled(remove_button, _("Remove the room “{name}”", name=room.name or number))
             capacity = ui.number(_("Capacity (optional)"), value=room.capacity).props(
                 "outlined").classes("w-44")
-            wizard.field(capacity, saver("capacity"))
+            bind(capacity, "capacity")
         topic = ui.input(_("Topic"), value=room.topic).props("outlined debounce=300 maxlength=300").classes("w-full")
         topic.props["hint"] = _("What this room works on, shown to participants when they choose.")
-        wizard.field(topic, saver("topic"))
+        bind(topic, "topic")
         wizard.advice("name", room.id)
         wizard.advice("capacity", room.id)
