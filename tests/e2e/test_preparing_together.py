@@ -130,6 +130,27 @@ def test_two_organisers_see_each_other_and_text_typed_in_a_deleted_step_is_offer
     assert restored.moderator_script.endswith("Penser à présenter la carte des quartiers.")
     expect(claire.get_by_role("button", name=f"Afficher ou masquer l’étape « {second.title} »")).to_be_visible()
 
+    # Both change the objective of the first step at once: nothing is overwritten, Amina chooses.
+    claire.get_by_role("button", name="Afficher ou masquer l’étape « Accueil des habitant·es »").click()
+    objective = amina.get_by_role("textbox", name="Objectif (un par étape)").first
+    objective.click()
+    held.holding = True
+    objective.fill("Que chacun·e se sente à l’aise")
+    claire.get_by_role("textbox", name="Objectif (un par étape)").first.fill("Présenter l’équipe")
+    expect_saved(claire)
+    held.release()
+    choice = amina.get_by_role("group").filter(has_text="Claire Martin a enregistré une autre version")
+    expect(choice).to_contain_text("Présenter l’équipe")
+    expect(objective).to_have_value("Que chacun·e se sente à l’aise")
+    expect(amina.locator("[data-draft-status] .atelier-save-done")).to_have_text(
+        "Non enregistré : voyez le message à côté du champ")
+    keep_screenshot(amina, "preparing-together-conflict.png")
+    choice.get_by_role("button", name="Garder la mienne").click()
+    expect_saved(amina)
+    assert plan_of(server, slug).steps[0].objective == "Que chacun·e se sente à l’aise"
+    expect(claire.get_by_role("textbox", name="Objectif (un par étape)").first).to_have_value(
+        "Que chacun·e se sente à l’aise")
+
 
 def plan_of(server: Server, slug: str) -> workshops.WorkshopPlan:
     return in_database(server, lambda: workshops.load_plan(slug))
