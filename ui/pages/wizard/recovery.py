@@ -143,7 +143,7 @@ class Recovery:
                         _("Restore the room with my text")
                     ui.button(label, icon="restore",
                               on_click=lambda: self._restore(orphan, message)).props("unelevated")
-                ui.button(_("Let it go"), icon="close", on_click=lambda: self._let_go(orphan)).props("outline")
+                ui.button(_("Let it go"), icon="close", on_click=lambda: self._forget(orphan)).props("outline")
 
     async def _restore(self, orphan: Orphan, message: Text) -> None:
         with self.wizard.client:  # the button goes with the card: the page's language and elements
@@ -165,9 +165,6 @@ class Recovery:
         await self.wizard.redraw_part()
         move_focus(self.wizard.client, key(orphan.kind, made.id, "title") if orphan.kind == "step" else
                    key("room", made.id))
-
-    def _let_go(self, orphan: Orphan) -> None:
-        self._forget(orphan)
 
     def _forget(self, orphan: Orphan) -> None:
         self.orphans.pop(orphan.subject, None)
