@@ -6,9 +6,9 @@ export default {
       <li v-for="(step, index) in steps" :key="index" class="grid grid-cols-[3.5rem_1fr] gap-2">
         <span class="atelier-muted tabular-nums">{{ step.when }}</span>
         <span class="flex flex-col">
-          <span class="font-medium">{{ step.title }}</span>
+          <span class="font-medium" dir="auto">{{ step.title }}</span>
           <span class="atelier-muted text-sm">{{ step.details }}</span>
-          <span v-if="step.objective" class="text-sm">{{ step.objective }}</span>
+          <span v-if="step.objective" class="text-sm" dir="auto">{{ step.objective }}</span>
         </span>
       </li>
     </ol>`,
