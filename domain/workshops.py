@@ -180,6 +180,18 @@ def _one_line(limit: int) -> Callable[[str, Any], str]:
     return check
 
 
+def _required(check: Callable[[str, Any], str], message: str, *, minimum: int = 1,
+              **params: object) -> Callable[[str, Any], str]:
+    """A text the plan cannot do without (a title, a name): refused when shorter than `minimum` characters, with
+    the review's own words, so that the last valid one stays stored while the field is being rewritten."""
+    def check_required(field: str, value: Any) -> str:
+        text = check(field, value)
+        if len(text) < minimum:
+            raise InvalidValue(message, field=field, **params)
+        return text
+    return check_required
+
+
 def _language(field: str, value: Any) -> str:
     if value not in LANGUAGES:
         raise InvalidValue(N_("Choose one of the options."), field=field)
@@ -187,8 +199,10 @@ def _language(field: str, value: Any) -> str:
 
 
 WORKSHOP_FIELDS: dict[str, Callable[[str, Any], Any]] = {
-    "title": _text(120),
-    "description": _text(MAX_TEXT),
+    "title": _required(_text(120), N_("Give the workshop a title of at least {count} characters."),
+                       minimum=planning.MIN_TITLE_LENGTH, count=planning.MIN_TITLE_LENGTH),
+    "description": _required(_text(MAX_TEXT),
+                             N_("Describe the workshop for the public: what it is about and why take part.")),
     "objectives": _text(MAX_TEXT),
     "success_factors": _text(MAX_TEXT),
     "interactivity": _choice(Interactivity),
@@ -216,7 +230,7 @@ WORKSHOP_FIELDS: dict[str, Callable[[str, Any], Any]] = {
 WORKSHOP_LISTS = ("registration_questions", "reminder_hours_before", "feedback_questions")
 
 STEP_FIELDS: dict[str, Callable[[str, Any], Any]] = {
-    "title": _text(120),
+    "title": _required(_text(120), N_("Give this step a title.")),
     "objective": _text(300),
     "kind": _choice(StepKind),
     "minutes": _whole_number(planning.MIN_STEP_MINUTES, planning.MAX_STEP_MINUTES),
@@ -227,7 +241,7 @@ STEP_FIELDS: dict[str, Callable[[str, Any], Any]] = {
 }
 
 ROOM_FIELDS: dict[str, Callable[[str, Any], Any]] = {
-    "name": _text(80),
+    "name": _required(_text(80), N_("Give this room a name.")),
     "topic": _text(300),
     "capacity": _whole_number(2, MAX_PEOPLE, optional=True),
 }
@@ -318,11 +332,6 @@ async def create_workshop(
     suggested_agenda: bool = True,
 ) -> Workshop:
     title = WORKSHOP_FIELDS["title"]("title", title)
-    if len(title) < planning.MIN_TITLE_LENGTH:
-        raise InvalidValue(
-            N_("Give the workshop a title of at least {count} characters."),
-            field="title", count=planning.MIN_TITLE_LENGTH,
-        )
     language = _language("language", language)
     if not timekeeping.is_known_zone(time_zone):
         time_zone = "Europe/Paris"

@@ -18,8 +18,12 @@ AnyElement = TypeVar("AnyElement", bound=ui.element)
 AnyField = TypeVar("AnyField", bound=ValueElement[Any])  # inputs, selects, radios, switches...
 
 
-class Text(TextElement):
-    """Text in any HTML tag (h1, p, span, li...), always rendered as text, never as HTML."""
+class Text(TextElement, default_props='dir="auto"'):
+    """Text in any HTML tag (h1, p, span, li...), always rendered as text, never as HTML.
+
+    In the direction of its first letter (`dir="auto"`): a title or a message written in Arabic or Hebrew reads
+    right to left, in a page that stays left to right.
+    """
 
     def __init__(self, text: str, tag: str = "p") -> None:
         super().__init__(tag=tag, text=text)

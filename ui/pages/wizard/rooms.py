@@ -122,9 +122,14 @@ def room_card(wizard: Wizard, room: Room, number: int,
             name = focus_key(ui.input(_("Name"), value=room.name).props("outlined debounce=300 maxlength=80").classes(
                 "grow min-w-[12rem]"), "room", room.id)
             bind(name, "name")
-            name.on_value_change(lambda event: labelled(
-                remove_button, _("Remove the room “{name}”", name=event.value or number)))
-            labelled(remove_button, _("Remove the room “{name}”", name=room.name or number))
+
+            def name_remove_button() -> None:
+                """The button's name follows the room's name as saved (not a refused, empty one)."""
+                saved = next((r.name for r in wizard.plan.rooms if r.id == room.id), room.name)
+                labelled(remove_button, _("Remove the room “{name}”", name=saved or number))
+
+            name_remove_button()
+            wizard.on_change(name_remove_button, owner=remove_button)
             capacity = ui.number(_("Capacity (optional)"), value=room.capacity).props(
                 "outlined").classes("w-44")
             bind(capacity, "capacity")

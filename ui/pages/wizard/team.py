@@ -96,6 +96,7 @@ async def render(wizard: Wizard) -> None:
                     ui.button(_("Add"), icon="person_add", on_click=add).props("unelevated").classes("mt-2")
             with ui.row().classes("gap-1 text-sm atelier-muted"):
                 Text(_("Someone missing?"), "span")
-                ui.link(_("Create a staff account"), "/organise/staff").classes("atelier-link")
+                ui.link(_("Create a staff account"), f"/organise/staff?back={wizard.plan.workshop.slug}").classes(
+                    "atelier-link")
 
     await team()
