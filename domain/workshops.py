@@ -508,6 +508,16 @@ async def _renumber(model: type[Step] | type[Room], workshop_id: int, ordered_id
         await model.filter(id=record_id, workshop_id=workshop_id).update(position=position)
 
 
+async def _put_back(record: Step | Room, position: int) -> None:
+    """Save a step or room made again and move it to `position` among its workshop's, in one transaction."""
+    async with in_transaction():
+        await record.save()
+        others = [record_id for record_id in await _ordered_ids(type(record), record.workshop_id)
+                  if record_id != record.id]
+        ids = [*others[:max(position, 0)], record.id, *others[max(position, 0):]]
+        await _renumber(type(record), record.workshop_id, ids)
+
+
 @_edits_plan
 async def move_step(step: Step, offset: int) -> None:
     """Move a step up (negative offset) or down the agenda."""
@@ -547,11 +557,7 @@ async def restore_step(workshop: Workshop, saved: dict[str, Any], position: int)
             _apply(step, STEP_FIELDS, name, saved[name])
     if saved.get("activity") is not None:
         step.activity = activities.checked_activity(saved["activity"], step.kind)
-    async with in_transaction():
-        await step.save()
-        ids = [record_id for record_id in await _ordered_ids(Step, workshop.id) if record_id != step.id]
-        ids.insert(min(max(position, 0), len(ids)), step.id)
-        await _renumber(Step, workshop.id, ids)
+    await _put_back(step, position)
     return step
 
 
@@ -601,11 +607,7 @@ async def restore_room(workshop: Workshop, saved: dict[str, Any], position: int)
     for name in ROOM_FIELDS:
         if name in saved:
             _apply(room, ROOM_FIELDS, name, saved[name])
-    async with in_transaction():
-        await room.save()
-        ids = [record_id for record_id in await _ordered_ids(Room, workshop.id) if record_id != room.id]
-        ids.insert(min(max(position, 0), len(ids)), room.id)
-        await _renumber(Room, workshop.id, ids)
+    await _put_back(room, position)
     return room
 
 
