@@ -125,12 +125,22 @@ def _edits_plan(
 # ---------------------------------------------------------------- field checks
 
 def _text(limit: int) -> Callable[[str, Any], str]:
+    """Text of at most `limit` characters. Longer text is refused, never cut: the message says how long it is, so
+    that the page can leave it in the field, beside the message, while the last valid value stays stored."""
     def check(field: str, value: Any) -> str:
         text = "" if value is None else str(value).strip()
         if len(text) > limit:
-            raise InvalidValue(N_("At most {count} characters."), field=field, count=limit)
+            raise InvalidValue(N_("At most {count} characters: this text has {length}."), field=field,
+                               count=limit, length=len(text))
         return text
     return check
+
+
+def check_text(model: str, field: str, value: Any) -> str:
+    """`value` as `field` of a workshop, step or room would store it, or InvalidValue: for forms that check before
+    anything is stored (the new workshop's title)."""
+    checks = {"workshop": WORKSHOP_FIELDS, "step": STEP_FIELDS, "room": ROOM_FIELDS}[model]
+    return cast(str, checks[field](field, value))
 
 
 def _whole_number(low: int, high: int, *, optional: bool = False) -> Callable[[str, Any], int | None]:

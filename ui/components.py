@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from babel.numbers import format_decimal
 from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
 from nicegui.elements.mixins.validation_element import ValidationElement
@@ -13,7 +14,7 @@ from nicegui.elements.mixins.value_element import ValueElement
 
 from domain.errors import DomainError
 from domain.planning import Issue, Severity, Status
-from ui.i18n import _
+from ui.i18n import _, current_language
 
 AnyElement = TypeVar("AnyElement", bound=ui.element)
 AnyField = TypeVar("AnyField", bound=ValueElement[Any])  # inputs, selects, radios, switches...
@@ -106,7 +107,11 @@ def paragraph(text: str, *, muted: bool = False) -> Text:
 
 
 def translated(error: DomainError) -> str:
-    return _(error.message, **error.params)
+    """The error's message in the reader's language; its numbers written as the language writes them (10,000 or
+    10 000)."""
+    return _(error.message, **{name: format_decimal(value, locale=current_language())
+                               if isinstance(value, int) and not isinstance(value, bool) else value
+                               for name, value in error.params.items()})
 
 
 def status_chip(status: Status, *, archived: bool = False) -> Text:

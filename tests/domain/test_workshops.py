@@ -66,7 +66,7 @@ async def test_english_workshops_get_english_templates(organiser: StaffAccount) 
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
-    ("title", "x" * 121, "At most {count} characters."),
+    ("title", "x" * 121, "At most {count} characters: this text has {length}."),
     ("duration_minutes", "soixante", "Enter a number."),
     ("duration_minutes", 12.5, "Enter a whole number."),
     ("duration_minutes", 0, "Enter a number between {low} and {high}."),

@@ -115,7 +115,7 @@ class InvitationsPage:
                         language=language_in_words(wizard.plan.workshop.language)), muted=True)
             text = invitations.text_to_send(wizard.plan)
             subject = ui.input(_("Subject"), value=text.subject).props(
-                "outlined debounce=300 maxlength=200 counter").classes("w-full")
+                "outlined debounce=300").classes("w-full")
             wizard.field(subject, lambda value: invitations.edit_text(wizard.plan, "subject", value))
             body = ui.textarea(_("Message"), value=text.body).props("outlined autogrow debounce=300").classes("w-full")
             body.props["hint"] = _("The greeting with the person's name, the dates, what is needed to take part and "

@@ -85,7 +85,7 @@ def address_editor(wizard: Wizard) -> None:
     base = f"{wizard.services.public_url}/w/"
     with ui.column().classes("w-full gap-1"):
         slug = ui.input(_("Public address"), value=wizard.plan.workshop.slug).props(
-            "outlined maxlength=60").classes("w-full")
+            "outlined").classes("w-full")
         slug.props["prefix"] = base
         slug.props["hint"] = _("Lowercase letters, digits and hyphens. Changing it breaks links already shared.")
 
