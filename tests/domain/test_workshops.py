@@ -209,3 +209,20 @@ async def test_duplicating_copies_the_preparation_but_not_the_dates(organiser: S
     assert [s.title for s in plan.steps] == await step_titles(source)
     assert len(plan.breakout_rooms) == 1 and len(plan.team) == 1
     assert plan.sessions == []
+
+
+async def test_a_workshop_whose_sessions_are_all_over_is_not_published(organiser: StaffAccount,
+                                                                       moderator: StaffAccount,
+                                                                       clock: FakeClock) -> None:
+    workshop = await ready_workshop(organiser, moderator)  # its session: 10 December 2026, 18:30 in Paris
+    session = await WorkshopSession.get(workshop=workshop)
+    clock.set(session.starts_at.replace(day=11))
+    with pytest.raises(workshops.NotReady) as refused:
+        await workshops.publish(workshop, clock)
+    assert [(issue.field, issue.message) for issue in refused.value.issues] == [
+        ("sessions", "Every session is over: add a session to come, or move one to a later date, before publishing.")]
+    assert await workshops.published_plan(workshop.slug) is None
+    await workshops.move_session(session, workshop, date(2026, 12, 17), time(18, 30), clock=clock)
+    await workshops.publish(workshop, clock)
+    assert (await workshops.published_plan(workshop.slug)) is not None
+
