@@ -47,8 +47,10 @@ def named_select(select: ui.select, name: str) -> ui.select:
     return select
 
 
-def confirm(question: str, consequence: str, action: str, on_confirm: Callable[[], Awaitable[Any]]) -> None:
-    """Ask before an action that cannot be undone: the question, what follows, Cancel or the action."""
+def confirm(question: str, consequence: str, action: str, on_confirm: Callable[[], Awaitable[Any]], *,
+            danger: bool = True) -> None:
+    """Ask before an action that cannot be undone (or, not `danger`, that makes a lot at once): the question,
+    what follows, Cancel or the action."""
     with labelled(ui.dialog(), question) as dialog, ui.card().classes("p-6 gap-4"):
         Text(question, "p").classes("font-semibold")
         paragraph(consequence, muted=True)
@@ -60,7 +62,7 @@ def confirm(question: str, consequence: str, action: str, on_confirm: Callable[[
                 await on_confirm()
 
             # Outlined: axe-core misreads a filled button's background inside Quasar's dialog (as the page's).
-            ui.button(action, on_click=go).props("outline color=negative")
+            ui.button(action, on_click=go).props("outline color=negative" if danger else "outline")
     modal(dialog).open()
 
 

@@ -226,3 +226,36 @@ async def test_a_workshop_whose_sessions_are_all_over_is_not_published(organiser
     await workshops.publish(workshop, clock)
     assert (await workshops.published_plan(workshop.slug)) is not None
 
+
+async def test_many_rooms_are_made_and_removed_at_once_in_one_announced_edit(organiser: StaffAccount) -> None:
+    workshop = await workshops.create_workshop(title="Grande concertation", created_by=organiser)
+    await workshops.update_workshop(workshop, "expected_participants", 3075)
+    heard: list[int] = []
+
+    async def listener(workshop_id: int) -> None:
+        heard.append(workshop_id)
+
+    stop = workshops.plan_edits.subscribe(listener)
+    try:
+        asked = await workshops.add_suggested_rooms(workshop, at_most=12)  # the organiser was asked about 12
+        assert len(asked) == 12 and heard == [workshop.id]
+        suggested = workshops.rooms_to_suggest(workshop, 12)
+        rest = await workshops.add_suggested_rooms(workshop)
+        assert len(rest) == suggested and heard == [workshop.id] * 2
+        plan = await workshops.load_plan_by_id(workshop.id)
+        assert [room.name for room in plan.breakout_rooms[:2]] == ["Salle 1", "Salle 2"]
+        assert len(plan.breakout_rooms) == 12 + suggested
+
+        ticked = [room.id for room in plan.breakout_rooms[1:4]] + [plan.breakout_rooms[-1].id]
+        assert await workshops.delete_rooms(workshop, [*ticked, 999_999]) == 4  # one that is gone already
+        assert heard == [workshop.id] * 3
+        plan = await workshops.load_plan_by_id(workshop.id)
+        assert [room.name for room in plan.breakout_rooms[:3]] == ["Salle 1", "Salle 5", "Salle 6"]
+        assert [room.position for room in plan.rooms] == list(range(len(plan.rooms)))
+
+        with pytest.raises(InvalidValue):  # the plenary stays, and nothing else goes with it
+            await workshops.delete_rooms(workshop, [plan.plenary_room.id, plan.breakout_rooms[0].id])
+        assert len((await workshops.load_plan_by_id(workshop.id)).breakout_rooms) == len(plan.breakout_rooms)
+        assert await workshops.delete_rooms(workshop, []) == 0
+    finally:
+        stop()
