@@ -19,6 +19,7 @@ from ui.auth import check_staff
 from ui.components import heading, paragraph, translated
 from ui.frame import not_found_page, page_frame
 from ui.i18n import _, current_language
+from ui.pages import public
 from ui.pages.wizard import agenda, invitations, participants, purpose, review, rooms, team, welcome, when
 from ui.pages.wizard.shell import Wizard, part_title
 from ui.services import Services
@@ -50,6 +51,19 @@ def register(services: Services) -> None:
     @ui.page("/organise/{slug}")
     async def open_workshop(slug: str) -> Response:
         return RedirectResponse(f"/organise/{slug}/{Part.PURPOSE.value}", status_code=303)
+
+    @ui.page("/organise/{slug}/preview")
+    async def preview(slug: str) -> Response | None:
+        staff = await check_staff(services, StaffRole.ORGANISER)
+        if not isinstance(staff, StaffAccount):
+            return staff
+        try:
+            plan = await workshops.load_plan(slug)
+        except NotFound:
+            return not_found_page(services, staff, message=_("There is no such workshop page"),
+                                  back=(_("Back to the workshops"), "/organise"))
+        await public.preview_page(services, plan, staff)
+        return None
 
     @ui.page("/organise/{slug}/{part}")
     async def wizard_part(slug: str, part: str) -> Response | None:

@@ -78,6 +78,8 @@ def readiness(wizard: Wizard) -> None:
                                    PUBLISHING)
                 if errors:
                     button.disable()
+            ui.link(_("Preview the public page"), f"/organise/{plan.workshop.slug}/preview", new_tab=True).classes(
+                "atelier-link")
             Text(_("Everything stays editable after publishing."), "span").classes("atelier-muted text-sm")
 
 
