@@ -90,19 +90,17 @@ def render_new_workshop_form(staff: StaffAccount) -> None:
     paragraph(_("Give it a working title: you can change it at any time. The wizard then walks you through "
                 "the purpose, the date, the agenda, the rooms and the team, saving as you type."), muted=True)
     with ui.card().classes("atelier-card w-full p-6 gap-4 mt-4"):
-        title = ui.input(_("Working title"), value=draft["title"]).props("outlined autofocus").classes("w-full")
-
-        def title_changed(value: str) -> None:
-            """Keep the draft, and say at once when it is too long (never cut: the text stays in the field)."""
-            draft.update(title=value)
+        def too_long(value: str) -> str | None:
+            """Said at once when the title is too long (never cut: the text stays in the field)."""
             try:
                 workshops.check_text("workshop", "title", value)
             except InvalidValue as problem:
-                title.error = translated(problem)
-                return
-            title.error = None
+                return translated(problem)
+            return None
 
-        title.on_value_change(lambda e: title_changed(e.value))
+        title = ui.input(_("Working title"), value=draft["title"], validation=too_long).props(
+            "outlined autofocus").classes("w-full")
+        title.on_value_change(lambda e: draft.update(title=e.value))
         language = ui.select({code: language_name(code) for code in LANGUAGES}, value=draft["language"],
                              label=_("Language of the workshop")).props("outlined").classes("w-full")
         language.on_value_change(lambda e: draft.update(language=e.value))
