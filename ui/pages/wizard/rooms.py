@@ -93,9 +93,8 @@ async def render(wizard: Wizard) -> None:
                     with ui.element("ul").classes("w-full grid gap-3 list-none p-0 m-0"):
                         for number, room in enumerate(rooms[first:first + PAGE_SIZE], start=first + 1):
                             with ui.element("li"):
-                                room_card(wizard, view, room, number, restructure)
-                    if len(rooms) > PAGE_SIZE:
-                        page_links(view, len(rooms), room_list.refresh)
+                                room_card(wizard, view, room, number, restructure, selectable=len(rooms) > 1)
+                    page_links(view, len(rooms), room_list.refresh, landmark=False)
             focus_key(ui.button(_("Add a breakout room"), icon="add", on_click=lambda: restructure(
                 workshops.add_breakout_room(wizard.plan.workshop))).props("outline"), ADD_ROOM)
 
@@ -169,8 +168,9 @@ async def render(wizard: Wizard) -> None:
         await room_list()
 
 
-def page_links(view: RoomsView, count: int, redraw: Callable[[], Awaitable[None]]) -> None:
-    """Which rooms are shown, and the way to the others (only when they are more than a page)."""
+def page_links(view: RoomsView, count: int, redraw: Callable[[], Awaitable[None]], *, landmark: bool = True) -> None:
+    """Which rooms are shown, and the way to the others (only when they are more than a page). Above the list a
+    navigation landmark; the same again below it, without (landmarks of one kind need names of their own)."""
     if count <= PAGE_SIZE:
         return
     pages = view.pages(count)
@@ -179,8 +179,8 @@ def page_links(view: RoomsView, count: int, redraw: Callable[[], Awaitable[None]
         view.page = page
         await redraw()
 
-    with labelled(ui.element("nav"), _("Pages of breakout rooms")).classes("w-full"), \
-            ui.row().classes("w-full items-center gap-3"):
+    with (labelled(ui.element("nav"), _("Pages of breakout rooms")) if landmark else ui.element("div")).classes(
+            "w-full"), ui.row().classes("w-full items-center gap-3"):
         previous = ui.button(_("Previous rooms"), icon="chevron_left",
                              on_click=lambda: go(view.page - 1)).props("flat dense")
         first = view.page * PAGE_SIZE + 1
@@ -193,7 +193,7 @@ def page_links(view: RoomsView, count: int, redraw: Callable[[], Awaitable[None]
             previous.disable()
         if view.page >= pages - 1:
             following.disable()
-        if pages > 2:
+        if pages > 2 and landmark:
             jump = ui.select({page: str(page + 1) for page in range(pages)}, value=view.page,
                              label=_("Page")).props("outlined dense options-dense").classes("w-28")
             jump.on_value_change(lambda event: go(int(event.value)))
@@ -201,8 +201,11 @@ def page_links(view: RoomsView, count: int, redraw: Callable[[], Awaitable[None]
 
 def many_rooms_tools(wizard: Wizard, view: RoomsView, rooms: list[Room],
                      restructure: Callable[..., Awaitable[None]]) -> None:
-    """Removing many rooms at once: those ticked, or all but the first ones."""
+    """Removing many rooms at once: those ticked, or all but the first ones (a single room has its own button)."""
     view.boxes = []
+    view.remove_selected = None
+    if len(rooms) < 2:
+        return
     with ui.row().classes("w-full items-center gap-3"):
         def remove() -> None:
             chosen = [room.id for room in wizard.plan.breakout_rooms if room.id in view.selected]
@@ -216,14 +219,15 @@ def many_rooms_tools(wizard: Wizard, view: RoomsView, rooms: list[Room],
         view.remove_selected = focus_key(ui.button(icon="delete_sweep", on_click=remove).props("outline dense"),
                                          REMOVE_SELECTED)
         view.ticked(set(), True)  # its text and state
-        if len(rooms) > 1:
-            def shown() -> set[int]:
-                return {room.id for room in rooms[view.page * PAGE_SIZE:(view.page + 1) * PAGE_SIZE]}
 
-            ui.button(_("Tick the rooms shown"), on_click=lambda: view.ticked(shown(), True)).props("flat dense")
-            ui.button(_("Untick the rooms shown"), on_click=lambda: view.ticked(shown(), False)).props("flat dense")
+        def shown() -> set[int]:
+            return {room.id for room in rooms[view.page * PAGE_SIZE:(view.page + 1) * PAGE_SIZE]}
 
-        if len(rooms) > HANDFUL:
+        ui.button(_("Tick the rooms shown"), on_click=lambda: view.ticked(shown(), True)).props("flat dense")
+        ui.button(_("Untick the rooms shown"), on_click=lambda: view.ticked(shown(), False)).props("flat dense")
+
+    if len(rooms) > HANDFUL:
+        with ui.row().classes("w-full items-center gap-3"):
             keep = ui.number(_("Rooms to keep"), value=len(rooms), min=0, max=len(rooms), step=1).props(
                 "outlined dense").classes("w-40")
 
@@ -264,7 +268,7 @@ def first_left_after(rooms: list[Room], removed: set[int]) -> list[int]:
 
 
 def room_card(wizard: Wizard, view: RoomsView, room: Room, number: int,
-              restructure: Callable[..., Awaitable[None]]) -> None:
+              restructure: Callable[..., Awaitable[None]], *, selectable: bool) -> None:
     def saver(name: str) -> Callable[[Any], Awaitable[Any]]:
         return lambda value: workshops.update_room(room, name, value)
 
@@ -278,9 +282,10 @@ def room_card(wizard: Wizard, view: RoomsView, room: Room, number: int,
     with ui.card().classes("atelier-card w-full p-4 gap-3"):
         with ui.row().classes("w-full items-center justify-between"):
             with ui.row().classes("items-center gap-2"):
-                box = RoomBox(room.id, room.id in view.selected)
-                box.on_value_change(lambda event: view.ticked({room.id}, bool(event.value)))
-                view.boxes.append(box)
+                box = RoomBox(room.id, room.id in view.selected) if selectable else None
+                if box is not None:
+                    box.on_value_change(lambda event: view.ticked({room.id}, bool(event.value)))
+                    view.boxes.append(box)
                 heading(_("Breakout room {number}", number=number), 4)
             remove_button = ui.button(icon="delete", on_click=remove).props("flat round")
         with ui.row().classes("w-full gap-4 items-start"):
@@ -290,7 +295,8 @@ def room_card(wizard: Wizard, view: RoomsView, room: Room, number: int,
 
             def named(text: str) -> None:
                 labelled(remove_button, _("Remove the room “{name}”", name=text or number))
-                labelled(box, _("Select the room “{name}”", name=text or number))
+                if box is not None:
+                    labelled(box, _("Select the room “{name}”", name=text or number))
 
             name.on_value_change(lambda event: named(event.value))
             named(room.name)
