@@ -66,7 +66,10 @@ async def update_question(workshop: Workshop, question_id: str, field: str, valu
         index = _find(questions, question_id)
         question = questions[index]
         if field == "text":
-            question = Question(question.id, registration.question_text(value), question.kind, question.choices)
+            text = registration.question_text(value)
+            if not text:  # once written, a question keeps its last words until it has new ones
+                raise InvalidValue(N_("Write the question."), field="text")
+            question = Question(question.id, text, question.kind, question.choices)
         elif field == "choices" and question.kind == QuestionKind.CHOICE:
             question = Question(question.id, question.text, question.kind, registration.choices(value))
         else:
@@ -155,6 +158,8 @@ async def add_feedback_question(workshop: Workshop) -> int:
 
 async def update_feedback_question(workshop: Workshop, number: int, value: Any) -> str:
     text = registration.question_text(value, field="feedback_question")
+    if not text:  # once written, a question keeps its last words until it has new ones
+        raise InvalidValue(N_("Write the question, or remove it."), field="feedback_question")
     async with in_transaction():
         stored = await _stored(workshop)
         texts = list(stored.feedback_questions or [])

@@ -191,6 +191,18 @@ def _one_line(limit: int) -> Callable[[str, Any], str]:
     return check
 
 
+def _required(check: Callable[[str, Any], str], message: str, *, minimum: int = 1,
+              **params: object) -> Callable[[str, Any], str]:
+    """A text the plan cannot do without (a title, a name): refused when shorter than `minimum` characters, with
+    the review's own words, so that the last valid one stays stored while the field is being rewritten."""
+    def check_required(field: str, value: Any) -> str:
+        text = check(field, value)
+        if len(text) < minimum:
+            raise InvalidValue(message, field=field, **params)
+        return text
+    return check_required
+
+
 def _language(field: str, value: Any) -> str:
     if value not in LANGUAGES:
         raise InvalidValue(N_("Choose one of the options."), field=field)
@@ -198,8 +210,10 @@ def _language(field: str, value: Any) -> str:
 
 
 WORKSHOP_FIELDS: dict[str, Callable[[str, Any], Any]] = {
-    "title": _text(120),
-    "description": _text(MAX_TEXT),
+    "title": _required(_text(120), N_("Give the workshop a title of at least {count} characters."),
+                       minimum=planning.MIN_TITLE_LENGTH, count=planning.MIN_TITLE_LENGTH),
+    "description": _required(_text(MAX_TEXT),
+                             N_("Describe the workshop for the public: what it is about and why take part.")),
     "objectives": _text(MAX_TEXT),
     "success_factors": _text(MAX_TEXT),
     "interactivity": _choice(Interactivity),
@@ -227,7 +241,7 @@ WORKSHOP_FIELDS: dict[str, Callable[[str, Any], Any]] = {
 WORKSHOP_LISTS = ("registration_questions", "reminder_hours_before", "feedback_questions")
 
 STEP_FIELDS: dict[str, Callable[[str, Any], Any]] = {
-    "title": _text(120),
+    "title": _required(_text(120), N_("Give this step a title.")),
     "objective": _text(300),
     "kind": _choice(StepKind),
     "minutes": _whole_number(planning.MIN_STEP_MINUTES, planning.MAX_STEP_MINUTES),
@@ -238,7 +252,7 @@ STEP_FIELDS: dict[str, Callable[[str, Any], Any]] = {
 }
 
 ROOM_FIELDS: dict[str, Callable[[str, Any], Any]] = {
-    "name": _text(80),
+    "name": _required(_text(80), N_("Give this room a name.")),
     "topic": _text(300),
     "capacity": _whole_number(2, MAX_PEOPLE, optional=True),
 }
@@ -329,11 +343,6 @@ async def create_workshop(
     suggested_agenda: bool = True,
 ) -> Workshop:
     title = WORKSHOP_FIELDS["title"]("title", title)
-    if len(title) < planning.MIN_TITLE_LENGTH:
-        raise InvalidValue(
-            N_("Give the workshop a title of at least {count} characters."),
-            field="title", count=planning.MIN_TITLE_LENGTH,
-        )
     language = _language("language", language)
     if not timekeeping.is_known_zone(time_zone):
         time_zone = "Europe/Paris"
@@ -546,6 +555,24 @@ async def delete_step(step: Step) -> None:
         await _renumber(Step, step.workshop_id, ids)
 
 
+@_edits_plan
+async def restore_step(workshop: Workshop, saved: dict[str, Any], position: int) -> Step:
+    """Put back a step someone deleted, at its place, with what it held (`saved`: its fields, some changed by an
+    organiser who was typing in it when it went). Every field is checked as when edited."""
+    step = Step(workshop=workshop, position=position)
+    for name in ("kind", *(name for name in STEP_FIELDS if name not in ("kind", "activity"))):
+        if name in saved:
+            _apply(step, STEP_FIELDS, name, saved[name])
+    if saved.get("activity") is not None:
+        step.activity = activities.checked_activity(saved["activity"], step.kind)
+    async with in_transaction():
+        await step.save()
+        ids = [record_id for record_id in await _ordered_ids(Step, workshop.id) if record_id != step.id]
+        ids.insert(min(max(position, 0), len(ids)), step.id)
+        await _renumber(Step, workshop.id, ids)
+    return step
+
+
 # ---------------------------------------------------------------- rooms
 
 @_edits_plan
@@ -621,6 +648,21 @@ async def delete_rooms(workshop: Workshop, room_ids: Collection[int]) -> int:
         ids = await _ordered_ids(Room, workshop.id, connection)
         await _renumber(Room, workshop.id, ids, connection)
     return len(rooms)
+
+
+@_edits_plan
+async def restore_room(workshop: Workshop, saved: dict[str, Any], position: int) -> Room:
+    """Put back a breakout room someone deleted, at its place, with what it held (`saved`, as for a step)."""
+    room = Room(workshop=workshop, kind=RoomKind.BREAKOUT, position=position)
+    for name in ROOM_FIELDS:
+        if name in saved:
+            _apply(room, ROOM_FIELDS, name, saved[name])
+    async with in_transaction():
+        await room.save()
+        ids = [record_id for record_id in await _ordered_ids(Room, workshop.id) if record_id != room.id]
+        ids.insert(min(max(position, 0), len(ids)), room.id)
+        await _renumber(Room, workshop.id, ids)
+    return room
 
 
 # ---------------------------------------------------------------- team

@@ -9,7 +9,6 @@ from typing import Any, TypeVar
 from babel.numbers import format_decimal
 from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
-from nicegui.elements.mixins.validation_element import ValidationElement
 from nicegui.elements.mixins.value_element import ValueElement
 
 from domain.errors import DomainError
@@ -20,8 +19,12 @@ AnyElement = TypeVar("AnyElement", bound=ui.element)
 AnyField = TypeVar("AnyField", bound=ValueElement[Any])  # inputs, selects, radios, switches...
 
 
-class Text(TextElement):
-    """Text in any HTML tag (h1, p, span, li...), always rendered as text, never as HTML."""
+class Text(TextElement, default_props='dir="auto"'):
+    """Text in any HTML tag (h1, p, span, li...), always rendered as text, never as HTML.
+
+    In the direction of its first letter (`dir="auto"`): a title or a message written in Arabic or Hebrew reads
+    right to left, in a page that stays left to right.
+    """
 
     def __init__(self, text: str, tag: str = "p") -> None:
         super().__init__(tag=tag, text=text)
@@ -141,57 +144,28 @@ def issues_for(issues: Iterable[Issue], field: str, subject_id: int | None = Non
 
 
 class SaveStatus:
-    """A polite live region that tells whether everything typed is saved."""
+    """A polite live region that tells whether everything typed is saved.
+
+    While the browser holds text not yet sent (ui/static/drafts.js marks the region `data-pending`), the
+    stylesheet shows "Saving…" instead.
+    """
 
     def __init__(self) -> None:
         # Translated once here: the element that triggers a later save may be gone by then.
         self.saved_text = _("All changes saved")
-        self.refused_text = _("Not saved: see the message beside the field")
-        with ui.row().classes("items-center gap-1 atelier-muted text-sm") as self.row:
+        with ui.row().classes("items-center gap-1 atelier-muted text-sm atelier-save-status") as self.row:
             self.icon = ui.icon("cloud_done").props('aria-hidden="true"')
-            self.label = Text(self.saved_text, "span")
-        self.row.props('role="status" aria-live="polite"')
+            self.label = Text(self.saved_text, "span").classes("atelier-save-done")
+            Text(_("Saving…"), "span").classes("atelier-save-pending")
+        self.row.props('role="status" aria-live="polite" data-draft-status')
 
     def saved(self) -> None:
         self.icon.name = "cloud_done"
         self.label.text = self.saved_text
+        self.row.classes(remove="atelier-save-problem")
 
-    def refused(self) -> None:
+    def not_saved(self, reason: str) -> None:
+        """Shown even while other text is being sent: it will not be saved until the organiser acts."""
         self.icon.name = "error_outline"
-        self.label.text = self.refused_text
-
-
-def autosave(
-    element: AnyField,
-    save: Callable[[Any], Awaitable[Any]],
-    status: SaveStatus,
-    *,
-    after: Callable[[], Awaitable[None] | None] | None = None,
-) -> AnyField:
-    """Save the element's value whenever it changes; show a refusal beside the field.
-
-    Text inputs send their value after a short pause in typing (Quasar's debounce),
-    and at once when they lose focus, so a reload never loses more than that pause.
-    Radios and switches have no place for a message: the save status alone tells a refusal.
-    """
-
-    def show_error(message: str | None) -> None:
-        if isinstance(element, ValidationElement):
-            element.error = message
-
-    async def on_change(event: Any) -> None:
-        try:
-            await save(event.value)
-        except DomainError as problem:
-            show_error(translated(problem))
-            status.refused()
-            return
-        show_error(None)
-        status.saved()
-        if after is not None:
-            result = after()
-            if result is not None:
-                await result
-
-    element.on_value_change(on_change)
-    return element
+        self.label.text = reason
+        self.row.classes(add="atelier-save-problem")

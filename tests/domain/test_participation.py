@@ -159,3 +159,22 @@ async def test_the_review_advises_on_participants_and_blocks_empty_questions(clo
     await workshops.add_breakout_room(workshop)
     await participation.update_feedback_question(workshop, 1, "Qu’avez-vous appris ?")
     assert await advice(workshop, clock) == []
+
+
+async def test_a_written_question_is_not_emptied() -> None:
+    """A new question starts empty (the review asks for its words); once written, emptying it is refused and its
+    last words stay stored until it has new ones, as for every text the plan cannot do without."""
+    workshop = await draft()
+    question = await participation.add_question(workshop, QuestionKind.TEXT)
+    await participation.update_question(workshop, question.id, "text", "Votre quartier ?")
+    with pytest.raises(InvalidValue) as refused:
+        await participation.update_question(workshop, question.id, "text", "   ")
+    assert (refused.value.field, refused.value.message) == ("text", "Write the question.")
+    number = await participation.add_feedback_question(workshop)
+    await participation.update_feedback_question(workshop, number, "Qu’avez-vous appris ?")
+    with pytest.raises(InvalidValue) as refused:
+        await participation.update_feedback_question(workshop, number, "")
+    assert (refused.value.field, refused.value.message) == ("feedback_question", "Write the question, or remove it.")
+    saved = await stored(workshop)
+    assert [q.text for q in questions_of(saved)] == ["Votre quartier ?"]
+    assert saved.feedback_questions[-1] == "Qu’avez-vous appris ?"

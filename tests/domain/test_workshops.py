@@ -81,6 +81,41 @@ async def test_values_that_cannot_be_stored_are_refused(organiser: StaffAccount,
     assert (refused.value.field, refused.value.message) == (field, message)
 
 
+async def test_required_fields_keep_their_last_valid_value(organiser: StaffAccount, clock: FakeClock) -> None:
+    """Emptied (or, for a title, cut below three characters), a field the plan cannot do without is refused with
+    the review's words, and what was stored stays: nothing invalid is saved while the organiser rewrites it."""
+    workshop = await workshops.create_workshop(title="Budget", created_by=organiser)
+    await workshops.update_workshop(workshop, "description", "Choisissons ensemble.")
+    plan = await workshops.load_plan_by_id(workshop.id)
+    step, plenary = plan.steps[0], plan.rooms[0]
+    breakout = await workshops.add_breakout_room(workshop)
+    title_message = "Give the workshop a title of at least {count} characters."
+    refusals = [
+        (lambda: workshops.update_workshop(workshop, "title", ""), "title", title_message),
+        (lambda: workshops.update_workshop(workshop, "title", "  Bu  "), "title", title_message),
+        (lambda: workshops.update_workshop(workshop, "description", " \n "), "description",
+         "Describe the workshop for the public: what it is about and why take part."),
+        (lambda: workshops.update_workshop(workshop, "duration_minutes", "", clock=clock), "duration_minutes",
+         "Enter a number."),
+        (lambda: workshops.update_step(step, "title", "   "), "title", "Give this step a title."),
+        (lambda: workshops.update_step(step, "minutes", None), "minutes", "Enter a number."),
+        (lambda: workshops.update_room(plenary, "name", ""), "name", "Give this room a name."),
+        (lambda: workshops.update_room(breakout, "name", " "), "name", "Give this room a name."),
+    ]
+    for command, field, message in refusals:
+        with pytest.raises(InvalidValue) as refused:
+            await command()
+        assert (refused.value.field, refused.value.message) == (field, message)
+    kept = await workshops.load_plan_by_id(workshop.id)
+    assert (kept.workshop.title, kept.workshop.description, kept.workshop.duration_minutes) == (
+        "Budget", "Choisissons ensemble.", 90)
+    assert (kept.steps[0].title, kept.steps[0].minutes) == (step.title, step.minutes) and step.title
+    assert [room.name for room in kept.rooms] == ["Plénière", "Salle 1"]
+    assert (workshop.title, step.title, plenary.name) == ("Budget", kept.steps[0].title, "Plénière")  # in memory too
+    await workshops.update_workshop(workshop, "title", "Bud")  # valid again: saved
+    assert (await Workshop.get(id=workshop.id)).title == "Bud"
+
+
 async def test_fields_are_saved_one_by_one(organiser: StaffAccount) -> None:
     workshop = await workshops.create_workshop(title="Budget", created_by=organiser)
     await workshops.update_workshop(workshop, "objectives", "  Six projets classés  ")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from nicegui import ui
 from nicegui.testing.user import User
 
-from domain import accounts, passwords
+from domain import accounts, passwords, workshops
 from domain.models import StaffAccount, StaffAuditEntry, StaffRole
 from tests.conftest import PASSWORD
 from tests.ui.conftest import see, sign_in
@@ -171,3 +171,18 @@ async def test_changing_ones_own_password_from_the_menu(organiser_user: User) ->
     organiser_user.find(kind=ui.button, content="Changer mon mot de passe").click()
     await see(organiser_user, "Votre mot de passe est changé. Vos autres sessions sont fermées.")
     assert (await organiser_user.http_client.get("/organise")).status_code == 200  # this session stays
+
+
+async def test_the_staff_page_leads_back_only_to_an_existing_workshop(organiser_user: User) -> None:
+    """Reached from a workshop's team part (`?back=<slug>`), the page links back to that part; an unknown address
+    or another site's gives no link at all (the way back is made from the stored workshop, never the query)."""
+    workshop = await workshops.create_workshop(title="Budget des quartiers", created_by=None)
+    await organiser_user.open(f"/organise/staff?back={workshop.slug}")
+    back = "Retour à « Budget des quartiers » : Équipe"
+    await see(organiser_user, back)
+    link = next(iter(organiser_user.find(kind=ui.link, content=back).elements))
+    assert link.props["href"] == f"/organise/{workshop.slug}/team"
+    for elsewhere in ("no-such-workshop", "https://evil.example/", "//evil.example", ""):
+        await organiser_user.open(f"/organise/staff?back={elsewhere}")
+        await see(organiser_user, "Comptes de l’équipe")
+        await organiser_user.should_not_see("Retour à")

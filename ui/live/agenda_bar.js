@@ -6,7 +6,7 @@ export default {
       <ol class="agenda-steps">
         <li v-for="(step, index) in steps" :key="index"
             :class="{ done: index < current }" :aria-current="index === current ? 'step' : null">
-          <span class="when mr-2">{{ step.when }}</span><span>{{ step.title }}</span>
+          <span class="when mr-2">{{ step.when }}</span><span dir="auto">{{ step.title }}</span>
         </li>
       </ol>
     </nav>`,

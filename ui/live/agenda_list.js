@@ -2,13 +2,13 @@
 // public page show it to many visitors at once, and a single element costs the server little.
 export default {
   template: `
-    <ol class="grid gap-2 list-none p-0 m-0">
+    <ol class="grid gap-2 list-none p-0 m-0 w-full">
       <li v-for="(step, index) in steps" :key="index" class="grid grid-cols-[3.5rem_1fr] gap-2">
         <span class="atelier-muted tabular-nums">{{ step.when }}</span>
         <span class="flex flex-col">
-          <span class="font-medium">{{ step.title }}</span>
+          <span class="font-medium" dir="auto">{{ step.title }}</span>
           <span class="atelier-muted text-sm">{{ step.details }}</span>
-          <span v-if="step.objective" class="text-sm">{{ step.objective }}</span>
+          <span v-if="step.objective" class="text-sm" dir="auto">{{ step.objective }}</span>
         </span>
       </li>
     </ol>`,

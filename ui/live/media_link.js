@@ -59,7 +59,8 @@ export default {
       </p>
       <p v-if="speakingNow.length" class="speaking-now">
         <span class="material-icons" aria-hidden="true">graphic_eq</span>
-        {{ labels.speaking }} {{ speakingNow.join(", ") }}
+        {{ labels.speaking }} <template v-for="(name, place) in speakingNow" :key="place"><bdi>{{ name }}</bdi>{{
+          place < speakingNow.length - 1 ? ", " : "" }}</template>
       </p>
       <div ref="screenArea" class="media-screen grid gap-3">
         <div class="media-videos grid gap-3" :class="compact ? 'compact' : 'large'"
@@ -69,7 +70,7 @@ export default {
               <video :ref="(el) => bind(el, index)" autoplay playsinline muted
                      :aria-label="video.staff ? video.label + ', ' + labels.staff : video.label"></video>
               <figcaption>
-                {{ video.label }}
+                <bdi>{{ video.label }}</bdi>
                 <span v-if="video.staff" class="staff-badge" aria-hidden="true">{{ labels.staff }}</span>
               </figcaption>
             </figure>

@@ -3,16 +3,16 @@
 export default {
   template: `
     <div v-if="step" class="grid gap-3">
-      <h2 class="atelier-section">{{ step.title }}</h2>
+      <h2 class="atelier-section" dir="auto">{{ step.title }}</h2>
       <span v-if="step.breakout" class="atelier-chip breakout justify-self-start">{{ labels.breakout }}</span>
-      <p v-if="step.objective" class="font-medium">{{ step.objective }}</p>
+      <p v-if="step.objective" class="font-medium" dir="auto">{{ step.objective }}</p>
       <template v-if="step.context">
         <h3 class="atelier-subsection">{{ labels.context }}</h3>
-        <p class="atelier-text">{{ step.context }}</p>
+        <p class="atelier-text" dir="auto">{{ step.context }}</p>
       </template>
       <template v-if="step.expected">
         <h3 class="atelier-subsection">{{ labels.expected }}</h3>
-        <p class="atelier-text">{{ step.expected }}</p>
+        <p class="atelier-text" dir="auto">{{ step.expected }}</p>
       </template>
     </div>`,
   props: {

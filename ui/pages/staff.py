@@ -11,9 +11,10 @@ from typing import Any
 from fastapi import Response
 from nicegui import ui
 
-from domain import accounts
-from domain.errors import DomainError, InvalidValue
+from domain import accounts, workshops
+from domain.errors import DomainError, InvalidValue, NotFound
 from domain.models import StaffAccount, StaffAction, StaffAuditEntry, StaffRole
+from domain.planning import Part, WorkshopPlan
 from ui import formatting
 from ui.auth import ACCOUNT_PAGE, check_staff
 from ui.components import Text, heading, labelled, modal, paragraph, translated
@@ -23,6 +24,7 @@ from ui.pages.account import PASSWORD_FIELD, password_hint
 from ui.services import Services
 
 RESULT_ID = "staff-result"
+MAX_SLUG_LENGTH = 100
 
 
 def role_label(role: StaffRole) -> str:
@@ -317,13 +319,30 @@ def action_label(entry: StaffAuditEntry) -> str:
     }[entry.action]
 
 
+async def workshop_being_prepared(slug: str | None) -> WorkshopPlan | None:
+    if not slug or len(slug) > MAX_SLUG_LENGTH:
+        return None
+    try:
+        return await workshops.load_plan(slug)
+    except NotFound:
+        return None
+
+
 def register(services: Services) -> None:
     @ui.page("/organise/staff")
-    async def staff_accounts() -> Response | None:
+    async def staff_accounts(back: str | None = None) -> Response | None:
+        """`?back=<slug>` (from a workshop's team part) leads back there; anything but an existing workshop's
+        address is ignored, and the way back is built from the stored workshop, never from the query."""
         organiser = await check_staff(services, StaffRole.ORGANISER)
         if not isinstance(organiser, StaffAccount):
             return organiser
+        preparing = await workshop_being_prepared(back)
         with page_frame(services, _("Staff accounts"), staff=organiser):
+            if preparing is not None:
+                with ui.row().classes("items-center gap-1 text-sm"):
+                    ui.icon("arrow_back").props('aria-hidden="true"')
+                    ui.link(_("Back to “{title}”: Team", title=preparing.workshop.title),
+                            f"/organise/{preparing.workshop.slug}/{Part.TEAM.value}").classes("atelier-link")
             heading(_("Staff accounts"))
             paragraph(_("Organisers prepare workshops; moderators run the workshops they are assigned to. "
                         "Give each new colleague their password in person and ask them to keep it secret."),

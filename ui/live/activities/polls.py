@@ -363,7 +363,8 @@ def editor(editor: ActivityEditor) -> None:
         lines = choices_from(text or "")
         await editor.save(choices=tuple(lines + [""] * max(0, 2 - len(lines))))
 
-    editor.wizard.field(choices, save_choices)
+    editor.field(choices, "choices", save=save_choices,
+                 shown=lambda stored: "\n".join(choice for choice in stored or () if choice))
     editor.field(ui.switch(_("Several answers allowed"), value=settings.multiple), "multiple")
     secret = editor.field(ui.switch(_("Secret: nobody can see who voted what"), value=settings.secret), "secret")
     live_results = editor.field(ui.switch(_("Show the results as votes come in"), value=settings.results_live),

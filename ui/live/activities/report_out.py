@@ -161,8 +161,10 @@ def report_out_editor(editor: ActivityEditor) -> None:
     ideas_source = ui.select(ideas_options(), value=settings.ideas_step_id or "",
                              label=_("Top ideas from")).props("outlined").classes("w-full sm:w-96")
     ideas_source.props["hint"] = _("A step before this one with an ideas board: each room's top three ideas.")
-    wizard.field(source, lambda value: editor.save(source_step_id=value or None))
-    wizard.field(ideas_source, lambda value: editor.save(ideas_step_id=value or None))
+    editor.field(source, "source_step_id", save=lambda value: editor.save(source_step_id=value or None),
+                 shown=lambda stored: stored or "")
+    editor.field(ideas_source, "ideas_step_id", save=lambda value: editor.save(ideas_step_id=value or None),
+                 shown=lambda stored: stored or "")
 
     def follow_the_agenda() -> None:
         for select, found in ((source, summary_options()), (ideas_source, ideas_options())):

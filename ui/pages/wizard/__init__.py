@@ -22,7 +22,9 @@ from ui.i18n import _, current_language
 from ui.pages import public
 from ui.pages.wizard import agenda, invitations, participants, purpose, review, rooms, team, welcome, when
 from ui.pages.wizard.shell import Wizard, part_title
+from ui.pages.wizard.together import preparers
 from ui.services import Services
+from ui.theme import STATIC_URL
 
 RENDERERS = {
     Part.PURPOSE: purpose.render,
@@ -39,6 +41,8 @@ NEW_DRAFT_KEY = "new_workshop_draft"
 
 
 def register(services: Services) -> None:
+    workshops.plan_edits.subscribe(preparers.edited)
+
     @ui.page("/organise/new")
     async def new_workshop() -> Response | None:
         staff = await check_staff(services, StaffRole.ORGANISER)
@@ -77,6 +81,7 @@ def register(services: Services) -> None:
             return not_found_page(services, staff, message=_("There is no such workshop page"),
                                   back=(_("Back to the workshops"), "/organise"))
         with page_frame(services, f"{part_title(current)} · {plan.workshop.title}", staff=staff):
+            ui.add_body_html(f'<script defer src="{STATIC_URL}/drafts.js"></script>')
             wizard = Wizard(services, staff, plan, current)
             await wizard.render(RENDERERS[current])
         return None
@@ -91,11 +96,12 @@ def render_new_workshop_form(staff: StaffAccount) -> None:
                 "the purpose, the date, the agenda, the rooms and the team, saving as you type."), muted=True)
     with ui.card().classes("atelier-card w-full p-6 gap-4 mt-4"):
         def too_long(value: str) -> str | None:
-            """Said at once when the title is too long (never cut: the text stays in the field)."""
+            """Said at once when the title is too long (never cut: the text stays in the field); too short is said
+            when the draft is created, not at the first letter typed."""
             try:
                 workshops.check_text("workshop", "title", value)
             except InvalidValue as problem:
-                return translated(problem)
+                return translated(problem) if "length" in problem.params else None
             return None
 
         title = ui.input(_("Working title"), value=draft["title"], validation=too_long).props(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,9 +11,11 @@ from nicegui import ui
 from domain import workshops
 from domain.activities import Settings, activity_of, activity_types
 from domain.models import Step
+from domain.planning import WorkshopPlan
 from ui.components import AnyField
 from ui.i18n import _
 from ui.live.activities import components_of
+from ui.pages.wizard.fields import MISSING
 from ui.pages.wizard.shell import Wizard
 
 
@@ -33,9 +36,18 @@ class ActivityEditor:
         assert activity is not None
         self.settings = activity.settings
 
-    def field(self, element: AnyField, name: str) -> AnyField:
-        """Save the element's value as this setting whenever it changes, with the wizard's save status."""
-        return self.wizard.field(element, lambda value: self.save(**{name: value}))
+    def field(self, element: AnyField, name: str, *, save: Callable[[Any], Awaitable[Any]] | None = None,
+              shown: Callable[[Any], Any] = lambda value: value) -> AnyField:
+        """Save the element's value as this setting whenever it changes, with the wizard's save status: by
+        `save` when the field's value is not the setting itself, which `shown` then turns into the field's."""
+        step_id = self.step.id
+
+        def read(plan: WorkshopPlan) -> Any:
+            step = next((step for step in plan.steps if step.id == step_id), None)
+            return MISSING if step is None else shown((step.activity or {}).get(name))
+
+        return self.wizard.field(element, save or (lambda value: self.save(**{name: value})), read=read,
+                                 subject=f"step:{step_id}", name=f"activity-{name}")
 
 
 def activity_fields(wizard: Wizard, step: Step) -> None:
@@ -74,6 +86,8 @@ def activity_fields(wizard: Wizard, step: Step) -> None:
         """A breakout step offers what suits rooms; an activity the new kind does not take was removed."""
         choice.set_options(options(), value=chosen_kind())
 
-    wizard.field(choice, choose)
+    wizard.field(choice, choose, read=lambda plan: next(
+        ((s.activity or {}).get("kind", "") for s in plan.steps if s.id == step.id), MISSING),
+        subject=f"step:{step.id}", name="activity")
     wizard.on_change(follow_the_kind, owner=choice)
     show_settings()

@@ -17,7 +17,7 @@ from ui.components import Text, confirm, keyboard_menu, labelled, paragraph
 from ui.focus import focus_key, key, move_focus
 from ui.i18n import _
 from ui.pages.wizard.activity import activity_fields
-from ui.pages.wizard.shell import Wizard
+from ui.pages.wizard.shell import Wizard, step_value
 
 KIND_COLOURS = {StepKind.PLENARY: "#1e4fa3", StepKind.BREAKOUT: "#9d174d"}
 ADD_STEP = key("add-step")
@@ -184,22 +184,25 @@ def step_fields(wizard: Wizard, step: Step) -> None:
     def saver(name: str) -> Callable[[Any], Awaitable[Any]]:
         return lambda value: workshops.update_step(step, name, value)
 
+    def bind(element: Any, name: str) -> None:
+        wizard.field(element, saver(name), read=step_value(step.id, name), subject=f"step:{step.id}", name=name)
+
     with ui.column().classes("w-full gap-4 px-4 pb-2"):
         with ui.row().classes("w-full gap-4 items-start"):
             title = focus_key(ui.input(_("Title of the step"), value=step.title).props(
                 "outlined debounce=300").classes("grow min-w-[14rem]"), "step", step.id, "title")
-            wizard.field(title, saver("title"))
+            bind(title, "title")
             minutes = ui.number(_("Minutes"), value=step.minutes, step=5).props(
                 "outlined").classes("w-32")
-            wizard.field(minutes, saver("minutes"))
+            bind(minutes, "minutes")
             kind = ui.select({StepKind.PLENARY.value: _("Plenary"), StepKind.BREAKOUT.value: _("Breakout rooms")},
                              value=step.kind.value, label=_("Kind")).props("outlined").classes("w-48")
-            wizard.field(kind, saver("kind"))
+            bind(kind, "kind")
         wizard.advice("title", step.id)
         wizard.advice("minutes", step.id)
         objective = ui.input(_("Objective (one per step)"), value=step.objective).props(
             "outlined debounce=300").classes("w-full")
-        wizard.field(objective, saver("objective"))
+        bind(objective, "objective")
         wizard.advice("objective", step.id)
         activity_fields(wizard, step)
         for name, label, hint in (
@@ -213,7 +216,7 @@ def step_fields(wizard: Wizard, step: Step) -> None:
             area = ui.textarea(label, value=getattr(step, name)).props("outlined autogrow debounce=300").classes(
                 "w-full")
             area.props["hint"] = hint
-            wizard.field(area, saver(name))
+            bind(area, name)
         wizard.advice("moderator_script", step.id)
 
 

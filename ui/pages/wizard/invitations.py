@@ -116,11 +116,13 @@ class InvitationsPage:
             text = invitations.text_to_send(wizard.plan)
             subject = ui.input(_("Subject"), value=text.subject).props(
                 "outlined debounce=300").classes("w-full")
-            wizard.field(subject, lambda value: invitations.edit_text(wizard.plan, "subject", value))
+            wizard.field(subject, lambda value: invitations.edit_text(wizard.plan, "subject", value),
+                         read=lambda plan: invitations.text_to_send(plan).subject, name="invitation_subject")
             body = ui.textarea(_("Message"), value=text.body).props("outlined autogrow debounce=300").classes("w-full")
             body.props["hint"] = _("The greeting with the person's name, the dates, what is needed to take part and "
                                    "the personal link are added around it: see the preview.")
-            wizard.field(body, lambda value: invitations.edit_text(wizard.plan, "body", value))
+            wizard.field(body, lambda value: invitations.edit_text(wizard.plan, "body", value),
+                         read=lambda plan: invitations.text_to_send(plan).body, name="invitation_body")
             wizard.advice("invitation_body")
 
             async def restore() -> None:

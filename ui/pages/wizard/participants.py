@@ -13,14 +13,16 @@ from domain import participation, workshops
 from domain.errors import InvalidValue
 from domain.i18n import N_
 from domain.models import Audience, RegistrationMode
-from domain.planning import Part
+from domain.planning import Part, WorkshopPlan
 from domain.questions import Question, QuestionKind, questions_of
 from ui import formatting
 from ui.components import Text, confirm, heading, labelled, paragraph
 from ui.focus import focus_key, key
 from ui.i18n import _
+from ui.pages.wizard.fields import MISSING
 from ui.pages.wizard.purpose import choice_field, saver, text_field
-from ui.pages.wizard.shell import Wizard, part_path, part_title
+from ui.pages.wizard.shell import Wizard, part_path, part_title, workshop_value
+from ui.pages.wizard.when import session_capacity
 
 ADD_QUESTION = key("add-question")
 ADD_FEEDBACK = key("add-feedback-question")
@@ -78,13 +80,15 @@ def registration_section(wizard: Wizard) -> None:
             places = ui.number(_("Places in session {number}", number=number), value=session.capacity).props(
                 "outlined").classes("w-full max-w-xl")
             places.props["hint"] = when + " · " + _("Empty: no limit.")
-            wizard.field(places, partial(workshops.set_session_capacity, session, clock=wizard.services.clock))
+            wizard.field(places, partial(workshops.set_session_capacity, session, clock=wizard.services.clock),
+                         read=session_capacity(session.id), subject=f"session:{session.id}", name="capacity")
             wizard.advice("capacity", session.id)
     days = ui.number(_("Days personal data is kept"), value=workshop.personal_data_kept_days).props(
         "outlined").classes("w-full")
     days.props["hint"] = _("After the last session, names, addresses and answers are erased after this many days. "
                            "The registration form says so.")
-    wizard.field(days, saver(wizard, "personal_data_kept_days"))
+    wizard.field(days, saver(wizard, "personal_data_kept_days"), read=workshop_value("personal_data_kept_days"),
+                 name="personal_data_kept_days")
 
 
 # ---------------------------------------------------------------- registration questions
@@ -145,13 +149,20 @@ def question_card(wizard: Wizard, question: Question, index: int, count: int, re
                 )).props("flat round"), _("Remove question {number}", number=number))
         text = focus_key(ui.input(_("Text of question {number}", number=number), value=question.text).props(
             "outlined debounce=300").classes("w-full"), "question", question.id, "text")
-        wizard.field(text, lambda value: participation.update_question(workshop, question.id, "text", value))
+        def stored_question(plan: WorkshopPlan) -> Question | None:
+            return next((q for q in questions_of(plan.workshop) if q.id == question.id), None)
+
+        subject = f"question:{question.id}"
+        wizard.field(text, lambda value: participation.update_question(workshop, question.id, "text", value),
+                     read=lambda plan: getattr(stored_question(plan), "text", MISSING), subject=subject, name="text")
         wizard.advice("question", question.number)
         if question.kind == QuestionKind.CHOICE:
             choices = ui.textarea(_("Choices of question {number}, one per line", number=number),
                                   value="\n".join(question.choices)).props(
                 "outlined autogrow debounce=300").classes("w-full")
-            wizard.field(choices, lambda value: participation.update_question(workshop, question.id, "choices", value))
+            wizard.field(choices, lambda value: participation.update_question(workshop, question.id, "choices", value),
+                         read=lambda plan: "\n".join(stored.choices) if (stored := stored_question(plan)) else MISSING,
+                         subject=subject, name="choices")
             wizard.advice("choices", question.number)
         elif question.kind == QuestionKind.ROOMS:
             rooms = Text("", "p").classes("atelier-muted text-sm")
@@ -185,8 +196,10 @@ def before_section(wizard: Wizard) -> None:
         await workshops.update_workshop(wizard.plan.workshop, "practical_information_hours_before",
                                         hours.value if practical.value else None)
 
-    wizard.field(practical, save_practical)
-    wizard.field(hours, save_practical)
+    wizard.field(practical, save_practical, name="practical_on",
+                 read=lambda plan: plan.workshop.practical_information_hours_before is not None)
+    wizard.field(hours, save_practical, name="practical_information_hours_before",
+                 read=lambda plan: plan.workshop.practical_information_hours_before or DEFAULT_PRACTICAL_HOURS)
 
     Text(_("Reminders"), "p").classes("font-medium mt-2")
     chosen = workshop.reminder_hours_before or []
@@ -210,9 +223,13 @@ def before_section(wizard: Wizard) -> None:
                         *([value] if value is not None else [])]
         await participation.set_reminders(wizard.plan.workshop, hours_chosen)
 
-    wizard.field(day, save_switches)
-    wizard.field(hour, save_switches)
-    wizard.field(other, save_other)
+    def reminders(plan: WorkshopPlan) -> list[int]:
+        return list(plan.workshop.reminder_hours_before or [])
+
+    wizard.field(day, save_switches, read=lambda plan: DAY_BEFORE in reminders(plan), name="reminder_day")
+    wizard.field(hour, save_switches, read=lambda plan: HOUR_BEFORE in reminders(plan), name="reminder_hour")
+    wizard.field(other, save_other, name="reminder_other", read=lambda plan: next(
+        (hours for hours in reminders(plan) if hours not in (DAY_BEFORE, HOUR_BEFORE)), None))
     text_field(wizard, "reminder_message", _("Your words in the reminders (optional)"),
                _("Added to every reminder, e.g. “Think about the places you use most before we meet.”"),
                long=True, limit=2000)
@@ -248,7 +265,10 @@ def feedback_row(wizard: Wizard, number: int, text: str, count: int, restructure
         with ui.row().classes("w-full items-start gap-2 no-wrap"):
             field = focus_key(ui.input(_("Survey question {number}", number=number), value=text).props(
                 "outlined debounce=300").classes("grow"), "feedback", number)
-            wizard.field(field, lambda value: participation.update_feedback_question(workshop, number, value))
+            wizard.field(field, lambda value: participation.update_feedback_question(workshop, number, value),
+                         read=lambda plan: (plan.workshop.feedback_questions or [])[number - 1]
+                         if number <= len(plan.workshop.feedback_questions or []) else MISSING,
+                         subject=f"feedback:{number}", name="text")
             if number > 1:
                 labelled(focus_key(ui.button(icon="arrow_upward", on_click=lambda: restructure(
                     participation.move_feedback_question(workshop, number, -1), key("feedback", number - 1, "up"),

@@ -11,7 +11,7 @@ from domain.i18n import LANGUAGES, language_name
 from domain.models import Aim, Interactivity
 from ui.components import Text, paragraph
 from ui.i18n import _
-from ui.pages.wizard.shell import Wizard
+from ui.pages.wizard.shell import Wizard, workshop_value
 
 
 def saver(wizard: Wizard, name: str) -> Any:
@@ -29,7 +29,7 @@ def text_field(wizard: Wizard, name: str, label: str, hint: str, *, long: bool =
     element.props["hint"] = f"{hint} {_('At most {count} characters.', count=limit)}" if limit else hint
     if long:
         element.props("autogrow")
-    wizard.field(element, saver(wizard, name))
+    wizard.field(element, saver(wizard, name), read=workshop_value(name), name=name)
     wizard.advice(name)
 
 
@@ -38,7 +38,7 @@ def choice_field(wizard: Wizard, name: str, legend: str, options: dict[str, str]
         Text(legend, "legend").classes("px-1 font-medium")
         radio = ui.radio(options, value=getattr(wizard.plan.workshop, name).value)
         radio.props["aria-label"] = legend
-        wizard.field(radio, saver(wizard, name))
+        wizard.field(radio, saver(wizard, name), read=workshop_value(name), name=name)
 
 
 async def render(wizard: Wizard) -> None:
@@ -65,4 +65,4 @@ async def render(wizard: Wizard) -> None:
         language = ui.select({code: language_name(code) for code in LANGUAGES}, value=wizard.plan.workshop.language,
                              label=_("Language of the workshop")).props("outlined").classes("w-full max-w-xs")
         language.props["hint"] = _("The language of the public page, the invitations and the step templates.")
-        wizard.field(language, saver(wizard, "language"))
+        wizard.field(language, saver(wizard, "language"), read=workshop_value("language"), name="language")

@@ -11,15 +11,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from nicegui import ui
 
 from domain import planning, workshops
 from domain.models import Room, RoomAssignment
 from ui.components import Text, confirm, heading, labelled, paragraph
-from ui.focus import focus_key, key
+from ui.focus import focus_key, key, move_focus
 from ui.i18n import _, ngettext
-from ui.pages.wizard.shell import Wizard
+from ui.pages.wizard.shell import Wizard, room_value, workshop_value
 
 ADD_ROOM = key("add-room")
 REMOVE_SELECTED = key("remove-selected-rooms")
@@ -59,16 +60,22 @@ class RoomsView:
         self.selected &= set(ids)
 
 
+# Each page's view of its rooms, kept while the part is drawn again (another organiser's change, a page of rooms).
+VIEWS: WeakKeyDictionary[Wizard, RoomsView] = WeakKeyDictionary()
+
+
 async def render(wizard: Wizard) -> None:
     paragraph(_("Everyone starts in the plenary. Breakout rooms of 5 to 8 people let everyone speak; "
                 "the countdown of the step shows in every room."), muted=True)
     plenary = wizard.plan.plenary_room
-    view = RoomsView()
+    view = VIEWS.setdefault(wizard, RoomsView())
+    view.show(wizard.plan.breakout_rooms, None)
     with ui.column().classes("w-full gap-5 mt-4"):
         if plenary is not None:
             name = ui.input(_("Name of the plenary room"), value=plenary.name).props(
                 "outlined debounce=300").classes("w-full max-w-md")
-            wizard.field(name, lambda value: workshops.update_room(plenary, "name", value))
+            wizard.field(name, lambda value: workshops.update_room(plenary, "name", value),
+                         read=room_value(plenary.id, "name"), subject=f"room:{plenary.id}", name="name")
             wizard.advice("name", plenary.id)
 
         heading(_("Breakout rooms"), 3)
@@ -77,7 +84,8 @@ async def render(wizard: Wizard) -> None:
             "w-full max-w-xs")
         expected.props["hint"] = _("Used to suggest how many breakout rooms to open.")
         wizard.field(expected, lambda value: workshops.update_workshop(
-            wizard.plan.workshop, "expected_participants", value))
+            wizard.plan.workshop, "expected_participants", value), read=workshop_value("expected_participants"),
+            name="expected_participants")
         suggestion_row = ui.row().classes("items-center gap-3")
 
         @ui.refreshable
@@ -88,13 +96,13 @@ async def render(wizard: Wizard) -> None:
                     paragraph(_("No breakout room yet."), muted=True)
                 else:
                     many_rooms_tools(wizard, view, rooms, restructure)
-                    page_links(view, len(rooms), room_list.refresh)
+                    page_links(wizard, view, len(rooms))
                     first = view.page * PAGE_SIZE
                     with ui.element("ul").classes("w-full grid gap-3 list-none p-0 m-0"):
                         for number, room in enumerate(rooms[first:first + PAGE_SIZE], start=first + 1):
                             with ui.element("li"):
                                 room_card(wizard, view, room, number, restructure, selectable=len(rooms) > 1)
-                    page_links(view, len(rooms), room_list.refresh, landmark=False)
+                    page_links(wizard, view, len(rooms), landmark=False)
             focus_key(ui.button(_("Add a breakout room"), icon="add", on_click=lambda: restructure(
                 workshops.add_breakout_room(wizard.plan.workshop))).props("outline"), ADD_ROOM)
 
@@ -162,22 +170,28 @@ async def render(wizard: Wizard) -> None:
                                                            "for, within a fair share of places"),
             }, value=wizard.plan.workshop.room_assignment.value)
             mode.props["aria-label"] = legend
-            wizard.field(mode, lambda value: workshops.update_workshop(wizard.plan.workshop, "room_assignment", value))
+            wizard.field(mode, lambda value: workshops.update_workshop(wizard.plan.workshop, "room_assignment", value),
+                         read=workshop_value("room_assignment"), name="room_assignment")
         wizard.advice("room_assignment")
 
         await room_list()
 
 
-def page_links(view: RoomsView, count: int, redraw: Callable[[], Awaitable[None]], *, landmark: bool = True) -> None:
+def page_links(wizard: Wizard, view: RoomsView, count: int, *, landmark: bool = True) -> None:
     """Which rooms are shown, and the way to the others (only when they are more than a page). Above the list a
-    navigation landmark; the same again below it, without (landmarks of one kind need names of their own)."""
+    navigation landmark; the same again below it, without (landmarks of one kind need names of their own).
+
+    Another page is drawn as the whole part is drawn again (`Wizard.redraw_part`), so that text kept by the browser
+    for a room's field is put back when that room is shown again; the focus goes to the page's first room."""
     if count <= PAGE_SIZE:
         return
     pages = view.pages(count)
 
     async def go(page: int) -> None:
-        view.page = page
-        await redraw()
+        view.page = min(max(page, 0), pages - 1)
+        await wizard.redraw_part()
+        shown = wizard.plan.breakout_rooms[view.page * PAGE_SIZE:][:1]
+        move_focus(wizard.client, *(key("room", room.id) for room in shown))
 
     with (labelled(ui.element("nav"), _("Pages of breakout rooms")) if landmark else ui.element("div")).classes(
             "w-full"), ui.row().classes("w-full items-center gap-3"):
@@ -272,6 +286,9 @@ def room_card(wizard: Wizard, view: RoomsView, room: Room, number: int,
     def saver(name: str) -> Callable[[Any], Awaitable[Any]]:
         return lambda value: workshops.update_room(room, name, value)
 
+    def bind(element: Any, name: str) -> None:
+        wizard.field(element, saver(name), read=room_value(room.id, name), subject=f"room:{room.id}", name=name)
+
     def remove() -> None:
         """Ask first; once removed, the focus goes to the next room, or the one before."""
         name = next((r.name for r in wizard.plan.breakout_rooms if r.id == room.id), room.name) or str(number)
@@ -291,21 +308,23 @@ def room_card(wizard: Wizard, view: RoomsView, room: Room, number: int,
         with ui.row().classes("w-full gap-4 items-start"):
             name = focus_key(ui.input(_("Name"), value=room.name).props("outlined debounce=300").classes(
                 "grow min-w-[12rem]"), "room", room.id)
-            wizard.field(name, saver("name"))
+            bind(name, "name")
 
-            def named(text: str) -> None:
-                labelled(remove_button, _("Remove the room “{name}”", name=text or number))
+            def named() -> None:
+                """The buttons' names follow the room's name as saved (not a refused, empty one)."""
+                saved = next((r.name for r in wizard.plan.rooms if r.id == room.id), room.name) or number
+                labelled(remove_button, _("Remove the room “{name}”", name=saved))
                 if box is not None:
-                    labelled(box, _("Select the room “{name}”", name=text or number))
+                    labelled(box, _("Select the room “{name}”", name=saved))
 
-            name.on_value_change(lambda event: named(event.value))
-            named(room.name)
+            named()
+            wizard.on_change(named, owner=remove_button)
             capacity = ui.number(_("Capacity (optional)"), value=room.capacity).props(
                 "outlined").classes("w-44")
-            wizard.field(capacity, saver("capacity"))
+            bind(capacity, "capacity")
         topic = ui.input(_("Topic"), value=room.topic).props("outlined debounce=300").classes("w-full")
         topic.props["hint"] = _("What this room works on, shown to participants when they choose.")
-        wizard.field(topic, saver("topic"))
+        bind(topic, "topic")
         wizard.advice("name", room.id)
         wizard.advice("capacity", room.id)
 

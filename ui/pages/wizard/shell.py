@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import Awaitable, Callable, Iterable
+from enum import Enum
 from typing import Any, TypeVar
 
-from nicegui import context, ui
+from nicegui import background_tasks, context, ui
 
 from domain import planning, workshops
 from domain.errors import DomainError
 from domain.models import StaffAccount
 from domain.planning import Issue, Part, Severity, WorkshopPlan
+from ui import formatting
 from ui.components import (
     AnyField,
     SaveStatus,
     Text,
-    autosave,
     heading,
     issue_line,
     issues_for,
@@ -25,6 +28,9 @@ from ui.components import (
 )
 from ui.focus import move_focus
 from ui.i18n import _, ngettext
+from ui.pages.wizard.fields import MISSING, FieldBinding, Read, same
+from ui.pages.wizard.recovery import Recovery
+from ui.pages.wizard.together import Deleted, preparers
 from ui.services import Services
 
 PART_ORDER = list(Part)
@@ -49,8 +55,41 @@ def part_path(plan: WorkshopPlan, part: Part) -> str:
     return f"/organise/{plan.workshop.slug}/{part.value}"
 
 
+def plain(value: Any) -> Any:
+    """A stored value in the form a field shows it: an option's value rather than its enum."""
+    return value.value if isinstance(value, Enum) else value
+
+
+def workshop_value(name: str) -> Read:
+    return lambda plan: plain(getattr(plan.workshop, name))
+
+
+def step_value(step_id: int, name: str) -> Read:
+    return lambda plan: next((plain(getattr(step, name)) for step in plan.steps if step.id == step_id), MISSING)
+
+
+def room_value(room_id: int, name: str) -> Read:
+    return lambda plan: next((plain(getattr(room, name)) for room in plan.rooms if room.id == room_id), MISSING)
+
+
+def structure(plan: WorkshopPlan) -> tuple[Any, ...]:
+    """What a part's lists are drawn from: when another organiser changes it, the part is drawn again."""
+    return (
+        tuple((step.id, step.kind, (step.activity or {}).get("kind")) for step in plan.steps),
+        tuple(room.id for room in plan.rooms),
+        tuple(session.id for session in plan.sessions),
+        tuple((question.get("id"), question.get("kind")) for question in plan.workshop.registration_questions or []),
+        len(plan.workshop.feedback_questions or []),
+        tuple(member.id for member in plan.team),
+    )
+
+
 class Wizard:
-    """One organiser's view of one workshop, in one wizard part."""
+    """One organiser's view of one workshop, in one wizard part.
+
+    Other organisers may prepare the same workshop at the same time (ui/pages/wizard/together.py): this page
+    shows who, follows what they save, and never says saved what was not (ui/pages/wizard/fields.py).
+    """
 
     def __init__(self, services: Services, staff: StaffAccount, plan: WorkshopPlan, part: Part) -> None:
         self.services = services
@@ -59,12 +98,23 @@ class Wizard:
         self.part = part
         self.issues: list[Issue] = planning.review(plan, services.clock.now())
         self._listeners: list[tuple[ui.element | None, Callable[[], Any]]] = []
+        self.bindings: list[FieldBinding] = []
         self.save_status: SaveStatus | None = None
         self.client = context.client  # handlers whose element a redraw removed still reach the page
+        self._body: Callable[[Wizard], Awaitable[None]] | None = None
+        self._following: asyncio.Task[None] | None = None
+        self._follow_by: str | None = None
+        self._follow_again = False
+        self.recovery = Recovery(self)
+
+    @property
+    def workshop_id(self) -> int:
+        return self.plan.workshop.id
 
     # ------------------------------------------------------------ layout
 
     async def render(self, body: Callable[[Wizard], Awaitable[None]]) -> None:
+        self._body = body
         with ui.row().classes("w-full items-center gap-2 text-sm atelier-muted"):
             ui.link(_("Workshops"), "/organise").classes("atelier-link")
             Text("/", "span").props('aria-hidden="true"')
@@ -76,6 +126,7 @@ class Wizard:
                     self.chip_slot = ui.element("span")
                     self._render_chip()
                     self.save_status = SaveStatus()
+                self.presence = ui.element("div").classes("text-sm").props('role="status" aria-live="polite"')
             with ui.row().classes("items-center gap-4 self-center"):
                 ui.link(_("Preview the public page"), f"/organise/{self.plan.workshop.slug}/preview",
                         new_tab=True).classes("atelier-link")
@@ -88,8 +139,15 @@ class Wizard:
             with ui.element("section").classes("min-w-0") as section:
                 labelled(section, part_title(self.part))
                 heading(part_title(self.part), 2)
-                await body(self)
+                self.recovery.render()
+                self.part_slot = ui.element("div").classes("w-full")
+                with self.part_slot:
+                    await body(self)
                 self._render_part_links()
+        preparers.join(self)
+        self.client.on_delete(lambda: preparers.leave(self))
+        self.others_changed()
+        background_tasks.create(self._after_connecting(), name="wizard drafts")
 
     def _render_chip(self) -> None:
         self.chip_slot.clear()
@@ -139,10 +197,8 @@ class Wizard:
     # ------------------------------------------------------------ saving and advice
 
     def on_change(self, listener: Callable[[], Any], owner: ui.element | None = None) -> None:
-        """Call `listener` after every saved change, once the plan and its review are fresh.
-
-        A listener whose `owner` element has left the page (a refreshed list) is dropped.
-        """
+        """Call `listener` after every saved change (this page's or another's), once the plan and its review
+        are fresh. A listener whose `owner` element has left the page (a refreshed list) is dropped."""
         self._listeners.append((owner, listener))
 
     async def restructure(self, command: Awaitable[T], redraw: Callable[[], Awaitable[Any]],
@@ -160,23 +216,203 @@ class Wizard:
         move_focus(self.client, *focus(made))
 
     async def changed(self) -> None:
-        self.plan = await workshops.load_plan_by_id(self.plan.workshop.id)
-        self.issues = planning.review(self.plan, self.services.clock.now())
+        """This page saved a change: read the plan again, and show what follows from it."""
+        before = self.plan
+        self.plan = await workshops.load_plan_by_id(self.workshop_id)
+        self._remember_deleted(before)
+        await self._show_plan(by=None, drafts={})
+
+    def field(self, element: AnyField, save: Callable[[Any], Awaitable[Any]], *, read: Read,
+              subject: str = "workshop", name: str) -> AnyField:
+        """Save the element's value as it changes; `read` finds the stored value in a plan (MISSING once the
+        `subject`, such as "step:12", is gone), to follow other organisers' saves and notice conflicts."""
+        self.bindings.append(FieldBinding(self, element, subject, name, read, save))
+        return element
+
+    async def save_field(self, binding: FieldBinding, value: Any, *, overrule: bool = False) -> None:
+        """Save one field, unless what is stored changed since the field last agreed with it (another organiser
+        saved it: the field then shows both) or its subject is gone (its text is offered back): only a save
+        that happened is reported saved. `overrule` keeps this field's value over another's."""
+        async with preparers.lock(self.workshop_id):
+            stored_now = binding.read(await workshops.load_plan_by_id(self.workshop_id))
+            if stored_now is MISSING:
+                self.recovery.keep(binding, value, by=None)
+                self.refresh_status()
+                return
+            if same(stored_now, value):  # saved meanwhile, by this page before a reload or by another
+                pass
+            elif not overrule and (binding.theirs is not MISSING or stored_now != binding.stored):
+                binding.conflict(stored_now, self._follow_by if binding.theirs is MISSING else None)
+                self.refresh_status()
+                return
+            else:
+                try:
+                    await binding.save(value)
+                except DomainError as problem:
+                    binding.refused(translated(problem))
+                    self.refresh_status()
+                    return
+            self.plan = await workshops.load_plan_by_id(self.workshop_id)
+        binding.accepted(value, binding.read(self.plan))
+        await self._show_plan(by=None, drafts={})
+
+    def refresh_status(self) -> None:
+        """Saved only when every field holds what is stored and no text waits to be restored."""
         assert self.save_status is not None
-        self.save_status.saved()
+        self.bindings = [binding for binding in self.bindings if not binding.gone]
+        problems = [binding.problem for binding in self.bindings if binding.problem]
+        if self.recovery.orphans:
+            self.save_status.not_saved(_("Not saved: some of your text waits for you above"))
+        elif problems:
+            self.save_status.not_saved(_("Not saved: see the message beside the field"))
+        else:
+            self.save_status.saved()
+        self.client.run_javascript("window.atelierDrafts?.showPending()")  # fields may have come or gone
+
+    async def _show_plan(self, *, by: str | None, drafts: dict[str, Any]) -> None:
+        """Show the plan just read: the review, the header, the fields others changed, the advice."""
+        self.issues = planning.review(self.plan, self.services.clock.now())
         self.title_heading.text = self.plan.workshop.title
         self._render_chip()
         self._render_nav()
+        for binding in list(self.bindings):
+            if binding.gone:
+                continue
+            stored = binding.read(self.plan)
+            if stored is MISSING:
+                if binding.holds_unsaved(drafts):
+                    self.recovery.keep(binding, drafts.get(binding.draft_key, {}).get("value", binding.element.value),
+                                       by=by)
+            elif stored != binding.stored:
+                mine = drafts.get(binding.draft_key, {}).get("value", binding.element.value)
+                if same(stored, mine):
+                    binding.take(stored)
+                elif binding.holds_unsaved(drafts):
+                    binding.conflict(stored, by)
+                else:
+                    binding.take(stored)
         self._listeners = [(owner, listener) for owner, listener in self._listeners
                            if owner is None or not owner.is_deleted]
         for _owner, listener in list(self._listeners):
             result = listener()
             if result is not None:
                 await result
+        self.refresh_status()
 
-    def field(self, element: AnyField, save: Callable[[Any], Awaitable[Any]]) -> AnyField:
-        assert self.save_status is not None
-        return autosave(element, save, self.save_status, after=self.changed)
+    def _remember_deleted(self, before: WorkshopPlan) -> None:
+        """Steps and rooms this page deleted, as they were, for whoever was typing in them."""
+        for kind, old, new in (("step", before.steps, self.plan.steps), ("room", before.rooms, self.plan.rooms)):
+            kept = {item.id for item in new}
+            for item in old:
+                if item.id not in kept:
+                    saved = {name: plain(getattr(item, name)) for name in
+                             (workshops.STEP_FIELDS if kind == "step" else workshops.ROOM_FIELDS)}
+                    preparers.remember_deleted(self.workshop_id, f"{kind}:{item.id}",
+                                               Deleted(self.staff.display_name, saved, item.position))
+
+    # ------------------------------------------------------------ the other organisers
+
+    def others_changed(self) -> None:
+        if self.presence.is_deleted:
+            return
+        self.presence.clear()
+        others = preparers.others(self)
+        if not others:
+            return
+        with self.presence, ui.row().classes("items-center gap-2"):
+            ui.icon("group").props('aria-hidden="true"')
+            names = [_("{name} (in “{part}”)", name=other.staff.display_name if other.staff.id != self.staff.id
+                       else _("you, in another tab"), part=part_title(other.part)) for other in others]
+            Text(_("Also preparing this workshop: {names}", names=", ".join(names)), "span")
+
+    def follow_edit(self, by: str | None) -> None:
+        """Another page saved a change: show it here soon, once, however many came meanwhile."""
+        self._follow_by = by
+        if self._following is not None and not self._following.done():
+            self._follow_again = True
+            return
+        self._following = background_tasks.create(self._follow(), name="wizard follows an edit")
+
+    async def _follow(self) -> None:
+        with self.client:  # a background task has no page of its own: this one's language and elements
+            await self._follow_edits()
+
+    async def _follow_edits(self) -> None:
+        while True:
+            self._follow_again = False
+            by = self._follow_by
+            if self.client.is_deleted:
+                return
+            drafts = await self._drafts()
+            before = self.plan
+            self.plan = await workshops.load_plan_by_id(self.workshop_id)
+            self.recovery.snapshot(before)
+            await self._show_plan(by=by, drafts=drafts)
+            if structure(before) != structure(self.plan):
+                await self.redraw_part()
+            self._tell_saved_by(by)
+            if not self._follow_again:
+                return
+
+    def _tell_saved_by(self, by: str | None) -> None:
+        self.others_changed()
+        with self.presence:
+            Text(_("{name} saved a change at {time}.", name=by, time=formatting.clock_time(
+                self.services.clock.now(), self.plan.workshop.time_zone)) if by else
+                 _("The workshop was changed elsewhere at {time}.", time=formatting.clock_time(
+                     self.services.clock.now(), self.plan.workshop.time_zone)), "p").classes("atelier-muted")
+
+    async def redraw_part(self) -> None:
+        """Draw the part again from the fresh plan: the focus, the open steps and the text still typed stay."""
+        assert self._body is not None
+        focused = await self._javascript("window.atelierDrafts?.focused()")
+        opened = {element.props.get("data-focus") for element in self.part_slot.descendants()
+                  if isinstance(element, ui.expansion) and element.value}
+        self.bindings = []
+        self.part_slot.clear()
+        with self.part_slot:
+            await self._body(self)
+        for element in self.part_slot.descendants():
+            if isinstance(element, ui.expansion) and element.props.get("data-focus") in opened:
+                element.value = True
+        await self._restore_drafts()
+        if focused:
+            self.client.run_javascript(f"window.atelierDrafts?.focus({json.dumps(focused)})")
+
+    # ------------------------------------------------------------ text kept by the browser
+
+    async def _after_connecting(self) -> None:
+        await self.client.connected()
+        with self.client:  # a background task has no page of its own: this one's language and elements
+            await self._restore_drafts()
+
+    async def _drafts(self) -> dict[str, Any]:
+        found = await self._javascript(f"window.atelierDrafts?.pending({json.dumps(f'w{self.workshop_id}:')})")
+        return found if isinstance(found, dict) else {}
+
+    async def _javascript(self, code: str) -> Any:
+        try:
+            return await self.client.run_javascript(code, timeout=5)
+        except (TimeoutError, RuntimeError):
+            return None  # the page went or does not answer: it has nothing to keep
+
+    async def _restore_drafts(self) -> None:
+        """Put back what the browser kept of this page's fields and had not been saved (a reload, a redraw)."""
+        drafts = await self._drafts()
+        by_key = {binding.draft_key: binding for binding in self.bindings if not binding.gone}
+        for draft_key, draft in drafts.items():
+            binding = by_key.get(draft_key)
+            if binding is None:
+                self.recovery.keep_draft(draft_key, str(draft.get("value", "")))
+            elif draft.get("value") == binding.shown:
+                self.client.run_javascript(f"window.atelierDrafts?.drop({json.dumps(draft_key)})")
+            elif draft.get("base") == binding.element.props.get("data-draft-base"):
+                binding.element.value = draft.get("value")  # saved as if typed now
+            else:
+                binding.theirs = binding.stored
+                binding.element.value = draft.get("value")
+                binding.conflict(binding.stored, None)
+        self.refresh_status()
 
     def advice(self, field: str, subject_id: int | None = None) -> None:
         """The review's messages about one field, kept up to date after each change."""

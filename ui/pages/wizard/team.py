@@ -10,6 +10,7 @@ from domain.models import TeamMember, TeamRole
 from ui.components import Text, confirm, labelled, named_select, paragraph, translated
 from ui.focus import focus_key, key, move_focus
 from ui.i18n import _
+from ui.pages.wizard.fields import MISSING
 from ui.pages.wizard.shell import Wizard
 
 ADD_MEMBER = key("add-member")
@@ -49,7 +50,9 @@ async def render(wizard: Wizard) -> None:
                                 _("Role of {name}", name=member.account.display_name)).props(
                 "outlined dense").classes("w-52")
             focus_key(role, "member", member.id)
-            wizard.field(role, lambda value: workshops.set_team_role(member, value))
+            wizard.field(role, lambda value: workshops.set_team_role(member, value), read=lambda plan: next(
+                (m.role.value for m in plan.team if m.id == member.id), MISSING), subject=f"member:{member.id}",
+                name="role")
 
             async def remove() -> None:
                 ids = [m.id for m in wizard.plan.team]
@@ -93,6 +96,7 @@ async def render(wizard: Wizard) -> None:
                     ui.button(_("Add"), icon="person_add", on_click=add).props("unelevated").classes("mt-2")
             with ui.row().classes("gap-1 text-sm atelier-muted"):
                 Text(_("Someone missing?"), "span")
-                ui.link(_("Create a staff account"), "/organise/staff").classes("atelier-link")
+                ui.link(_("Create a staff account"), f"/organise/staff?back={wizard.plan.workshop.slug}").classes(
+                    "atelier-link")
 
     await team()

@@ -7,7 +7,7 @@ from nicegui import ui
 from ui.components import heading, paragraph
 from ui.i18n import _
 from ui.pages.wizard.purpose import saver, text_field
-from ui.pages.wizard.shell import Wizard
+from ui.pages.wizard.shell import Wizard, workshop_value
 
 
 async def render(wizard: Wizard) -> None:
@@ -17,7 +17,7 @@ async def render(wizard: Wizard) -> None:
         heading(_("Joining"), 3)
         ask_email = ui.switch(_("Ask participants for their e-mail address when they join"),
                               value=wizard.plan.workshop.ask_email)
-        wizard.field(ask_email, saver(wizard, "ask_email"))
+        wizard.field(ask_email, saver(wizard, "ask_email"), read=workshop_value("ask_email"), name="ask_email")
         heading(_("Welcome"), 3)
         text_field(wizard, "arrival_question", _("Welcome question"),
                    _("Asked in the lobby and shared during the welcome, e.g. “What brings you here?”"), limit=300)

@@ -11,11 +11,13 @@ from domain import seats, timekeeping, workshops
 from domain.errors import InvalidValue
 from domain.i18n import N_
 from domain.models import WorkshopSession
+from domain.planning import WorkshopPlan
 from ui import formatting
 from ui.components import Text, confirm, heading, labelled, paragraph
 from ui.focus import focus_key, key, move_focus
 from ui.i18n import _, ngettext
-from ui.pages.wizard.shell import Wizard
+from ui.pages.wizard.fields import MISSING, Missing, Read
+from ui.pages.wizard.shell import Wizard, workshop_value
 
 DEFAULT_START = time(18, 30)
 ADD_SESSION = key("add-session")
@@ -40,7 +42,7 @@ async def render(wizard: Wizard) -> None:
             await workshops.set_time_zone(wizard.plan.workshop, value, clock=wizard.services.clock)
             sessions.refresh()
 
-        wizard.field(zone, save_zone)
+        wizard.field(zone, save_zone, read=workshop_value("time_zone"), name="time_zone")
         browser_zone_note = ui.row().classes("items-center gap-2 text-sm")
         ui.timer(0, lambda: _offer_browser_zone(wizard, zone, browser_zone_note), once=True)
 
@@ -52,7 +54,7 @@ async def render(wizard: Wizard) -> None:
             await workshops.update_workshop(wizard.plan.workshop, "duration_minutes", value,
                                             clock=wizard.services.clock)
 
-        wizard.field(duration, save_duration)
+        wizard.field(duration, save_duration, read=workshop_value("duration_minutes"), name="duration_minutes")
         wizard.advice("duration_minutes")
 
         heading(_("Sessions"), 3).classes("mt-2")
@@ -80,6 +82,10 @@ async def render(wizard: Wizard) -> None:
             move_focus(wizard.client, *focus, ADD_SESSION)
 
         await sessions()
+
+
+def session_capacity(session_id: int) -> Read:
+    return lambda plan: next((s.capacity for s in plan.sessions if s.id == session_id), MISSING)
 
 
 def _next_slot(wizard: Wizard) -> tuple[date, time]:
@@ -158,10 +164,17 @@ def session_row(wizard: Wizard, session: WorkshopSession, number: int,
             await workshops.move_session(session, wizard.plan.workshop, chosen_day, chosen_time,
                                           clock=wizard.services.clock)
 
-        wizard.field(day, save_moment)
-        wizard.field(start, save_moment)
+        def local_start(plan: WorkshopPlan, form: str) -> str | Missing:
+            fresh = next((s for s in plan.sessions if s.id == session.id), None)
+            return MISSING if fresh is None else timekeeping.to_local(fresh.starts_at, plan.workshop.time_zone) \
+                .strftime(form)
+
+        subject = f"session:{session.id}"
+        wizard.field(day, save_moment, read=lambda plan: local_start(plan, "%Y-%m-%d"), subject=subject, name="day")
+        wizard.field(start, save_moment, read=lambda plan: local_start(plan, "%H:%M"), subject=subject, name="time")
         wizard.field(capacity, lambda value: workshops.set_session_capacity(session, value,
-                                                                            clock=wizard.services.clock))
+                                                                            clock=wizard.services.clock),
+                     read=session_capacity(session.id), subject=subject, name="capacity")
         wizard.on_change(describe, owner=summary)
         describe()
         if timekeeping.is_repeated(local.date(), local.time(), zone):
