@@ -294,3 +294,34 @@ async def test_many_rooms_are_made_and_removed_at_once_in_one_announced_edit(org
         assert await workshops.delete_rooms(workshop, []) == 0
     finally:
         stop()
+
+
+async def test_a_deleted_step_is_put_back_at_its_place_with_the_text_typed_in_it(organiser: StaffAccount) -> None:
+    workshop = await workshops.create_workshop(title="Remettre une étape", created_by=organiser)
+    plan = await workshops.load_plan_by_id(workshop.id)
+    gone = plan.steps[1]
+    held = {name: getattr(gone, name) for name in workshops.STEP_FIELDS}
+    await workshops.delete_step(gone)
+
+    restored = await workshops.restore_step(workshop, {**held, "moderator_script": "Montrer la carte."}, gone.position)
+
+    plan = await workshops.load_plan_by_id(workshop.id)
+    assert [step.id for step in plan.steps].index(restored.id) == 1
+    assert (restored.title, restored.minutes, restored.kind) == (gone.title, gone.minutes, gone.kind)
+    assert restored.moderator_script == "Montrer la carte."
+    with pytest.raises(InvalidValue):  # text too long for the step is refused, nothing is made
+        await workshops.restore_step(workshop, {**held, "title": "x" * 500}, 0)
+    assert len((await workshops.load_plan_by_id(workshop.id)).steps) == len(plan.steps)
+
+
+async def test_a_removed_room_is_put_back_at_its_place(organiser: StaffAccount) -> None:
+    workshop = await workshops.create_workshop(title="Remettre une salle", created_by=organiser)
+    first = await workshops.add_breakout_room(workshop, "Mobilités")
+    await workshops.add_breakout_room(workshop, "Commerces")
+    await workshops.delete_room(first)
+
+    restored = await workshops.restore_room(workshop, {"name": "Mobilités", "topic": "Vélos et bus"}, first.position)
+
+    plan = await workshops.load_plan_by_id(workshop.id)
+    assert [room.name for room in plan.breakout_rooms] == ["Mobilités", "Commerces"]
+    assert restored.topic == "Vélos et bus"

@@ -46,6 +46,26 @@ def test_text_typed_just_before_a_reload_is_kept_and_saved(organiser_page: Page,
     assert plan_of(server, slug).workshop.objectives == text
 
 
+def test_leaving_with_text_not_yet_saved_asks_first(contexts: Contexts, organiser_state: dict,
+                                                     new_draft: Callable[[str], str]) -> None:
+    slug = new_draft("Quitter avant l’enregistrement")
+    page = contexts.new_page(storage_state=organiser_state)
+    held = HeldMessages(page)
+    page.goto(f"/organise/{slug}/purpose")
+    page.get_by_role("textbox", name="Objectifs").click()
+    held.holding = True  # a slow network: the text has not reached the server
+    page.keyboard.type("Une place pour tout le monde")
+    expect_saving(page)
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))  # stay on the page
+    page.get_by_role("link", name="Ateliers", exact=True).first.click()  # done once the question is answered
+    assert asked == ["beforeunload"]
+    expect(page.get_by_role("textbox", name="Objectifs")).to_have_value("Une place pour tout le monde")
+    assert page.url.endswith("/purpose")
+    held.release()
+    expect_saved(page)
+
+
 class HeldMessages:
     """A page's messages to the server held back for a while, as by a slow network: what it types meanwhile
     reaches the server only once released."""

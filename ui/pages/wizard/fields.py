@@ -83,8 +83,11 @@ class FieldBinding:
     def gone(self) -> bool:
         return self.element.is_deleted
 
-    def holds_unsaved(self, drafts: dict[str, Any]) -> bool:
-        return self.element.value != self.shown or self.draft_key in drafts or self.problem is not None
+    def holds_unsaved(self, drafts: dict[str, Any] | None) -> bool:
+        """Whether the field holds text of its organiser's not saved yet; `drafts` are the browser's, None when
+        the browser did not say (its text fields may then hold some)."""
+        in_browser = keeps_draft(self.element) if drafts is None else self.draft_key in drafts
+        return self.element.value != self.shown or in_browser or self.problem is not None
 
     async def _changed(self, event: Any) -> None:
         if event.value == self.shown and self.problem is None:
@@ -121,6 +124,8 @@ class FieldBinding:
 
     def conflict(self, theirs: Any, by: str | None) -> None:
         """Another organiser saved `theirs` while this field held other text: show both, the organiser chooses."""
+        if self.theirs is not MISSING and self.theirs == theirs and self.notice.default_slot.children:
+            return  # already shown: drawing it again would take the button someone is pressing
         self.theirs = theirs
         self.problem = (_("{name} saved another version while you were typing. Yours is not saved yet: "
                           "choose which to keep.", name=by) if by else

@@ -44,6 +44,7 @@ class Orphan:
     position: int
     texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # field name: (its label, the text kept)
     draft_keys: set[str] = field(default_factory=set)
+    drawn: bool = False
 
     @property
     def kind(self) -> str:
@@ -77,10 +78,8 @@ class Recovery:
 
     def keep(self, binding: FieldBinding, text: Any, *, by: str | None) -> None:
         label = str(binding.element.props.get("label") or field_label(binding.name))
-        orphan = self._orphan(binding.subject, by)
-        orphan.texts[binding.name] = (label, "" if text is None else str(text))
-        orphan.draft_keys.add(binding.draft_key)
-        self._draw()
+        self._add(self._orphan(binding.subject, by), binding.name, label, "" if text is None else str(text),
+                  binding.draft_key)
 
     def keep_draft(self, draft_key: str, text: str) -> None:
         """A draft of a field no longer on the page: kept if its step or room is gone, else it is another part's."""
@@ -92,10 +91,14 @@ class Recovery:
         if kind not in present or not number.isdigit() or int(number) in present[kind]:
             return
         deleted = preparers.deleted(self.wizard.workshop_id, subject)
-        orphan = self._orphan(subject, deleted.by if deleted else None)
-        orphan.texts[name] = (field_label(name), text)
+        self._add(self._orphan(subject, deleted.by if deleted else None), name, field_label(name), text, draft_key)
+
+    def _add(self, orphan: Orphan, name: str, label: str, text: str, draft_key: str) -> None:
+        """Keep this text; the cards are drawn again only when it is new (a button being pressed stays)."""
         orphan.draft_keys.add(draft_key)
-        self._draw()
+        if orphan.texts.get(name) != (label, text) or not orphan.drawn:
+            orphan.texts[name] = (label, text)
+            self._draw()
 
     def _orphan(self, subject: str, by: str | None) -> Orphan:
         if subject in self.orphans:
@@ -126,6 +129,7 @@ class Recovery:
         with self.slot:
             for orphan in self.orphans.values():
                 self._card(orphan)
+                orphan.drawn = True
         self.wizard.refresh_status()
 
     def _card(self, orphan: Orphan) -> None:

@@ -269,8 +269,9 @@ class Wizard:
             self.save_status.saved()
         self.client.run_javascript("window.atelierDrafts?.showPending()")  # fields may have come or gone
 
-    async def _show_plan(self, *, by: str | None, drafts: dict[str, Any]) -> None:
-        """Show the plan just read: the review, the header, the fields others changed, the advice."""
+    async def _show_plan(self, *, by: str | None, drafts: dict[str, Any] | None) -> None:
+        """Show the plan just read: the review, the header, the fields others changed, the advice. `drafts` are
+        the browser's text not yet saved (None when it did not answer)."""
         self.issues = planning.review(self.plan, self.services.clock.now())
         self.title_heading.text = self.plan.workshop.title
         self._render_chip()
@@ -281,10 +282,11 @@ class Wizard:
             stored = binding.read(self.plan)
             if stored is MISSING:
                 if binding.holds_unsaved(drafts):
-                    self.recovery.keep(binding, drafts.get(binding.draft_key, {}).get("value", binding.element.value),
+                    self.recovery.keep(binding, (drafts or {}).get(binding.draft_key, {}).get("value",
+                                                                                             binding.element.value),
                                        by=by)
             elif stored != binding.stored:
-                mine = drafts.get(binding.draft_key, {}).get("value", binding.element.value)
+                mine = (drafts or {}).get(binding.draft_key, {}).get("value", binding.element.value)
                 if same(stored, mine):
                     binding.take(stored)
                 elif binding.holds_unsaved(drafts):
@@ -386,9 +388,10 @@ class Wizard:
         with self.client:  # a background task has no page of its own: this one's language and elements
             await self._restore_drafts()
 
-    async def _drafts(self) -> dict[str, Any]:
+    async def _drafts(self) -> dict[str, Any] | None:
+        """The browser's text of this workshop not saved yet, by draft key; None if the browser did not answer."""
         found = await self._javascript(f"window.atelierDrafts?.pending({json.dumps(f'w{self.workshop_id}:')})")
-        return found if isinstance(found, dict) else {}
+        return found if isinstance(found, dict) else None
 
     async def _javascript(self, code: str) -> Any:
         try:
@@ -398,7 +401,7 @@ class Wizard:
 
     async def _restore_drafts(self) -> None:
         """Put back what the browser kept of this page's fields and had not been saved (a reload, a redraw)."""
-        drafts = await self._drafts()
+        drafts = await self._drafts() or {}
         by_key = {binding.draft_key: binding for binding in self.bindings if not binding.gone}
         for draft_key, draft in drafts.items():
             binding = by_key.get(draft_key)
