@@ -221,6 +221,13 @@ def _review_when(plan: WorkshopPlan, now: datetime) -> list[Issue]:
     if not plan.sessions:
         issues.append(Issue(Part.WHEN, "sessions", Severity.ERROR,
                             N_("Add the date and time of at least one session.")))
+    elif workshop.published_at is None and plan.next_session(now) is None:
+        # Refused rather than asked: a public page with only past sessions invites nobody and registers nobody,
+        # and what a past workshop leaves (its record, its report) is reached without publishing. Once
+        # published, sessions going by is the workshop finishing, not something to fix.
+        issues.append(Issue(Part.WHEN, "sessions", Severity.ERROR,
+                            N_("Every session is over: add a session to come, or move one to a later date, "
+                               "before publishing.")))
     for session in plan.sessions:
         if plan.session_end(session) <= now:
             issues.append(Issue(Part.WHEN, "starts_at", Severity.WARNING,

@@ -88,7 +88,8 @@ def new_id(questions: list[Question]) -> str:
 def question_text(value: Any, *, field: str = "text") -> str:
     text = " ".join(str(value or "").split())  # one line: it is a label on the form
     if len(text) > MAX_QUESTION_TEXT:
-        raise InvalidValue(N_("At most {count} characters."), field=field, count=MAX_QUESTION_TEXT)
+        raise InvalidValue(N_("At most {count} characters: this text has {length}."), field=field,
+                           count=MAX_QUESTION_TEXT, length=len(text))
     return text
 
 

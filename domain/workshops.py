@@ -10,11 +10,12 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Collection, Coroutine
 from datetime import date, datetime, time
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from slugify import slugify
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -125,12 +126,22 @@ def _edits_plan(
 # ---------------------------------------------------------------- field checks
 
 def _text(limit: int) -> Callable[[str, Any], str]:
+    """Text of at most `limit` characters. Longer text is refused, never cut: the message says how long it is, so
+    that the page can leave it in the field, beside the message, while the last valid value stays stored."""
     def check(field: str, value: Any) -> str:
         text = "" if value is None else str(value).strip()
         if len(text) > limit:
-            raise InvalidValue(N_("At most {count} characters."), field=field, count=limit)
+            raise InvalidValue(N_("At most {count} characters: this text has {length}."), field=field,
+                               count=limit, length=len(text))
         return text
     return check
+
+
+def check_text(model: str, field: str, value: Any) -> str:
+    """`value` as `field` of a workshop, step or room would store it, or InvalidValue: for forms that check before
+    anything is stored (the new workshop's title)."""
+    checks = {"workshop": WORKSHOP_FIELDS, "step": STEP_FIELDS, "room": ROOM_FIELDS}[model]
+    return cast(str, checks[field](field, value))
 
 
 def _whole_number(low: int, high: int, *, optional: bool = False) -> Callable[[str, Any], int | None]:
@@ -498,14 +509,21 @@ async def update_step(step: Step, field: str, value: Any) -> Any:
     return checked
 
 
-async def _ordered_ids(model: type[Step] | type[Room], workshop_id: int) -> list[int]:
-    ids = await model.filter(workshop_id=workshop_id).order_by("position", "id").values_list("id", flat=True)
+async def _ordered_ids(model: type[Step] | type[Room], workshop_id: int,
+                       connection: BaseDBAsyncClient | None = None) -> list[int]:
+    ids = await model.filter(workshop_id=workshop_id).using_db(connection).order_by("position", "id").values_list(
+        "id", flat=True)
     return cast(list[int], ids)  # Tortoise types values_list as tuples, even flat ones
 
 
-async def _renumber(model: type[Step] | type[Room], workshop_id: int, ordered_ids: list[int]) -> None:
+async def _renumber(model: type[Step] | type[Room], workshop_id: int, ordered_ids: list[int],
+                    connection: BaseDBAsyncClient | None = None) -> None:
+    """Positions 0, 1, 2... in this order; only the records whose position changes are written."""
+    positions = dict(cast(list[tuple[int, int]], await model.filter(workshop_id=workshop_id).using_db(
+        connection).values_list("id", "position")))
     for position, record_id in enumerate(ordered_ids):
-        await model.filter(id=record_id, workshop_id=workshop_id).update(position=position)
+        if positions.get(record_id) != position:
+            await model.filter(id=record_id, workshop_id=workshop_id).using_db(connection).update(position=position)
 
 
 async def _put_back(record: Step | Room, position: int) -> None:
@@ -571,16 +589,37 @@ async def add_breakout_room(workshop: Workshop, name: str | None = None) -> Room
     return await Room.create(workshop=workshop, kind=RoomKind.BREAKOUT, position=position, name=label)
 
 
-async def add_suggested_rooms(workshop: Workshop) -> list[Room]:
-    """Top the breakout rooms up to the suggested number for the expected participants."""
+@_edits_plan
+async def add_breakout_rooms(workshop: Workshop, count: int) -> list[Room]:
+    """`count` breakout rooms after the others, named in turn, in one transaction and one announced edit."""
+    if not 0 <= count <= MAX_PEOPLE:
+        raise InvalidValue(N_("Enter a number between {low} and {high}."), field="rooms", low=0, high=MAX_PEOPLE)
+    async with in_transaction() as connection:
+        existing = await Room.filter(workshop=workshop, kind=RoomKind.BREAKOUT).using_db(connection).count()
+        position = await Room.filter(workshop=workshop).using_db(connection).count()
+        return [await Room.create(workshop=workshop, kind=RoomKind.BREAKOUT, position=position + number,
+                                  name=BREAKOUT_NAMES[workshop.language].format(number=existing + number + 1),
+                                  using_db=connection)
+                for number in range(count)]
+
+
+def rooms_to_suggest(workshop: Workshop, breakout_rooms: int) -> int:
+    """How many breakout rooms to add to reach the number suggested for the expected participants."""
     suggestion = planning.breakout_room_suggestion(workshop.expected_participants or 0)
     if suggestion is None:
         raise InvalidValue(
             N_("Say how many participants you expect (at least 10) to get a suggestion."),
             field="expected_participants",
         )
+    return max(0, suggestion.suggested - breakout_rooms)
+
+
+async def add_suggested_rooms(workshop: Workshop, *, at_most: int | None = None) -> list[Room]:
+    """Top the breakout rooms up to the suggested number for the expected participants, adding no more than
+    `at_most` (the number the organiser was asked about: the suggestion may have grown since)."""
     existing = await Room.filter(workshop=workshop, kind=RoomKind.BREAKOUT).count()
-    return [await add_breakout_room(workshop) for _ in range(max(0, suggestion.suggested - existing))]
+    missing = rooms_to_suggest(workshop, existing)
+    return await add_breakout_rooms(workshop, missing if at_most is None else min(missing, at_most))
 
 
 @_edits_plan
@@ -598,6 +637,23 @@ async def delete_room(room: Room) -> None:
         await room.delete()
         ids = await _ordered_ids(Room, room.workshop_id)
         await _renumber(Room, room.workshop_id, ids)
+
+
+@_edits_plan
+async def delete_rooms(workshop: Workshop, room_ids: Collection[int]) -> int:
+    """Remove these breakout rooms of the workshop at once: one transaction, one announced edit. Rooms already
+    gone (removed by another organiser) are left out; the plenary is refused. Returns how many were removed."""
+    wanted = set(room_ids)
+    async with in_transaction() as connection:
+        rooms = await Room.filter(workshop=workshop, id__in=wanted).using_db(connection)
+        if any(room.kind == RoomKind.PLENARY for room in rooms):
+            raise InvalidValue(N_("The plenary room cannot be removed."), field="rooms")
+        if not rooms:
+            return 0
+        await Room.filter(workshop=workshop, id__in=[room.id for room in rooms]).using_db(connection).delete()
+        ids = await _ordered_ids(Room, workshop.id, connection)
+        await _renumber(Room, workshop.id, ids, connection)
+    return len(rooms)
 
 
 @_edits_plan

@@ -6,13 +6,14 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from babel.numbers import format_decimal
 from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
 from nicegui.elements.mixins.value_element import ValueElement
 
 from domain.errors import DomainError
 from domain.planning import Issue, Severity, Status
-from ui.i18n import _
+from ui.i18n import _, current_language
 
 AnyElement = TypeVar("AnyElement", bound=ui.element)
 AnyField = TypeVar("AnyField", bound=ValueElement[Any])  # inputs, selects, radios, switches...
@@ -49,8 +50,10 @@ def named_select(select: ui.select, name: str) -> ui.select:
     return select
 
 
-def confirm(question: str, consequence: str, action: str, on_confirm: Callable[[], Awaitable[Any]]) -> None:
-    """Ask before an action that cannot be undone: the question, what follows, Cancel or the action."""
+def confirm(question: str, consequence: str, action: str, on_confirm: Callable[[], Awaitable[Any]], *,
+            danger: bool = True) -> None:
+    """Ask before an action that cannot be undone (or, not `danger`, that makes a lot at once): the question,
+    what follows, Cancel or the action."""
     with labelled(ui.dialog(), question) as dialog, ui.card().classes("p-6 gap-4"):
         Text(question, "p").classes("font-semibold")
         paragraph(consequence, muted=True)
@@ -62,7 +65,7 @@ def confirm(question: str, consequence: str, action: str, on_confirm: Callable[[
                 await on_confirm()
 
             # Outlined: axe-core misreads a filled button's background inside Quasar's dialog (as the page's).
-            ui.button(action, on_click=go).props("outline color=negative")
+            ui.button(action, on_click=go).props("outline color=negative" if danger else "outline")
     modal(dialog).open()
 
 
@@ -109,7 +112,11 @@ def paragraph(text: str, *, muted: bool = False) -> Text:
 
 
 def translated(error: DomainError) -> str:
-    return _(error.message, **error.params)
+    """The error's message in the reader's language; its numbers written as the language writes them (10,000 or
+    10 000)."""
+    return _(error.message, **{name: format_decimal(value, locale=current_language())
+                               if isinstance(value, int) and not isinstance(value, bool) else value
+                               for name, value in error.params.items()})
 
 
 def status_chip(status: Status, *, archived: bool = False) -> Text:

@@ -45,7 +45,7 @@ async def test_registration_settings_are_checked_field_by_field() -> None:
         ("registration_mode", "walk-in", "Choose one of the options."),
         ("personal_data_kept_days", 2, "Enter a number between {low} and {high}."),
         ("practical_information_hours_before", 1000, "Enter a number between {low} and {high}."),
-        ("reminder_message", "x" * 2001, "At most {count} characters."),
+        ("reminder_message", "x" * 2001, "At most {count} characters: this text has {length}."),
     ):
         with pytest.raises(InvalidValue) as refused:
             await workshops.update_workshop(workshop, field, value)
@@ -79,7 +79,7 @@ async def test_bad_questions_are_refused_with_a_reason() -> None:
     choice = await participation.add_question(workshop, QuestionKind.CHOICE)
     await participation.add_question(workshop, QuestionKind.ROOMS)
     for field, value, message in (
-        ("text", "x" * 301, "At most {count} characters."),
+        ("text", "x" * 301, "At most {count} characters: this text has {length}."),
         ("choices", "Oui\noui", "“{choice}” is there twice: keep each choice once."),
         ("choices", "x" * 121, "Each choice has at most {count} characters."),
         ("choices", "\n".join(str(n) for n in range(21)), "At most {count} choices."),

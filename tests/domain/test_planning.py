@@ -117,3 +117,15 @@ def test_status_follows_publication_and_the_clock() -> None:
     clock.advance(hours=2)
     assert planning.status(plan, clock.now()) == Status.FINISHED
     assert plan.next_session(clock.now()) is None
+
+
+def test_a_draft_whose_sessions_are_all_over_cannot_be_published() -> None:
+    plan = plan_with(steps=[(30, StepKind.PLENARY)])
+    later = plan.sessions[0].starts_at + timedelta(days=1)
+    blocking = [issue for issue in planning.review(plan, later) if issue.severity == Severity.ERROR]
+    assert [(issue.part, issue.field) for issue in blocking] == [(Part.WHEN, "sessions")]
+    assert "before publishing" in blocking[0].message
+    during = plan.sessions[0].starts_at + timedelta(minutes=10)  # a session under way is not over
+    assert not [issue for issue in planning.review(plan, during) if issue.severity == Severity.ERROR]
+    plan.workshop.published_at = NOW  # once published, sessions going by is the workshop finishing
+    assert not [issue for issue in planning.review(plan, later) if issue.severity == Severity.ERROR]

@@ -66,7 +66,7 @@ async def test_english_workshops_get_english_templates(organiser: StaffAccount) 
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
-    ("title", "x" * 121, "At most {count} characters."),
+    ("title", "x" * 121, "At most {count} characters: this text has {length}."),
     ("duration_minutes", "soixante", "Enter a number."),
     ("duration_minutes", 12.5, "Enter a whole number."),
     ("duration_minutes", 0, "Enter a number between {low} and {high}."),
@@ -244,6 +244,56 @@ async def test_duplicating_copies_the_preparation_but_not_the_dates(organiser: S
     assert [s.title for s in plan.steps] == await step_titles(source)
     assert len(plan.breakout_rooms) == 1 and len(plan.team) == 1
     assert plan.sessions == []
+
+
+async def test_a_workshop_whose_sessions_are_all_over_is_not_published(organiser: StaffAccount,
+                                                                       moderator: StaffAccount,
+                                                                       clock: FakeClock) -> None:
+    workshop = await ready_workshop(organiser, moderator)  # its session: 10 December 2026, 18:30 in Paris
+    session = await WorkshopSession.get(workshop=workshop)
+    clock.set(session.starts_at.replace(day=11))
+    with pytest.raises(workshops.NotReady) as refused:
+        await workshops.publish(workshop, clock)
+    assert [(issue.field, issue.message) for issue in refused.value.issues] == [
+        ("sessions", "Every session is over: add a session to come, or move one to a later date, before publishing.")]
+    assert await workshops.published_plan(workshop.slug) is None
+    await workshops.move_session(session, workshop, date(2026, 12, 17), time(18, 30), clock=clock)
+    await workshops.publish(workshop, clock)
+    assert (await workshops.published_plan(workshop.slug)) is not None
+
+
+async def test_many_rooms_are_made_and_removed_at_once_in_one_announced_edit(organiser: StaffAccount) -> None:
+    workshop = await workshops.create_workshop(title="Grande concertation", created_by=organiser)
+    await workshops.update_workshop(workshop, "expected_participants", 3075)
+    heard: list[int] = []
+
+    async def listener(workshop_id: int) -> None:
+        heard.append(workshop_id)
+
+    stop = workshops.plan_edits.subscribe(listener)
+    try:
+        asked = await workshops.add_suggested_rooms(workshop, at_most=12)  # the organiser was asked about 12
+        assert len(asked) == 12 and heard == [workshop.id]
+        suggested = workshops.rooms_to_suggest(workshop, 12)
+        rest = await workshops.add_suggested_rooms(workshop)
+        assert len(rest) == suggested and heard == [workshop.id] * 2
+        plan = await workshops.load_plan_by_id(workshop.id)
+        assert [room.name for room in plan.breakout_rooms[:2]] == ["Salle 1", "Salle 2"]
+        assert len(plan.breakout_rooms) == 12 + suggested
+
+        ticked = [room.id for room in plan.breakout_rooms[1:4]] + [plan.breakout_rooms[-1].id]
+        assert await workshops.delete_rooms(workshop, [*ticked, 999_999]) == 4  # one that is gone already
+        assert heard == [workshop.id] * 3
+        plan = await workshops.load_plan_by_id(workshop.id)
+        assert [room.name for room in plan.breakout_rooms[:3]] == ["Salle 1", "Salle 5", "Salle 6"]
+        assert [room.position for room in plan.rooms] == list(range(len(plan.rooms)))
+
+        with pytest.raises(InvalidValue):  # the plenary stays, and nothing else goes with it
+            await workshops.delete_rooms(workshop, [plan.plenary_room.id, plan.breakout_rooms[0].id])
+        assert len((await workshops.load_plan_by_id(workshop.id)).breakout_rooms) == len(plan.breakout_rooms)
+        assert await workshops.delete_rooms(workshop, []) == 0
+    finally:
+        stop()
 
 
 async def test_a_deleted_step_is_put_back_at_its_place_with_the_text_typed_in_it(organiser: StaffAccount) -> None:

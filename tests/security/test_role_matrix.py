@@ -70,6 +70,8 @@ MATRIX: dict[str, tuple[str, dict[str, Expected]]] = {
         "/organise/workshops/1/sessions/1/record",
         staff_only("/organise/workshops/1/sessions/1/record", moderator=403, other=403)),
     "/organise/{slug}": (f"/organise/{SLUG}", everyone((303, f"/organise/{SLUG}/purpose"))),
+    "/organise/{slug}/preview": (f"/organise/{SLUG}/preview",
+                                 staff_only(f"/organise/{SLUG}/preview", moderator=403, other=403)),
     "/organise/{slug}/{part}": (f"/organise/{SLUG}/agenda",
                                 staff_only(f"/organise/{SLUG}/agenda", moderator=403, other=403)),
     "/moderate": ("/moderate", staff_only("/moderate", moderator=200, other=200)),

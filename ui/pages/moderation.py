@@ -5,12 +5,15 @@ Moderators prepare here: the guide asks the team to go through the script and ro
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import Response
 from nicegui import ui
 
 from domain import planning, workshops
 from domain.errors import NotFound
-from domain.models import StaffAccount, StaffRole, TeamRole
+from domain.models import StaffAccount, StaffRole, TeamRole, WorkshopSession
+from domain.planning import WorkshopPlan
 from ui import formatting
 from ui.auth import check_staff
 from ui.components import Text, heading, paragraph, status_chip
@@ -76,12 +79,36 @@ def register(services: Services) -> None:
             paragraph(_("The moderator's script, step by step. Only the team sees it."), muted=True)
             ui.link(_("Open the moderator board"), f"/w/{plan.workshop.slug}/moderate").classes("atelier-link")
             offsets = planning.step_start_offsets(plan.steps)
+            sessions = script_sessions(plan, services.clock.now())
+            zone = plan.workshop.time_zone
+            if sessions:
+                Text(_("Clock times in {zone}.", zone=formatting.zone_name(zone, sessions[0].starts_at)),
+                     "p").classes("atelier-muted mt-2")
             with ui.element("ol").classes("grid gap-4 list-none p-0 mt-4"):
                 for number, (step, offset) in enumerate(zip(plan.steps, offsets, strict=True), start=1):
                     with ui.element("li").classes("atelier-card p-5 grid gap-2"):
                         heading(f"{number}. {step.title}", 2)
                         Text(_("{duration}, starting at +{start}", duration=formatting.duration(step.minutes),
                                start=formatting.duration(offset)), "p").classes("atelier-muted")
+                        step_clock_times(sessions, offset, step.minutes, zone)
                         Text(_("Objective: {objective}", objective=step.objective), "p").classes("font-medium")
                         paragraph(step.moderator_script)
         return None
+
+
+def script_sessions(plan: WorkshopPlan, now: datetime) -> list[WorkshopSession]:
+    """The sessions whose clock times the script gives: those not over yet, or else all of them (a script read
+    again afterwards)."""
+    return [session for session in plan.sessions if plan.session_end(session) > now] or plan.sessions
+
+
+def step_clock_times(sessions: list[WorkshopSession], offset: int, minutes: int, zone: str) -> None:
+    """When the step runs by the clock: one line per session, its date then "19:15–19:25"."""
+    if not sessions:
+        return
+    with ui.element("dl").classes("grid grid-cols-[auto_1fr] gap-x-4 gap-y-0 m-0 text-sm"):
+        for session in sessions:
+            Text(formatting.long_date(session.starts_at, zone), "dt").classes("atelier-muted")
+            Text(_("{start}–{end}", start=formatting.offset_clock(session.starts_at, offset, zone),
+                   end=formatting.offset_clock(session.starts_at, offset + max(minutes, 0), zone)),
+                 "dd").classes("m-0 font-medium tabular-nums")

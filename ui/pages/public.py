@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi import Response
+from fastapi.responses import RedirectResponse
 from nicegui import context, ui
 
 from domain import registrations, timekeeping, workshops
@@ -14,7 +15,7 @@ from domain.models import RegistrationMode, StaffAccount, StaffRole, Workshop
 from domain.planning import WorkshopPlan
 from ui import formatting
 from ui.auth import signed_in
-from ui.components import Text, heading, paragraph
+from ui.components import Text, heading, labelled, paragraph
 from ui.frame import page_frame
 from ui.i18n import _
 from ui.live import panels
@@ -28,12 +29,12 @@ def register(services: Services) -> None:
     async def public_page(slug: str) -> Response | None:
         staff = await signed_in(services)
         plan = await workshops.published_plan(slug)
-        preview = False
         if plan is None and staff is not None and staff.role == StaffRole.ORGANISER:
-            try:
-                plan, preview = await workshops.load_plan(slug), True
+            try:  # not public (yet): an organiser sees the preview instead
+                draft = await workshops.load_plan(slug)
+                return RedirectResponse(f"/organise/{draft.workshop.slug}/preview", status_code=303)
             except NotFound:
-                plan = None
+                pass
         if plan is None:
             with page_frame(services, _("Not found"), staff=staff, narrow=True):
                 heading(_("This workshop is not available"))
@@ -43,16 +44,34 @@ def register(services: Services) -> None:
         places = await registrations.places(plan, services.clock.now()) \
             if registrations.takes_public_registrations(plan) else None
         with page_frame(services, plan.workshop.title, staff=staff):
-            if preview:
-                Text(_("Preview: this workshop is not published, only organisers can see this page."), "p").props(
-                    'role="status"').classes("atelier-chip archived text-sm mb-4")
             render(services, plan, staff, places)
         return None
 
 
+async def preview_page(services: Services, plan: WorkshopPlan, staff: StaffAccount) -> None:
+    """`/organise/{slug}/preview` (organisers only): the public page as visitors will see it, published or not,
+    under a banner saying it is a preview. Its registration form and lobby door are shown but do nothing."""
+    workshop = plan.workshop
+    places = await registrations.places(plan, services.clock.now()) \
+        if workshop.registration_mode == RegistrationMode.PUBLIC_FORM else None
+    with page_frame(services, _("Preview: {title}", title=workshop.title), staff=staff):
+        with ui.element("section").classes("atelier-preview-banner w-full mb-6") as banner:
+            labelled(banner, _("Preview"))
+            Text(_("Preview: this is how the public page looks.") if workshop.published_at is not None
+                 else _("Preview: this is how the public page will look once published."), "p").classes(
+                "font-semibold m-0")
+            Text(_("Nobody can register from this preview."), "p").classes("m-0 text-sm")
+            with ui.row().classes("gap-4 text-sm"):
+                ui.link(_("Back to the preparation"), f"/organise/{workshop.slug}/review").classes("atelier-link")
+                if workshop.published_at is not None and workshop.archived_at is None:
+                    ui.link(_("Open the public page"), f"/w/{workshop.slug}").classes("atelier-link")
+        render(services, plan, None, places, preview=True)
+
+
 def render(services: Services, plan: WorkshopPlan, staff: StaffAccount | None,
-           places: dict[int, int | None] | None) -> None:
-    """The page; `places` (free places per open session) when the workshop takes registrations here."""
+           places: dict[int, int | None] | None, *, preview: bool = False) -> None:
+    """The page; `places` (free places per open session) when the workshop takes registrations here. A `preview`
+    shows the form and the way in as if published, but they do nothing."""
     workshop = plan.workshop
     now = services.clock.now()
     form: RegistrationForm | None = None
@@ -66,10 +85,10 @@ def render(services: Services, plan: WorkshopPlan, staff: StaffAccount | None,
                 agenda = panels.AgendaList(plan, next_session.starts_at if next_session else None,
                                            show_objectives=True)
             if places is not None:
-                form = RegistrationForm(services, plan, places)
+                form = RegistrationForm(services, plan, places, preview=preview)
         with ui.element("aside").classes("grid gap-4 content-start"):
-            if plan.next_session(now) is not None and workshop.published_at is not None:
-                take_part(workshop, registering=places is not None)
+            if plan.next_session(now) is not None and (workshop.published_at is not None or preview):
+                take_part(workshop, registering=places is not None, preview=preview)
             if staff is not None and may_moderate(staff, plan):
                 ui.link(_("Open the moderator board"), f"/w/{workshop.slug}/moderate").classes("atelier-link")
             with ui.card().classes("atelier-card p-5 gap-3"):
@@ -91,7 +110,7 @@ def render(services: Services, plan: WorkshopPlan, staff: StaffAccount | None,
             what_taking_part_needs()
 
 
-def take_part(workshop: Workshop, *, registering: bool) -> None:
+def take_part(workshop: Workshop, *, registering: bool, preview: bool = False) -> None:
     """How to take part: the lobby's door, the registration form, or the invitation's link."""
     with ui.card().classes("atelier-card p-5 gap-3"):
         heading(_("Take part"), 2)
@@ -106,8 +125,10 @@ def take_part(workshop: Workshop, *, registering: bool) -> None:
             paragraph(_("Registration is closed."), muted=True)
         else:
             paragraph(_("Join the lobby from your computer a few minutes before the start."), muted=True)
-            ui.button(_("Join the workshop"), icon="login",
-                      on_click=lambda: ui.navigate.to(f"/w/{workshop.slug}/lobby")).props("unelevated")
+            join = ui.button(_("Join the workshop"), icon="login",
+                             on_click=lambda: ui.navigate.to(f"/w/{workshop.slug}/lobby")).props("unelevated")
+            if preview:
+                join.disable()
 
 
 @dataclass(frozen=True)

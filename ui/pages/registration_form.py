@@ -106,8 +106,10 @@ def show_message(messages: dict[str, Any], field: str, message: str | None) -> N
 class RegistrationForm:
     """The form, then "check your e-mail". Built once per page; `in_zone` restates the times in the visitor's zone."""
 
-    def __init__(self, services: Services, plan: WorkshopPlan, places: dict[int, int | None]) -> None:
+    def __init__(self, services: Services, plan: WorkshopPlan, places: dict[int, int | None], *,
+                 preview: bool = False) -> None:
         self.services = services
+        self.preview = preview  # the organisers' preview: the form as it will be, registering nobody
         self.plan = plan
         self.places = places
         self.client = context.client
@@ -152,8 +154,11 @@ class RegistrationForm:
                 self.consent_box()
                 self.hidden_field()
                 self.alert = Text("", "p").props('role="alert"').classes("atelier-problem")
-                ui.button(_("Register"), icon="how_to_reg", on_click=self.submit).props("unelevated").classes(
-                    "justify-self-start")
+                register = ui.button(_("Register"), icon="how_to_reg", on_click=self.submit).props(
+                    "unelevated").classes("justify-self-start")
+                if self.preview:
+                    register.disable()
+                    Text(_("Registering is not possible from the preview."), "p").classes("atelier-muted text-sm")
 
     def session_choice(self, sessions: list[WorkshopSession]) -> None:
         group = Fieldset(_("Session"), "session")
@@ -200,6 +205,9 @@ class RegistrationForm:
         show_message(self.messages, field, message)
 
     async def submit(self) -> None:
+        if self.preview:  # the button is disabled; a page that sends its click anyway registers nobody
+            self.alert.text = _("Registering is not possible from the preview.")
+            return
         for field in self.messages:
             self.show(field, None)
         self.alert.text = ""

@@ -19,6 +19,7 @@ from ui.auth import check_staff
 from ui.components import heading, paragraph, translated
 from ui.frame import not_found_page, page_frame
 from ui.i18n import _, current_language
+from ui.pages import public
 from ui.pages.wizard import agenda, invitations, participants, purpose, review, rooms, team, welcome, when
 from ui.pages.wizard.shell import Wizard, part_title
 from ui.pages.wizard.together import preparers
@@ -55,6 +56,19 @@ def register(services: Services) -> None:
     async def open_workshop(slug: str) -> Response:
         return RedirectResponse(f"/organise/{slug}/{Part.PURPOSE.value}", status_code=303)
 
+    @ui.page("/organise/{slug}/preview")
+    async def preview(slug: str) -> Response | None:
+        staff = await check_staff(services, StaffRole.ORGANISER)
+        if not isinstance(staff, StaffAccount):
+            return staff
+        try:
+            plan = await workshops.load_plan(slug)
+        except NotFound:
+            return not_found_page(services, staff, message=_("There is no such workshop page"),
+                                  back=(_("Back to the workshops"), "/organise"))
+        await public.preview_page(services, plan, staff)
+        return None
+
     @ui.page("/organise/{slug}/{part}")
     async def wizard_part(slug: str, part: str) -> Response | None:
         staff = await check_staff(services, StaffRole.ORGANISER)
@@ -81,8 +95,17 @@ def render_new_workshop_form(staff: StaffAccount) -> None:
     paragraph(_("Give it a working title: you can change it at any time. The wizard then walks you through "
                 "the purpose, the date, the agenda, the rooms and the team, saving as you type."), muted=True)
     with ui.card().classes("atelier-card w-full p-6 gap-4 mt-4"):
-        title = ui.input(_("Working title"), value=draft["title"]).props(
-            "outlined autofocus maxlength=120 counter").classes("w-full")
+        def too_long(value: str) -> str | None:
+            """Said at once when the title is too long (never cut: the text stays in the field); too short is said
+            when the draft is created, not at the first letter typed."""
+            try:
+                workshops.check_text("workshop", "title", value)
+            except InvalidValue as problem:
+                return translated(problem) if "length" in problem.params else None
+            return None
+
+        title = ui.input(_("Working title"), value=draft["title"], validation=too_long).props(
+            "outlined autofocus").classes("w-full")
         title.on_value_change(lambda e: draft.update(title=e.value))
         language = ui.select({code: language_name(code) for code in LANGUAGES}, value=draft["language"],
                              label=_("Language of the workshop")).props("outlined").classes("w-full")

@@ -190,7 +190,7 @@ def step_fields(wizard: Wizard, step: Step) -> None:
     with ui.column().classes("w-full gap-4 px-4 pb-2"):
         with ui.row().classes("w-full gap-4 items-start"):
             title = focus_key(ui.input(_("Title of the step"), value=step.title).props(
-                "outlined debounce=300 maxlength=120").classes("grow min-w-[14rem]"), "step", step.id, "title")
+                "outlined debounce=300").classes("grow min-w-[14rem]"), "step", step.id, "title")
             bind(title, "title")
             minutes = ui.number(_("Minutes"), value=step.minutes, step=5).props(
                 "outlined").classes("w-32")
@@ -201,7 +201,7 @@ def step_fields(wizard: Wizard, step: Step) -> None:
         wizard.advice("title", step.id)
         wizard.advice("minutes", step.id)
         objective = ui.input(_("Objective (one per step)"), value=step.objective).props(
-            "outlined debounce=300 maxlength=300").classes("w-full")
+            "outlined debounce=300").classes("w-full")
         bind(objective, "objective")
         wizard.advice("objective", step.id)
         activity_fields(wizard, step)

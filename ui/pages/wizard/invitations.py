@@ -115,7 +115,7 @@ class InvitationsPage:
                         language=language_in_words(wizard.plan.workshop.language)), muted=True)
             text = invitations.text_to_send(wizard.plan)
             subject = ui.input(_("Subject"), value=text.subject).props(
-                "outlined debounce=300 maxlength=200 counter").classes("w-full")
+                "outlined debounce=300").classes("w-full")
             wizard.field(subject, lambda value: invitations.edit_text(wizard.plan, "subject", value),
                          read=lambda plan: invitations.text_to_send(plan).subject, name="invitation_subject")
             body = ui.textarea(_("Message"), value=text.body).props("outlined autogrow debounce=300").classes("w-full")

@@ -148,7 +148,7 @@ def question_card(wizard: Wizard, question: Question, index: int, count: int, re
                     lambda: restructure(participation.remove_question(workshop, question.id), *neighbours),
                 )).props("flat round"), _("Remove question {number}", number=number))
         text = focus_key(ui.input(_("Text of question {number}", number=number), value=question.text).props(
-            "outlined debounce=300 maxlength=300").classes("w-full"), "question", question.id, "text")
+            "outlined debounce=300").classes("w-full"), "question", question.id, "text")
         def stored_question(plan: WorkshopPlan) -> Question | None:
             return next((q for q in questions_of(plan.workshop) if q.id == question.id), None)
 
@@ -264,7 +264,7 @@ def feedback_row(wizard: Wizard, number: int, text: str, count: int, restructure
     with ui.column().classes("w-full gap-1"):
         with ui.row().classes("w-full items-start gap-2 no-wrap"):
             field = focus_key(ui.input(_("Survey question {number}", number=number), value=text).props(
-                "outlined debounce=300 maxlength=300").classes("grow"), "feedback", number)
+                "outlined debounce=300").classes("grow"), "feedback", number)
             wizard.field(field, lambda value: participation.update_feedback_question(workshop, number, value),
                          read=lambda plan: (plan.workshop.feedback_questions or [])[number - 1]
                          if number <= len(plan.workshop.feedback_questions or []) else MISSING,

@@ -24,9 +24,9 @@ def text_field(wizard: Wizard, name: str, label: str, hint: str, *, long: bool =
                limit: int | None = None) -> None:
     value = getattr(wizard.plan.workshop, name)
     element = (ui.textarea if long else ui.input)(label, value=value).props("outlined debounce=300").classes("w-full")
-    element.props["hint"] = hint
-    if limit:
-        element.props(f"maxlength={limit} counter")
+    # The limit is said, never enforced by the browser (it would cut pasted text silently): longer text stays in
+    # the field with the domain's message beside it, and the last valid value stays stored.
+    element.props["hint"] = f"{hint} {_('At most {count} characters.', count=limit)}" if limit else hint
     if long:
         element.props("autogrow")
     wizard.field(element, saver(wizard, name), read=workshop_value(name), name=name)

@@ -78,6 +78,8 @@ def readiness(wizard: Wizard) -> None:
                                    PUBLISHING)
                 if errors:
                     button.disable()
+            ui.link(_("Preview the public page"), f"/organise/{plan.workshop.slug}/preview", new_tab=True).classes(
+                "atelier-link")
             Text(_("Everything stays editable after publishing."), "span").classes("atelier-muted text-sm")
 
 
@@ -85,7 +87,7 @@ def address_editor(wizard: Wizard) -> None:
     base = f"{wizard.services.public_url}/w/"
     with ui.column().classes("w-full gap-1"):
         slug = ui.input(_("Public address"), value=wizard.plan.workshop.slug).props(
-            "outlined maxlength=60").classes("w-full")
+            "outlined").classes("w-full")
         slug.props["prefix"] = base
         slug.props["hint"] = _("Lowercase letters, digits and hyphens. Changing it breaks links already shared.")
 

@@ -127,9 +127,12 @@ class Wizard:
                     self._render_chip()
                     self.save_status = SaveStatus()
                 self.presence = ui.element("div").classes("text-sm").props('role="status" aria-live="polite"')
-            if self.plan.workshop.published_at is not None:
-                ui.link(_("Open the public page"), f"/w/{self.plan.workshop.slug}", new_tab=True).classes(
-                    "atelier-link self-center")
+            with ui.row().classes("items-center gap-4 self-center"):
+                ui.link(_("Preview the public page"), f"/organise/{self.plan.workshop.slug}/preview",
+                        new_tab=True).classes("atelier-link")
+                if self.plan.workshop.published_at is not None:
+                    ui.link(_("Open the public page"), f"/w/{self.plan.workshop.slug}", new_tab=True).classes(
+                        "atelier-link")
         with ui.element("div").classes("w-full grid gap-6 md:grid-cols-[15rem_1fr]"):
             self.nav_slot = labelled(ui.element("nav"), _("Parts of the preparation"))
             self._render_nav()
