@@ -151,7 +151,8 @@ class Recovery:
 
     async def _restore(self, orphan: Orphan, message: Text) -> None:
         with self.wizard.client:  # the button goes with the card: the page's language and elements
-            await self._put_back(orphan, message)
+            async with self.wizard.busy:
+                await self._put_back(orphan, message)
 
     async def _put_back(self, orphan: Orphan, message: Text) -> None:
         saved = {**(orphan.saved or {}), **{name: text for name, (_label, text) in orphan.texts.items()}}

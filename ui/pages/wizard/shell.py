@@ -106,6 +106,10 @@ class Wizard:
         self._follow_by: str | None = None
         self._follow_again = False
         self.recovery = Recovery(self)
+        # What this page does with the plan goes one thing at a time: following another's edit, saving a field,
+        # putting back a deleted step. Each reads what the browser holds and redraws from it; run together, one
+        # would act on what the other already changed (text put back, then kept again as lost).
+        self.busy = asyncio.Lock()
 
     @property
     def workshop_id(self) -> int:
@@ -233,6 +237,10 @@ class Wizard:
         """Save one field, unless what is stored changed since the field last agreed with it (another organiser
         saved it: the field then shows both) or its subject is gone (its text is offered back): only a save
         that happened is reported saved. `overrule` keeps this field's value over another's."""
+        async with self.busy:
+            await self._save_field(binding, value, overrule=overrule)
+
+    async def _save_field(self, binding: FieldBinding, value: Any, *, overrule: bool) -> None:
         async with preparers.lock(self.workshop_id):
             stored_now = binding.read(await workshops.load_plan_by_id(self.workshop_id))
             if stored_now is MISSING:
@@ -345,14 +353,15 @@ class Wizard:
             by = self._follow_by
             if self.client.is_deleted:
                 return
-            drafts = await self._drafts()
-            before = self.plan
-            self.plan = await workshops.load_plan_by_id(self.workshop_id)
-            self.recovery.snapshot(before)
-            await self._show_plan(by=by, drafts=drafts)
-            if structure(before) != structure(self.plan):
-                await self.redraw_part()
-            self._tell_saved_by(by)
+            async with self.busy:
+                drafts = await self._drafts()
+                before = self.plan
+                self.plan = await workshops.load_plan_by_id(self.workshop_id)
+                self.recovery.snapshot(before)
+                await self._show_plan(by=by, drafts=drafts)
+                if structure(before) != structure(self.plan):
+                    await self.redraw_part()
+                self._tell_saved_by(by)
             if not self._follow_again:
                 return
 
@@ -386,7 +395,8 @@ class Wizard:
     async def _after_connecting(self) -> None:
         await self.client.connected()
         with self.client:  # a background task has no page of its own: this one's language and elements
-            await self._restore_drafts()
+            async with self.busy:
+                await self._restore_drafts()
 
     async def _drafts(self) -> dict[str, Any] | None:
         """The browser's text of this workshop not saved yet, by draft key; None if the browser did not answer."""
