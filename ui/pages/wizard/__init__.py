@@ -24,7 +24,7 @@ from ui.pages.wizard import agenda, invitations, participants, purpose, review, 
 from ui.pages.wizard.shell import Wizard, part_title
 from ui.pages.wizard.together import preparers
 from ui.services import Services
-from ui.theme import STATIC_URL
+from ui.theme import STATIC_DIR
 
 RENDERERS = {
     Part.PURPOSE: purpose.render,
@@ -38,6 +38,7 @@ RENDERERS = {
     Part.INVITATIONS: invitations.render,
 }
 NEW_DRAFT_KEY = "new_workshop_draft"
+DRAFTS_SCRIPT = f"<script>{(STATIC_DIR / 'drafts.js').read_text()}</script>"
 
 
 def register(services: Services) -> None:
@@ -81,7 +82,7 @@ def register(services: Services) -> None:
             return not_found_page(services, staff, message=_("There is no such workshop page"),
                                   back=(_("Back to the workshops"), "/organise"))
         with page_frame(services, f"{part_title(current)} · {plan.workshop.title}", staff=staff):
-            ui.add_body_html(f'<script defer src="{STATIC_URL}/drafts.js"></script>')
+            ui.add_head_html(DRAFTS_SCRIPT)  # in the head: ready before the page asks what it kept
             wizard = Wizard(services, staff, plan, current)
             await wizard.render(RENDERERS[current])
         return None

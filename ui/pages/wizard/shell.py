@@ -417,7 +417,7 @@ class Wizard:
             binding = by_key.get(draft_key)
             if binding is None:
                 self.recovery.keep_draft(draft_key, str(draft.get("value", "")))
-            elif draft.get("value") == binding.shown:
+            elif draft.get("value") == binding.shown or not str(draft.get("value", "")).strip():  # nothing to keep
                 self.client.run_javascript(f"window.atelierDrafts?.drop({json.dumps(draft_key)})")
             elif draft.get("base") == binding.element.props.get("data-draft-base"):
                 binding.element.value = draft.get("value")  # saved as if typed now
