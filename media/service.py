@@ -17,7 +17,7 @@ from media.routing import Profile, Routing, Someone, View, is_screen
 if TYPE_CHECKING:  # aiortc and PyAV load with the first connection, not with the server (a faster start)
     from aiortc import RTCSessionDescription
 
-    from media.forwarding import PublishedTrack, SlotTrack
+    from media.forwarding import PublishedTrack, Slot
     from media.frames import Kind
     from media.peers import PublishPeer, SubscribePeer
 
@@ -234,7 +234,7 @@ def _safely(listener: Callable[[], None]) -> None:
         log.exception("a media listener failed")
 
 
-def fill_slots(slots: list[SlotTrack], wanted: list[PublishedTrack | None], preferred: set[PublishedTrack]) -> None:
+def fill_slots(slots: list[Slot], wanted: list[PublishedTrack | None], preferred: set[PublishedTrack]) -> None:
     """Show the wanted sources in the slots: those already shown keep their slot, the preferred come first."""
     sources = [source for source in wanted if source is not None]
     if len(sources) > len(slots):

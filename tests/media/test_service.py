@@ -8,7 +8,7 @@ from functools import partial
 import aioice.ice
 import pytest
 
-from media.forwarding import PublishedTrack, SlotTrack
+from media.forwarding import PublishedTrack, Slot
 from media.routing import Gathering, route
 from media.service import VIDEO_SLOTS, MediaService, fill_slots
 from tests.media.synthetic import Viewer, camera, microphone
@@ -82,7 +82,7 @@ async def test_a_reloaded_page_keeps_the_camera_its_new_connection_publishes() -
 
 
 def test_with_more_voices_than_slots_those_speaking_are_heard() -> None:
-    slots = [SlotTrack("audio") for _ in range(2)]
+    slots = [Slot("audio") for _ in range(2)]
     amina, bruno, chloe = (PublishedTrack("audio", lambda: None) for _ in range(3))
     fill_slots(slots, [amina, bruno, chloe], preferred=set())
     assert [slot.source for slot in slots] == [amina, bruno]
