@@ -18,6 +18,7 @@ import random
 import struct
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 from aiortc.rtp import RtpPacket
 
@@ -79,6 +80,27 @@ def seq_distance(later: int, earlier: int) -> int:
     return distance - 0x10000 if distance >= 0x8000 else distance
 
 
+class Feedback(Protocol):
+    """Where a slot's subscriber tells about its link (the subscribe connection's `LinkBudget`)."""
+
+    def estimated(self, bitrate: int) -> None:
+        """A REMB: what the subscriber estimates its link carries, for all its streams (bit/s)."""
+
+    def lost(self, slot: Slot, fraction_lost: int) -> None:
+        """A receiver report of this slot's stream: the share of its packets lost since the last, out of 256."""
+
+
+class _NoFeedback:
+    def estimated(self, bitrate: int) -> None:
+        pass
+
+    def lost(self, slot: Slot, fraction_lost: int) -> None:
+        pass
+
+
+RATE_WINDOW = 1.0  # seconds over which a published track's bitrate is measured
+
+
 class PublishedTrack:
     """A publisher's camera or microphone, as it arrives: every packet goes to every slot showing it."""
 
@@ -95,12 +117,19 @@ class PublishedTrack:
         self.received = 0
         self.newest: Packet | None = None
         self.keyframe: Packet | None = None  # the first packet of the latest keyframe
+        self.bitrate = 0  # bit/s of payload received, over the last second or so
+        self._octets = 0
+        self._rate_since = time.monotonic()
 
     def receive(self, rtp: RtpPacket) -> None:
         """One packet from the publisher (parsed by aiortc's receiver, its VP8 payload in `rtp._data`)."""
         self.received += 1
+        self._octets += len(rtp.payload)
         if self.kind == "video":
             payload = rtp.payload
+            previous = self.history[rtp.sequence_number & (HISTORY - 1)]
+            if previous is not None and previous.sequence_number == rtp.sequence_number and previous.ssrc == rtp.ssrc:
+                return  # a copy of a packet already forwarded (Chrome probes bandwidth with old packets again)
             keyframe = is_vp8_start(payload) and is_vp8_keyframe(rtp._data)  # type: ignore[attr-defined]
             packet = Packet(rtp, time.monotonic(), keyframe, vp8_picture_id(payload),
                             video_tail(TAIL_IDS["video"][1], ntp_time()))
@@ -116,6 +145,9 @@ class PublishedTrack:
             level = rtp.extensions.audio_level[1] if rtp.extensions.audio_level is not None else None
             self._on_level(level)
             packet = Packet(rtp, time.monotonic(), False, -1, audio_tail(TAIL_IDS["audio"][1], level))
+        if packet.arrival - self._rate_since >= RATE_WINDOW:
+            self.bitrate = round(self._octets * 8 / (packet.arrival - self._rate_since))
+            self._octets, self._rate_since = 0, packet.arrival
         for slot in self.slots:
             slot.forward(packet)
 
@@ -154,7 +186,7 @@ class Slot:
     and while it shows nothing, nothing is sent.
     """
 
-    def __init__(self, kind: Kind, on_feedback: Callable[[Slot], None] = lambda slot: None) -> None:
+    def __init__(self, kind: Kind, feedback: Feedback | None = None) -> None:
         self.kind = kind
         self.source: PublishedTrack | None = None
         self._out: Outgoing | None = None
@@ -162,7 +194,7 @@ class Slot:
         self._first_byte = 0x80
         self._own_tail: int | None = None  # the tail's id, when it is not aiortc's (`TAIL_IDS`)
         self._tail = False  # whether the subscriber takes the tail's extension at all
-        self._on_feedback = on_feedback
+        self._feedback = feedback or _NoFeedback()
         # the current source's packets: where its numbering starts, and how it is shifted
         self._synced = False
         self._source_ssrc = -1
@@ -178,8 +210,6 @@ class Slot:
         self.packets_sent = 0
         self.octets_sent = 0
         self.resent = 0
-        self.estimate: int | None = None  # the subscriber's latest bandwidth estimate (REMB), bit/s
-        self.fraction_lost = 0  # out of 256, in its latest receiver report for this stream
 
     # ------------------------------------------------------------ what it shows
 
@@ -318,9 +348,7 @@ class Slot:
             self.source.ask_keyframe()
 
     def bandwidth_estimated(self, bitrate: int) -> None:
-        self.estimate = bitrate
-        self._on_feedback(self)
+        self._feedback.estimated(bitrate)
 
     def loss_reported(self, fraction_lost: int) -> None:
-        self.fraction_lost = fraction_lost
-        self._on_feedback(self)
+        self._feedback.lost(self, fraction_lost)

@@ -6,6 +6,7 @@ fixed number of slots whose content changes without renegotiating.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCRtpReceiver, RTCSessionDescription
@@ -13,6 +14,7 @@ from aiortc.rtcconfiguration import RTCBundlePolicy
 from aiortc.rtp import RtpPacket
 
 from media import aiortc_hooks
+from media.bandwidth import LinkBudget
 from media.forwarding import PublishedTrack, Slot
 from media.frames import Kind
 from media.keyframes import KeyframeRequests
@@ -89,14 +91,34 @@ class _Forwarder:
 class SubscribePeer:
     """Sends one browser the tracks it sees, in slots (e.g. stage videos and their sound)."""
 
-    def __init__(self, video_slots: int, audio_slots: int, announced_address: str | None = None) -> None:
+    def __init__(self, video_slots: int, audio_slots: int, announced_address: str | None = None,
+                 on_budget: Callable[[], None] | None = None) -> None:
         self.connection = RTCPeerConnection(server_configuration())
         self._announced_address = announced_address
-        self.video = [Slot("video") for _ in range(video_slots)]
-        self.audio = [Slot("audio") for _ in range(audio_slots)]
+        self.budget = LinkBudget(on_budget or (lambda: None))  # how many videos its link carries
+        self.wanted_videos = 0  # how many its view shows (the service sets it)
+        self._last_estimate = (0, 0.0)
+        self.video = [Slot("video", self) for _ in range(video_slots)]
+        self.audio = [Slot("audio", self) for _ in range(audio_slots)]
         for slot in [*self.video, *self.audio]:
             sender = self.connection.addTransceiver(slot.kind, direction="sendonly").sender
             aiortc_hooks.forward_through(sender, slot)
+
+    # the subscriber's feedback (`media.forwarding.Feedback`)
+
+    def estimated(self, bitrate: int) -> None:
+        now = time.monotonic()
+        if self._last_estimate[0] == bitrate and now - self._last_estimate[1] < 0.1:
+            return  # one REMB names every stream: each slot's sender hears it
+        self._last_estimate = (bitrate, now)
+        videos = [slot.source.bitrate for slot in self.video if slot.source is not None]
+        sending = sum(videos) + sum(slot.source.bitrate for slot in self.audio if slot.source is not None)
+        self.budget.estimated(bitrate, sending, videos, self.wanted_videos)
+
+    def lost(self, slot: Slot, fraction_lost: int) -> None:
+        if slot.kind == "video" and slot.source is not None:
+            self.budget.lost(fraction_lost, sum(1 for slot in self.video if slot.source is not None),
+                             self.wanted_videos)
 
     async def offer(self) -> RTCSessionDescription:
         await self.connection.setLocalDescription(await self.connection.createOffer())

@@ -86,7 +86,8 @@ class MediaService:
         from media.peers import SubscribePeer
 
         await self.leave(page)
-        peer = SubscribePeer(VIDEO_SLOTS, AUDIO_SLOTS, self.announced_address)
+        peer = SubscribePeer(VIDEO_SLOTS, AUDIO_SLOTS, self.announced_address,
+                             on_budget=lambda: self._refill([page], always_tell=True))
         self._pages[page] = (who, peer)
         offer = await peer.offer()
         self._refill([page], always_tell=True)
@@ -142,6 +143,14 @@ class MediaService:
         _who, peer = self._pages[page]
         return ([self._owners.get(slot.source) if slot.source else None for slot in peer.video],
                 [self._owners.get(slot.source) if slot.source else None for slot in peer.audio])
+
+    def reduced(self, page: Page) -> bool:
+        """Whether the page's link carries fewer videos than its view shows (or sound only)."""
+        entry = self._pages.get(page)
+        if entry is None:
+            return False
+        allowed = entry[1].budget.videos
+        return allowed is not None and allowed < entry[1].wanted_videos
 
     @property
     def screens(self) -> dict[Someone, Someone]:
@@ -209,6 +218,9 @@ class MediaService:
             who, peer = entry
             view = self._views.get(who, NOTHING)
             seen = (view.screen, *view.videos) if view.screen is not None else view.videos
+            peer.wanted_videos = len(seen)
+            if peer.budget.videos is not None:  # its link carries no more (the first ones of its view stay)
+                seen = seen[:peer.budget.videos]
             before = [slot.source for slot in (*peer.video, *peer.audio)]
             fill_slots(peer.video, [self._track(p, "video") for p in seen], set())
             fill_slots(peer.audio, [self._track(p, "audio") for p in view.sounds], speaking)

@@ -111,8 +111,9 @@ def test_a_lost_packet_is_sent_again_in_the_subscribers_numbering() -> None:
     assert source is not None
     for seq in range(65_534, 65_534 + 5):  # across the wrap of sequence numbers
         source.receive(rtp(seq & 0xFFFF, seq * 3_000, vp8_payload(seq & 0x7FFF, start=True, keyframe=seq == 65_534)))
+    source.receive(rtp(65_535, 65_535 * 3_000, vp8_payload(65_535 & 0x7FFF, start=True, keyframe=False)))
     sent = subscriber.packets()
-    assert len(sent) == 5
+    assert len(sent) == 5  # the publisher's copy of a packet (RTX padding) is not forwarded twice
     lost = [sent[1].sequence_number, sent[3].sequence_number, (sent[4].sequence_number + 10) & 0xFFFF]
     slot.resend(lost)
     again = subscriber.packets()[5:]

@@ -1,0 +1,101 @@
+"""How many videos a subscriber's link carries: fewer pictures, or sound only, rather than frozen video.
+
+Publishers send one size to everyone (their profile), so a subscriber whose link is narrower than
+what it is sent cannot be sent a smaller picture of the same person: it is sent fewer of the videos
+it should see (the first ones of its view stay), down to sound only. What tells:
+
+- the subscriber's estimate of its link (REMB, which Chrome computes from the send times the server
+  writes into each video packet), when it is well below what the server sends it;
+- losses in its receiver reports: over a tenth of a video stream's packets lost, twice in a row.
+
+Each reduction waits for the link to recover: after `HOLD` seconds without trouble one video more is
+tried; if it brings trouble back soon, the next try waits twice as long (up to `LONGEST_HOLD`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+LOSSY = 26  # out of 256: a receiver report with more than a tenth of the packets lost
+LOSSY_REPORTS = 2  # in a row, before the videos are reduced
+HEADROOM = 0.85  # share of the subscriber's estimate the server may fill
+SHORT = 0.8  # an estimate below this share of what is sent means the link is too narrow
+HOLD = 8.0  # seconds without trouble before one video more is tried
+LONGEST_HOLD = 64.0
+SETTLE = 2.0  # seconds after a change before the next reduction (its effect takes a report or two to show)
+
+
+class LinkBudget:
+    """One subscriber's allowance of videos; `on_change` runs when it changes (the slots are refilled)."""
+
+    def __init__(self, on_change: Callable[[], None], *, clock: Callable[[], float] = time.monotonic) -> None:
+        self._on_change = on_change
+        self._clock = clock
+        self.videos: int | None = None  # None: as many as its view shows
+        self._changed_at = -SETTLE
+        self._hold = HOLD
+        self._lossy = 0
+        self._short = 0
+        self._probing_since: float | None = None  # when one video more was last tried
+
+    def estimated(self, bitrate: int, sending: int, video_rates: list[int], wanted: int) -> None:
+        """A REMB: `bitrate` the link carries by the subscriber's estimate; `sending` what it is sent now (bit/s),
+        of which `video_rates` for the videos it is sent now; `wanted` how many videos its view has."""
+        if video_rates and sending > 0 and bitrate < SHORT * sending:
+            self._short += 1
+            if self._short >= LOSSY_REPORTS:
+                audio = sending - sum(video_rates)
+                self._reduce(_fitting(HEADROOM * bitrate - audio, video_rates))
+        else:
+            self._short = 0
+            self._maybe_more(wanted)
+
+    def lost(self, fraction: int, shown_videos: int, wanted: int) -> None:
+        """A receiver report of a video stream: the share of its packets lost, out of 256."""
+        if fraction > LOSSY:
+            self._lossy += 1
+            if self._lossy >= LOSSY_REPORTS:
+                self._reduce(shown_videos - 1)
+        else:
+            self._lossy = 0
+            self._maybe_more(wanted)
+
+    def _reduce(self, videos: int) -> None:
+        now = self._clock()
+        if now - self._changed_at < SETTLE:
+            return
+        videos = max(0, videos)
+        if self.videos is not None and videos >= self.videos:
+            return
+        if self._probing_since is not None and now - self._probing_since < HOLD:
+            self._hold = min(LONGEST_HOLD, self._hold * 2)  # the last try was too much: wait longer next time
+        self._probing_since = None
+        self._lossy = self._short = 0
+        self._set(videos, now)
+
+    def _maybe_more(self, wanted: int) -> None:
+        now = self._clock()
+        if self._probing_since is not None and now - self._probing_since >= HOLD:
+            self._hold = HOLD  # the last try held: the next one need not wait long
+        if self.videos is None or now - self._changed_at < self._hold:
+            return
+        self._probing_since = now
+        self._set(self.videos + 1 if self.videos + 1 < wanted else None, now)
+
+    def _set(self, videos: int | None, now: float) -> None:
+        self._changed_at = now
+        if videos != self.videos:
+            self.videos = videos
+            self._on_change()
+
+
+def _fitting(budget: float, rates: list[int]) -> int:
+    """How many of these videos, in order, fit in `budget` bit/s."""
+    used, count = 0, 0
+    for rate in rates:
+        used += rate
+        if used > budget:
+            break
+        count += 1
+    return count
