@@ -4,9 +4,11 @@ Publishers send one size to everyone (their profile), so a subscriber whose link
 what it is sent cannot be sent a smaller picture of the same person: it is sent fewer of the videos
 it should see (the first ones of its view stay), down to sound only. What tells:
 
-- the subscriber's estimate of its link (REMB, which Chrome computes from the send times the server
-  writes into each video packet), when it is well below what the server sends it;
-- losses in its receiver reports: over a tenth of a video stream's packets lost, twice in a row.
+- losses in its receiver reports: over a tenth of a video stream's packets lost, twice in a row,
+  take videos away: one, or as many as its latest estimate of its link says (REMB, which Chrome
+  computes from the send times the server writes into each video packet) if that is fewer;
+- an estimate alone takes nothing away: a receiver's estimate starts low and climbs for seconds
+  (aiortc's takes tens of seconds), and the picture does not freeze while nothing is lost.
 
 Each reduction waits for the link to recover: after `HOLD` seconds without trouble one video more is
 tried; if it brings trouble back soon, the next try waits twice as long (up to `LONGEST_HOLD`).
@@ -20,7 +22,7 @@ from collections.abc import Callable
 LOSSY = 26  # out of 256: a receiver report with more than a tenth of the packets lost
 LOSSY_REPORTS = 2  # in a row, before the videos are reduced
 HEADROOM = 0.85  # share of the subscriber's estimate the server may fill
-SHORT = 0.8  # an estimate below this share of what is sent means the link is too narrow
+RECENT_ESTIMATE = 5.0  # seconds an estimate is taken into account
 HOLD = 8.0  # seconds without trouble before one video more is tried
 LONGEST_HOLD = 64.0
 SETTLE = 2.0  # seconds after a change before the next reduction (its effect takes a report or two to show)
@@ -36,30 +38,30 @@ class LinkBudget:
         self._changed_at = -SETTLE
         self._hold = HOLD
         self._lossy = 0
-        self._short = 0
+        self._estimate: tuple[float, float, list[int]] | None = None  # when, the budget for videos, their rates
         self._probing_since: float | None = None  # when one video more was last tried
 
     def estimated(self, bitrate: int, sending: int, video_rates: list[int], wanted: int) -> None:
         """A REMB: `bitrate` the link carries by the subscriber's estimate; `sending` what it is sent now (bit/s),
         of which `video_rates` for the videos it is sent now; `wanted` how many videos its view has."""
-        if video_rates and sending > 0 and bitrate < SHORT * sending:
-            self._short += 1
-            if self._short >= LOSSY_REPORTS:
-                audio = sending - sum(video_rates)
-                self._reduce(_fitting(HEADROOM * bitrate - audio, video_rates))
-        else:
-            self._short = 0
-            self._maybe_more(wanted)
+        audio = sending - sum(video_rates)
+        self._estimate = (self._clock(), HEADROOM * bitrate - audio, video_rates)
+        self._maybe_more(wanted)
 
     def lost(self, fraction: int, shown_videos: int, wanted: int) -> None:
         """A receiver report of a video stream: the share of its packets lost, out of 256."""
-        if fraction > LOSSY:
-            self._lossy += 1
-            if self._lossy >= LOSSY_REPORTS:
-                self._reduce(shown_videos - 1)
-        else:
+        if fraction <= LOSSY:
             self._lossy = 0
             self._maybe_more(wanted)
+            return
+        self._lossy += 1
+        if self._lossy < LOSSY_REPORTS:
+            return
+        videos = shown_videos - 1
+        if self._estimate is not None and self._clock() - self._estimate[0] < RECENT_ESTIMATE:
+            _at, budget, rates = self._estimate
+            videos = min(videos, _fitting(budget, rates))
+        self._reduce(videos)
 
     def _reduce(self, videos: int) -> None:
         now = self._clock()
@@ -71,7 +73,7 @@ class LinkBudget:
         if self._probing_since is not None and now - self._probing_since < HOLD:
             self._hold = min(LONGEST_HOLD, self._hold * 2)  # the last try was too much: wait longer next time
         self._probing_since = None
-        self._lossy = self._short = 0
+        self._lossy = 0
         self._set(videos, now)
 
     def _maybe_more(self, wanted: int) -> None:

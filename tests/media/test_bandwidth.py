@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from media.bandwidth import HOLD, SETTLE, LinkBudget
+from media.bandwidth import HOLD, RECENT_ESTIMATE, SETTLE, LinkBudget
 
 
 class Clock:
@@ -24,18 +24,26 @@ STAGE = 400_000  # bit/s of a video on the plenary stage
 VOICE = 32_000
 
 
-def test_an_estimate_well_below_what_is_sent_keeps_the_videos_that_fit() -> None:
+def test_losses_with_an_estimate_well_below_what_is_sent_keep_the_videos_that_fit() -> None:
     link, clock, changes = budget()
-    sending = 2 * STAGE + 2 * VOICE
-    link.estimated(2_000_000, sending, [STAGE, STAGE], wanted=2)
-    link.estimated(600_000, sending, [STAGE, STAGE], wanted=2)  # one estimate alone changes nothing
-    assert changes == []
-    link.estimated(600_000, sending, [STAGE, STAGE], wanted=2)
+    sending = 3 * STAGE + 2 * VOICE
+    link.estimated(600_000, sending, [STAGE, STAGE, STAGE], wanted=3)
+    assert changes == []  # an estimate alone takes nothing away: it may still be climbing
+    link.lost(60, shown_videos=3, wanted=3)
+    link.lost(60, shown_videos=3, wanted=3)
     assert changes == [1]  # 0.85 * 600 kbit/s carries the voices and one video
     clock.now += SETTLE
-    link.estimated(200_000, STAGE + 2 * VOICE, [STAGE], wanted=2)
-    link.estimated(200_000, STAGE + 2 * VOICE, [STAGE], wanted=2)
+    link.estimated(200_000, STAGE + 2 * VOICE, [STAGE], wanted=3)
+    link.lost(60, shown_videos=1, wanted=3)
+    link.lost(60, shown_videos=1, wanted=3)
     assert changes == [1, 0]  # sound only
+    clock.now += RECENT_ESTIMATE + HOLD
+    link.lost(0, shown_videos=0, wanted=3)
+    assert changes == [1, 0, 1]
+    clock.now += SETTLE
+    link.lost(60, shown_videos=1, wanted=3)
+    link.lost(60, shown_videos=1, wanted=3)  # an estimate too old to tell: one video less
+    assert changes == [1, 0, 1, 0]
 
 
 def test_losses_take_one_video_away_at_a_time() -> None:
