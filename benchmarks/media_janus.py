@@ -23,6 +23,13 @@ Janus is not a Python dependency: install it with `apt-get install -y janus` (De
     .venv/bin/python benchmarks/media_janus.py                                  # K = 1, 2, 4, 8, 16, ~6 min
     .venv/bin/python benchmarks/media_janus.py --subscribers 1 4 16 --seconds 6
     .venv/bin/python benchmarks/media_janus.py --servers atelier janus janus2   # janus2: two event loops
+    .venv/bin/python benchmarks/media_janus.py --workshop   # 30 people: plenary, then 5 rooms of 6, ~2 min
+
+With `--workshop`, the same two servers carry the steady states of benchmarks/media_workshop.py's
+30-person workshop (its clips, its profiles): the plenary (2 on stage, seen and heard by the 28 others)
+and 5 rooms of 6 (everyone sees and hears the 5 others), each on a fresh server; frames lost are
+counted per subscriber and publisher. (Switching between them is measured on Atelier alone, by
+media_workshop.py: Janus would need its own routing of the switch.)
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +61,15 @@ if str(ROOT) not in sys.path:
 from aiortc import RTCPeerConnection, RTCSessionDescription  # noqa: E402
 from aiortc.mediastreams import MediaStreamTrack  # noqa: E402
 
-from benchmarks.media_workshop import MAGIC, TRAILER, Camera, Microphone, encode_audio, encode_video  # noqa: E402
+from benchmarks.media_workshop import (  # noqa: E402
+    MAGIC,
+    TRAILER,
+    Camera,
+    Microphone,
+    encode_audio,
+    encode_video,
+    load_clips,
+)
 from media import aiortc_hooks  # noqa: E402
 from media.assembler import FrameAssembler  # noqa: E402
 from media.frames import EncodedFrame  # noqa: E402
@@ -64,6 +80,49 @@ CLIP_SECONDS = 8
 ROOM = 1234
 JANUS = shutil.which("janus")
 JANUS_LIBRARIES = Path("/usr/lib/x86_64-linux-gnu/janus")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Who publishes what where, and whom each subscriber watches: one case of the benchmark."""
+
+    name: str
+    publishers: dict[int, tuple[int, str]]  # publisher number -> (Janus room, profile: stage or thumbnail)
+    subscribers: list[tuple[int, list[int]]]  # per subscriber: (Janus room, publishers watched)
+    clips: str = "fanout"  # "fanout": 1.5 Mbit/s at 640x360; "workshop": media_workshop.py's stage and thumbnail
+
+    def to_json(self) -> str:
+        return json.dumps({"name": self.name, "clips": self.clips,
+                           "publishers": {str(k): v for k, v in self.publishers.items()},
+                           "subscribers": self.subscribers})
+
+    @classmethod
+    def from_json(cls, text: str) -> Plan:
+        raw = json.loads(text)
+        return cls(raw["name"], {int(k): (v[0], v[1]) for k, v in raw["publishers"].items()},
+                   [(room, feeds) for room, feeds in raw["subscribers"]], raw["clips"])
+
+
+def fanout(count: int) -> Plan:
+    """One publisher (number 1), `count` subscribers watching and hearing it."""
+    return Plan(f"K={count}", {1: (ROOM, "stage")}, [(ROOM, [1])] * count)
+
+
+def workshop(phase: str, people: int = 30, room_size: int = 6) -> Plan:
+    """The workshop's steady states (benchmarks/media_workshop.py): its plenary, or its rooms, for everyone.
+
+    Plenary: the moderator and the person with the floor (1 and 2) on stage, seen and heard by the 28 others
+    and by each other; nobody else sends anything. Rooms: rooms of 6, everyone sees and hears the 5 others.
+    """
+    everyone = range(1, people + 1)
+    if phase == "plenary":
+        stage = [1, 2]
+        return Plan("plenary", {who: (ROOM, "stage") for who in stage},
+                    [(ROOM, [other for other in stage if other != who]) for who in everyone], "workshop")
+    room = {who: ROOM + 1 + (who - 1) // room_size for who in everyone}
+    return Plan("rooms", {who: (room[who], "thumbnail") for who in everyone},
+                [(room[who], [other for other in everyone if room[other] == room[who] and other != who])
+                 for who in everyone], "workshop")
 
 
 def clips() -> dict[str, Any]:
@@ -85,19 +144,22 @@ def serve_atelier(port: int) -> None:
     from media.peers import PublishPeer, SubscribePeer
 
     async def main() -> None:
-        publishers: list[PublishPeer] = []
+        publishers: dict[int, PublishPeer] = {}
         subscribers: dict[str, SubscribePeer] = {}
 
         async def publish(request: web.Request) -> web.Response:
+            body = await request.json()
             peer = PublishPeer()
-            answer = await peer.answer(RTCSessionDescription(**await request.json()))
-            publishers.append(peer)
+            answer = await peer.answer(RTCSessionDescription(sdp=body["sdp"], type=body["type"]))
+            publishers[body["who"]] = peer
             return web.json_response({"sdp": answer.sdp, "type": answer.type})
 
         async def subscribe(request: web.Request) -> web.Response:
-            peer = SubscribePeer(video_slots=1, audio_slots=1)
-            peer.video[0].show(publishers[0].track("video"))
-            peer.audio[0].show(publishers[0].track("audio"))
+            feeds = (await request.json())["feeds"]
+            peer = SubscribePeer(video_slots=len(feeds), audio_slots=len(feeds))
+            for index, feed in enumerate(feeds):
+                peer.video[index].show(publishers[feed].track("video"))
+                peer.audio[index].show(publishers[feed].track("audio"))
             key = uuid.uuid4().hex
             subscribers[key] = peer
             offer = await peer.offer()
@@ -111,9 +173,17 @@ def serve_atelier(port: int) -> None:
         async def ready(request: web.Request) -> web.Response:
             return web.json_response({"publishers": len(publishers)})
 
+        async def stats(request: web.Request) -> web.Response:
+            """What the forwarding did beside forwarding: retransmissions, links found too narrow."""
+            slots = [slot for peer in subscribers.values() for slot in (*peer.video, *peer.audio)]
+            return web.json_response({"resent": sum(slot.resent for slot in slots),
+                                      "reduced": sum(1 for peer in subscribers.values()
+                                                     if peer.budget.videos is not None)})
+
         app = web.Application()
         app.add_routes([web.post("/publish", publish), web.post("/subscribe", subscribe),
-                        web.post("/answer", answer), web.get("/ready", ready)])
+                        web.post("/answer", answer), web.get("/ready", ready),
+                        web.get("/stats", stats)])
         runner = web.AppRunner(app)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
@@ -208,31 +278,40 @@ class Janus:
 
 # ------------------------------------------------------------------ the publisher process
 
-def publish(server: str, url: str) -> None:
-    async def main() -> None:
-        media = clips()
-        camera, microphone = Camera(1, media), Microphone(1, media["audio"])
+def publish(server: str, url: str, plan: Plan) -> None:
+    """Every publisher of the plan, in this process: a camera and a microphone each, on one connection."""
+
+    async def one(http: aiohttp.ClientSession, media: dict[str, Any], who: int, room: int, profile: str) -> None:
+        camera, microphone = Camera(who, media), Microphone(who, media["audio"])
         peer = RTCPeerConnection(server_configuration())
         video_sender = peer.addTransceiver(camera, direction="sendonly").sender
         peer.addTransceiver(microphone, direction="sendonly")
         aiortc_hooks.on_keyframe_request(video_sender, camera.keyframe_asked)
         await peer.setLocalDescription(await peer.createOffer())
         offer = {"sdp": peer.localDescription.sdp, "type": peer.localDescription.type}
+        if server == "atelier":
+            async with http.post(f"{url}/publish", json={"who": who, **offer}) as response:
+                answer = await response.json()
+        else:
+            janus = Janus(http, url)
+            await janus.start()
+            handle = await janus.attach()
+            await janus.message(handle, {"request": "join", "ptype": "publisher", "room": room, "id": who})
+            reply = await janus.message(handle, {"request": "publish", "audio": True, "video": True},
+                                        jsep={**offer, "trickle": False})
+            answer = reply["jsep"]
+        await peer.setRemoteDescription(RTCSessionDescription(sdp=answer["sdp"], type=answer["type"]))
+        camera.set_profile(profile)
+        microphone.set_profile(profile)
+        connections.append(peer)
+
+    connections: list[RTCPeerConnection] = []
+
+    async def main() -> None:
+        media = clips() if plan.clips == "fanout" else load_clips()
         async with aiohttp.ClientSession() as http:
-            if server == "atelier":
-                async with http.post(f"{url}/publish", json=offer) as response:
-                    answer = await response.json()
-            else:
-                janus = Janus(http, url)
-                await janus.start()
-                handle = await janus.attach()
-                await janus.message(handle, {"request": "join", "ptype": "publisher", "room": ROOM, "id": 1})
-                reply = await janus.message(handle, {"request": "publish", "audio": True, "video": True},
-                                            jsep={**offer, "trickle": False})
-                answer = reply["jsep"]
-            await peer.setRemoteDescription(RTCSessionDescription(sdp=answer["sdp"], type=answer["type"]))
-            camera.set_profile("stage")
-            microphone.set_profile("stage")
+            for who, (room, profile) in plan.publishers.items():
+                await one(http, media, who, room, profile)
             await asyncio.Event().wait()
 
     asyncio.run(main())
@@ -246,7 +325,7 @@ class Subscriber:
     def __init__(self) -> None:
         self.connection = RTCPeerConnection(server_configuration())
         self.packets = {"audio": 0, "video": 0}
-        self.frames: set[int] = set()
+        self.frames: dict[int, set[int]] = {}  # by publisher: the numbers of the whole frames received
         self.connection.on("track", self._adopt)
 
     def _adopt(self, track: MediaStreamTrack) -> None:
@@ -263,25 +342,25 @@ class Subscriber:
 
     def _frame(self, frame: EncodedFrame) -> None:
         if len(frame.data) >= TRAILER.size:
-            _publisher, number, _sent, magic = TRAILER.unpack(frame.data[-TRAILER.size:])
+            publisher, number, _sent, magic = TRAILER.unpack(frame.data[-TRAILER.size:])
             if magic == MAGIC:
-                self.frames.add(number)
+                self.frames.setdefault(publisher, set()).add(number)
 
     async def answer(self, offer: dict[str, Any]) -> dict[str, Any]:
         await self.connection.setRemoteDescription(RTCSessionDescription(sdp=offer["sdp"], type=offer["type"]))
         await self.connection.setLocalDescription(await self.connection.createAnswer())
         return {"sdp": self.connection.localDescription.sdp, "type": self.connection.localDescription.type}
 
-    async def join_atelier(self, http: aiohttp.ClientSession, url: str) -> None:
-        async with http.post(f"{url}/subscribe") as response:
+    async def join_atelier(self, http: aiohttp.ClientSession, url: str, feeds: list[int]) -> None:
+        async with http.post(f"{url}/subscribe", json={"feeds": feeds}) as response:
             offer = await response.json()
         async with http.post(f"{url}/answer", json={"key": offer["key"], **await self.answer(offer)}):
             pass
 
-    async def join_janus(self, janus: Janus) -> None:
+    async def join_janus(self, janus: Janus, room: int, feeds: list[int]) -> None:
         handle = await janus.attach()
-        reply = await janus.message(handle, {"request": "join", "ptype": "subscriber", "room": ROOM,
-                                             "streams": [{"feed": 1}]})
+        reply = await janus.message(handle, {"request": "join", "ptype": "subscriber", "room": room,
+                                             "streams": [{"feed": feed} for feed in feeds]})
         answer = await self.answer(reply["jsep"])
         await janus.message(handle, {"request": "start"}, jsep=answer)
 
@@ -344,30 +423,33 @@ async def wait_until_up(http: aiohttp.ClientSession, url: str) -> None:
     raise RuntimeError(f"{url} never answered")
 
 
-async def published(http: aiohttp.ClientSession, url: str, janus: Janus | None, handle: int) -> None:
-    """Wait for the publisher process to have published, and a second more for its media to flow."""
-    for _ in range(600):
+async def published(http: aiohttp.ClientSession, url: str, janus: Janus | None, handle: int, plan: Plan) -> None:
+    """Wait for the publisher process to have published everyone, and a second more for their media to flow."""
+    rooms = {room for room, _profile in plan.publishers.values()}
+    for _ in range(1200):
         if janus is None:
             async with http.get(f"{url}/ready") as response:
-                if (await response.json())["publishers"]:
-                    break
+                count = (await response.json())["publishers"]
         else:
-            reply = await janus.message(handle, {"request": "listparticipants", "room": ROOM})
-            if any(p.get("publisher") for p in reply["plugindata"]["data"].get("participants", [])):
-                break
+            count = 0
+            for room in rooms:
+                reply = await janus.message(handle, {"request": "listparticipants", "room": room})
+                count += sum(1 for p in reply["plugindata"]["data"].get("participants", []) if p.get("publisher"))
+        if count == len(plan.publishers):
+            break
         await asyncio.sleep(0.1)
     else:
-        raise RuntimeError("the publisher never published")
+        raise RuntimeError("the publishers never all published")
     await asyncio.sleep(1)
 
 
-async def measure(server: str, count: int, warm_up: float, seconds: float) -> dict[str, Any]:
+async def measure(server: str, plan: Plan, warm_up: float, seconds: float) -> dict[str, Any]:
     port = free_port()
     with tempfile.TemporaryDirectory(prefix=f"atelier-bench-{server}-") as temporary:
         folder = Path(temporary)
         with server_process(server, port, folder) as process:
             url = f"http://127.0.0.1:{port}" + ("" if server == "atelier" else "/janus")
-            subscribers = [Subscriber() for _ in range(count)]
+            subscribers = [Subscriber() for _ in plan.subscribers]
             publisher = None
             janus = None
             handle = 0
@@ -378,24 +460,34 @@ async def measure(server: str, count: int, warm_up: float, seconds: float) -> di
                         janus = Janus(http, url)
                         await janus.start()
                         handle = await janus.attach()
-                        await janus.message(handle, {"request": "create", "room": ROOM, "publishers": 4})
+                        for room in sorted({room for room, _ in plan.publishers.values()}):
+                            await janus.message(handle, {"request": "create", "room": room, "publishers": 32})
                     publisher = subprocess.Popen([sys.executable, __file__, "--publish", "atelier" if server ==
-                                                  "atelier" else "janus", "--url", url])
-                    await published(http, url, janus, handle if janus is not None else 0)
-                    for subscriber in subscribers:
+                                                  "atelier" else "janus", "--url", url, "--plan", plan.to_json()])
+                    await published(http, url, janus, handle, plan)
+                    for subscriber, (room, feeds) in zip(subscribers, plan.subscribers, strict=True):
                         if janus is not None:
-                            await subscriber.join_janus(janus)
+                            await subscriber.join_janus(janus, room, feeds)
                         else:
-                            await subscriber.join_atelier(http, url)
+                            await subscriber.join_atelier(http, url, feeds)
                     await asyncio.sleep(warm_up)
                     packets = sum(sum(s.packets.values()) for s in subscribers)
-                    frames = [set(s.frames) for s in subscribers]
+                    frames = [{who: set(numbers) for who, numbers in s.frames.items()} for s in subscribers]
                     cpu, wall, load = cpu_seconds(process.pid), time.monotonic(), load_average()
+                    clients = cpu_seconds(publisher.pid) + cpu_seconds(os.getpid())
                     await asyncio.sleep(seconds)
                     cpu = cpu_seconds(process.pid) - cpu
+                    clients = cpu_seconds(publisher.pid) + cpu_seconds(os.getpid()) - clients
                     wall = time.monotonic() - wall
                     packets = sum(sum(s.packets.values()) for s in subscribers) - packets
-                    received = [s.frames - before for s, before in zip(subscribers, frames, strict=True)]
+                    # each subscriber's frames of each publisher it watches, received in the window
+                    received = [s.frames.get(who, set()) - before.get(who, set())
+                                for s, before, (_room, feeds) in zip(subscribers, frames, plan.subscribers, strict=True)
+                                for who in feeds]
+                    extra = {"resent": 0, "reduced": 0}
+                    if janus is None:
+                        async with http.get(f"{url}/stats") as response:
+                            extra = await response.json()
                     if janus is not None:
                         await janus.close()
             finally:
@@ -404,11 +496,13 @@ async def measure(server: str, count: int, warm_up: float, seconds: float) -> di
                 if publisher is not None:
                     publisher.terminate()
                     publisher.wait()
-    # frames lost: in each subscriber's window (its first to its last frame), the numbers that never came whole
+    # frames lost: in each (subscriber, publisher)'s window (its first to its last frame), the numbers that never came
     lost = sum(max(got) - min(got) + 1 - len(got) for got in received if got)
-    return {"server": server, "subscribers": count, "cpu_share": cpu / wall, "packets_per_s": packets / wall,
-            "frames_per_subscriber_per_s": sum(len(got) for got in received) / wall / count,
-            "frames_lost": lost, "silent_subscribers": sum(1 for got in received if not got), "load": load}
+    return {"server": server, "case": plan.name, "subscribers": len(plan.subscribers), "cpu_share": cpu / wall,
+            "packets_per_s": packets / wall, "frames_per_slot_per_s": sum(len(got) for got in received) / wall
+            / max(1, len(received)), "frames_lost": lost, "silent_slots": sum(1 for got in received if not got),
+            "frames": sum(len(got) for got in received), "load": load,
+            "clients_cpu_share": clients / wall, **extra}
 
 
 def slope(rows: list[dict[str, Any]]) -> float:
@@ -420,24 +514,38 @@ def slope(rows: list[dict[str, Any]]) -> float:
 
 
 async def run(options: argparse.Namespace) -> list[dict[str, Any]]:
+    plans = [workshop(phase) for phase in ("plenary", "rooms")] if options.workshop else [
+        fanout(count) for count in options.subscribers]
     rows = []
-    for count in options.subscribers:
+    for plan in plans:
         for server in options.servers:
-            print(f"[{time.strftime('%H:%M:%S')}] {server}, {count} subscriber(s), load {load_average()}",
+            print(f"[{time.strftime('%H:%M:%S')}] {server}, {plan.name}, load {load_average()}",
                   file=sys.stderr, flush=True)
-            rows.append(await measure(server, count, options.warm_up, options.seconds))
+            rows.append(await measure(server, plan, options.warm_up, options.seconds))
     return rows
 
 
-def report(rows: list[dict[str, Any]], servers: list[str]) -> None:
-    print(f"\nOne publisher (VP8 {WIDTH}x{HEIGHT} at {FPS} fps, ~{BITRATE // 1000} kbit/s, plus Opus) to K "
-          f"subscribers; {os.cpu_count()} cores; server, publisher and subscribers in three processes\n")
-    print(f"{'K':>3} {'server':>8} {'CPU':>7} {'pkt/s':>7} {'µs/pkt':>7} {'fps/sub':>8} {'lost':>5} {'load':>5}")
+def report(rows: list[dict[str, Any]], servers: list[str], workshop_phases: bool) -> None:
+    if workshop_phases:
+        print("\nWorkshop of 30 (benchmarks/media_workshop.py's steady states): plenary, 2 on stage (VP8 640x360, "
+              "15 fps, ~400 kbit/s, plus Opus) seen by 28; rooms, 5 of 6 (320x180, 10 fps, ~150 kbit/s, plus Opus)\n")
+    else:
+        print(f"\nOne publisher (VP8 {WIDTH}x{HEIGHT} at {FPS} fps, ~{BITRATE // 1000} kbit/s, plus Opus) to K "
+              f"subscribers; {os.cpu_count()} cores; server, publisher and subscribers in three processes\n")
+    print(f"{'case':>8} {'server':>8} {'CPU':>7} {'pkt/s':>7} {'µs/pkt':>7} {'fps/slot':>9} {'lost':>5} "
+          f"{'silent':>6} {'resent':>6} {'reduced':>7} {'clients':>8} {'load':>5}")
     for row in rows:
         per_packet = row["cpu_share"] / row["packets_per_s"] * 1e6 if row["packets_per_s"] else float("nan")
-        print(f"{row['subscribers']:>3} {row['server']:>8} {row['cpu_share']:>6.1%} {row['packets_per_s']:>7.0f} "
-              f"{per_packet:>7.1f} {row['frames_per_subscriber_per_s']:>8.1f} {row['frames_lost']:>5} "
+        print(f"{row['case']:>8} {row['server']:>8} {row['cpu_share']:>6.1%} {row['packets_per_s']:>7.0f} "
+              f"{per_packet:>7.1f} {row['frames_per_slot_per_s']:>9.1f} {row['frames_lost']:>5} "
+              f"{row['silent_slots']:>6} {row['resent']:>6} {row['reduced']:>7} {row['clients_cpu_share']:>7.0%} "
               f"{row['load']:>5}")
+    print("\n(fps/slot: whole video frames per second in each subscriber's slot; lost: frames that never came whole; "
+          "silent: slots that got none; resent: packets Atelier sent again for a NACK; reduced: Atelier's "
+          "subscribers found on too narrow a link, sent fewer videos; clients: the publisher and subscriber processes' "
+          "CPU, in shares of one core)")
+    if workshop_phases:
+        return
     print("\nMarginal CPU per extra forwarded packet (slope over K):")
     slopes = {server: slope([row for row in rows if row["server"] == server]) for server in servers}
     for server, value in slopes.items():
@@ -452,20 +560,23 @@ def main() -> int:
     parser.add_argument("--servers", nargs="+", choices=["atelier", "janus", "janus2"], default=["atelier", "janus"])
     parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per case (default 10)")
     parser.add_argument("--warm-up", type=float, default=4.0, help="seconds before measuring (default 4)")
+    parser.add_argument("--workshop", action="store_true",
+                        help="the 30-person workshop's plenary and rooms instead of one publisher to K")
     parser.add_argument("--json", type=Path, help="also write the raw figures to this file")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--publish", choices=["atelier", "janus"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--plan", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.serve:
         serve_atelier(options.serve)
         return 0
     if options.publish:
-        publish(options.publish, options.url)
+        publish(options.publish, options.url, Plan.from_json(options.plan))
         return 0
-    clips()
+    load_clips() if options.workshop else clips()
     rows = asyncio.run(run(options))
-    report(rows, options.servers)
+    report(rows, options.servers, options.workshop)
     if options.json:
         options.json.write_text(json.dumps(rows, indent=2))
     return 0

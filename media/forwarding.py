@@ -27,6 +27,8 @@ from media.frames import Kind, is_vp8_keyframe, is_vp8_start
 
 HISTORY = 1024  # packets of a publisher's video kept for retransmissions (about 5 s at 1.5 Mbit/s); a power of 2
 CATCH_UP = 0.3  # seconds: a slot starting this soon after the source's last keyframe starts from that keyframe
+RESEND_AGAIN_AFTER = 0.1  # seconds before a packet is sent again to the same subscriber (a NACK repeats what it lacks)
+RESEND_UNTIL = 1.0  # seconds after it came: older, a packet is of no use to a subscriber any more
 RECENT = 2048  # a packet this far behind the newest of its stream is not forwarded any more
 HEADER = struct.Struct("!BBHII")
 PICTURE_ID = struct.Struct("!H")
@@ -210,6 +212,7 @@ class Slot:
         self.packets_sent = 0
         self.octets_sent = 0
         self.resent = 0
+        self._resent_at: dict[int, float] = {}  # when each packet was last sent again, by its number in the slot
 
     # ------------------------------------------------------------ what it shows
 
@@ -329,17 +332,29 @@ class Slot:
         return ntp_time(), timestamp, self.packets_sent, self.octets_sent
 
     def resend(self, sequence_numbers: list[int]) -> None:
-        """Send again the packets the subscriber lost, from the source's recent history."""
+        """Send again the packets the subscriber lost, from the source's recent history.
+
+        A receiver asks again for everything it still lacks whenever it notices a new loss (aiortc's does):
+        a packet is sent again at most every `RESEND_AGAIN_AFTER`, and only while it is recent, so that a
+        subscriber losing much does not make the server send it more and more.
+        """
         out, source = self._out, self.source
         if out is None or not out.nack or source is None or not self._synced:
             return
+        now = time.monotonic()
+        resent_at = self._resent_at
+        if len(resent_at) > 1024:
+            self._resent_at = resent_at = {seq: at for seq, at in resent_at.items() if now - at < RESEND_UNTIL}
         for lost in sequence_numbers:
+            if now - resent_at.get(lost, -RESEND_UNTIL) < RESEND_AGAIN_AFTER:
+                continue
             original = (lost - self._seq_offset) & 0xFFFF
             behind = (self._newest_seq - original) & 0xFFFF
             if behind > (self._newest_seq - self._first_seq) & 0xFFFF:
                 continue  # not this source's, or not yet sent
             packet = source.recorded(original, self._source_ssrc)
-            if packet is not None:
+            if packet is not None and now - packet.arrival < RESEND_UNTIL:
+                resent_at[lost] = now
                 self.resent += 1
                 self._send(packet, fresh=False)
 

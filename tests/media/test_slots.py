@@ -120,6 +120,8 @@ def test_a_lost_packet_is_sent_again_in_the_subscribers_numbering() -> None:
     assert [packet.sequence_number for packet in again] == lost[:2]  # the one never sent is not invented
     assert again[0].payload == sent[1].payload and again[0].timestamp == sent[1].timestamp
     assert slot.resent == 2
+    slot.resend(lost)  # asked again at once (a receiver repeats what it still lacks): not sent again yet
+    assert slot.resent == 2
 
 
 def test_sender_reports_follow_the_rewritten_timestamps() -> None:
