@@ -69,6 +69,7 @@ from benchmarks.media_workshop import (  # noqa: E402
     encode_audio,
     encode_video,
     load_clips,
+    udp_drops,
 )
 from media import aiortc_hooks  # noqa: E402
 from media.assembler import FrameAssembler  # noqa: E402
@@ -176,7 +177,8 @@ def serve_atelier(port: int) -> None:
         async def stats(request: web.Request) -> web.Response:
             """What the forwarding did beside forwarding: retransmissions, links found too narrow."""
             slots = [slot for peer in subscribers.values() for slot in (*peer.video, *peer.audio)]
-            return web.json_response({"resent": sum(slot.resent for slot in slots),
+            return web.json_response({"sent": sum(slot.packets_sent for slot in slots),
+                                      "resent": sum(slot.resent for slot in slots),
                                       "reduced": sum(1 for peer in subscribers.values()
                                                      if peer.budget.videos is not None)})
 
@@ -443,6 +445,12 @@ async def published(http: aiohttp.ClientSession, url: str, janus: Janus | None, 
     await asyncio.sleep(1)
 
 
+async def server_sent(http: aiohttp.ClientSession, url: str) -> int:
+    async with http.get(f"{url}/stats") as response:
+        sent: int = (await response.json())["sent"]
+    return sent
+
+
 async def measure(server: str, plan: Plan, warm_up: float, seconds: float) -> dict[str, Any]:
     port = free_port()
     with tempfile.TemporaryDirectory(prefix=f"atelier-bench-{server}-") as temporary:
@@ -475,7 +483,11 @@ async def measure(server: str, plan: Plan, warm_up: float, seconds: float) -> di
                     frames = [{who: set(numbers) for who, numbers in s.frames.items()} for s in subscribers]
                     cpu, wall, load = cpu_seconds(process.pid), time.monotonic(), load_average()
                     clients = cpu_seconds(publisher.pid) + cpu_seconds(os.getpid())
+                    drops = udp_drops([process.pid, os.getpid()])
+                    sent = await server_sent(http, url) if janus is None else 0
                     await asyncio.sleep(seconds)
+                    drops = {pid: count - drops[pid] for pid, count in udp_drops([process.pid, os.getpid()]).items()}
+                    sent = (await server_sent(http, url) if janus is None else 0) - sent
                     cpu = cpu_seconds(process.pid) - cpu
                     clients = cpu_seconds(publisher.pid) + cpu_seconds(os.getpid()) - clients
                     wall = time.monotonic() - wall
@@ -488,6 +500,8 @@ async def measure(server: str, plan: Plan, warm_up: float, seconds: float) -> di
                     if janus is None:
                         async with http.get(f"{url}/stats") as response:
                             extra = await response.json()
+                    extra.update(sent_per_s=sent / wall, server_drops=drops[process.pid],
+                                 subscriber_drops=drops[os.getpid()])
                     if janus is not None:
                         await janus.close()
             finally:
@@ -514,7 +528,7 @@ def slope(rows: list[dict[str, Any]]) -> float:
 
 
 async def run(options: argparse.Namespace) -> list[dict[str, Any]]:
-    plans = [workshop(phase) for phase in ("plenary", "rooms")] if options.workshop else [
+    plans = [workshop(phase) for phase in options.phases] if options.workshop else [
         fanout(count) for count in options.subscribers]
     rows = []
     for plan in plans:
@@ -562,6 +576,8 @@ def main() -> int:
     parser.add_argument("--warm-up", type=float, default=4.0, help="seconds before measuring (default 4)")
     parser.add_argument("--workshop", action="store_true",
                         help="the 30-person workshop's plenary and rooms instead of one publisher to K")
+    parser.add_argument("--phases", nargs="+", choices=["plenary", "rooms"], default=["plenary", "rooms"],
+                        help="with --workshop: the phases to measure (default both)")
     parser.add_argument("--json", type=Path, help="also write the raw figures to this file")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--publish", choices=["atelier", "janus"], help=argparse.SUPPRESS)

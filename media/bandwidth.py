@@ -11,7 +11,8 @@ it should see (the first ones of its view stay), down to sound only. What tells:
   (aiortc's takes tens of seconds), and the picture does not freeze while nothing is lost.
 
 Each reduction waits for the link to recover: after `HOLD` seconds without trouble one video more is
-tried; if it brings trouble back soon, the next try waits twice as long (up to `LONGEST_HOLD`).
+tried; if it brings trouble back soon, the next try waits twice as long (up to `LONGEST_HOLD`). A
+subscriber shown other pictures (into a room, back to the plenary) starts again with all of them.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ LOSSY_REPORTS = 2  # in a row, before the videos are reduced
 HEADROOM = 0.85  # share of the subscriber's estimate the server may fill
 RECENT_ESTIMATE = 5.0  # seconds an estimate is taken into account
 HOLD = 8.0  # seconds without trouble before one video more is tried
-LONGEST_HOLD = 64.0
+LONGEST_HOLD = 32.0
 SETTLE = 2.0  # seconds after a change before the next reduction (its effect takes a report or two to show)
 
 
@@ -40,6 +41,13 @@ class LinkBudget:
         self._lossy = 0
         self._estimate: tuple[float, float, list[int]] | None = None  # when, the budget for videos, their rates
         self._probing_since: float | None = None  # when one video more was last tried
+
+    def reset(self) -> None:
+        """A new view (another room, the plenary): new sources, a new start; a narrow link shows again soon."""
+        self.videos = None
+        self._hold = HOLD
+        self._lossy = 0
+        self._probing_since = None
 
     def estimated(self, bitrate: int, sending: int, video_rates: list[int], wanted: int) -> None:
         """A REMB: `bitrate` the link carries by the subscriber's estimate; `sending` what it is sent now (bit/s),

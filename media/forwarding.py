@@ -213,6 +213,8 @@ class Slot:
         self.octets_sent = 0
         self.resent = 0
         self._resent_at: dict[int, float] = {}  # when each packet was last sent again, by its number in the slot
+        self._fresh_sent = 0  # packets sent for the first time (not again)
+        self._reported = (0, 0)  # (packets sent fresh, newest number sent) at the subscriber's last report
 
     # ------------------------------------------------------------ what it shows
 
@@ -314,6 +316,7 @@ class Slot:
         if packet.padding:
             payload += bytes(packet.padding - 1) + bytes((packet.padding,))
         out.send(header + self._prefix + tail + payload)
+        self._fresh_sent += fresh
         self.packets_sent += 1
         self.octets_sent += len(packet.payload)
 
@@ -366,4 +369,12 @@ class Slot:
         self._feedback.estimated(bitrate)
 
     def loss_reported(self, fraction_lost: int) -> None:
+        """A receiver report: what the subscriber lost, less what never reached the server (the same for every
+        subscriber of the source: the server asks the publisher for it again, and sending less would not help)."""
+        sent, newest = self._fresh_sent, (self._newest_seq + self._seq_offset) & 0xFFFF
+        sent_before, newest_before = self._reported
+        self._reported = (sent, newest)
+        numbered = (newest - newest_before) & 0xFFFF
+        if 0 < numbered < 0x8000 and sent - sent_before < numbered:
+            fraction_lost = max(0, fraction_lost - ((numbered - (sent - sent_before)) << 8) // numbered)
         self._feedback.lost(self, fraction_lost)

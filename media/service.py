@@ -125,6 +125,10 @@ class MediaService:
         changed |= {who for who in before.profiles.keys() | routing.profiles.keys()
                     if before.profiles.get(who) != routing.profiles.get(who)}
         self._crowded = any(len(view.sounds) > AUDIO_SLOTS for view in self._views.values())
+        moved = {who for who in changed if _place(before.views.get(who)) != _place(routing.views.get(who))}
+        for who, peer in self._pages.values():
+            if who in moved:
+                peer.budget.reset()  # what its link carries is tried again with what it is to see now
         self._refill([page for page, (who, _peer) in self._pages.items() if who in changed])
         self._tell([page for page, (who, _listener) in self._page_listeners.items() if who in changed])
 
@@ -233,6 +237,11 @@ class MediaService:
             entry = self._page_listeners.get(page)
             if entry is not None:
                 _safely(entry[1])
+
+
+def _place(view: View | None) -> object:
+    """What a view shows, beside who is heard: a page whose pictures change starts its link budget again."""
+    return None if view is None else (view.videos, view.large, view.screen)
 
 
 def _shows(view: View, who: Someone) -> bool:

@@ -87,3 +87,16 @@ def test_a_recovered_link_gets_one_video_more_and_a_failed_try_waits_longer() ->
     clock.now += HOLD
     link.estimated(3_000_000, STAGE, [STAGE], wanted=2)  # held: all its videos again, no limit
     assert changes == [0, 1, 0, 1, None]
+
+
+def test_a_new_view_starts_again_with_all_its_videos() -> None:
+    link, clock, changes = budget()
+    link.lost(100, shown_videos=2, wanted=2)
+    link.lost(100, shown_videos=2, wanted=2)
+    assert link.videos == 1
+    link.reset()  # into a breakout room: other people, perhaps a lighter load
+    assert link.videos is None
+    clock.now += SETTLE
+    link.lost(100, shown_videos=5, wanted=5)
+    link.lost(100, shown_videos=5, wanted=5)  # still narrow: it shows within two reports
+    assert link.videos == 4

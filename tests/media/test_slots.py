@@ -168,3 +168,30 @@ def test_a_slot_shown_just_after_a_keyframe_starts_from_it_without_asking() -> N
     source.receive(rtp(24, 36_000, vp8_payload(24, start=True, keyframe=False)))
     assert [packet.sequence_number - subscriber.packets()[0].sequence_number
             for packet in subscriber.packets()] == [0, 1, 2, 3, 4]
+
+
+def test_what_never_reached_the_server_is_not_held_against_a_subscribers_link() -> None:
+    reports: list[int] = []
+
+    class Budget:
+        def estimated(self, bitrate: int) -> None:
+            pass
+
+        def lost(self, slot: Slot, fraction_lost: int) -> None:
+            reports.append(fraction_lost)
+
+    slot, subscriber = Slot("video", Budget()), Subscriber()
+    slot.start(subscriber.outgoing)
+    slot.show(PublishedTrack("video", lambda: None))
+    slot.forward(picture(0, 0, 0, keyframe=True))
+    slot.loss_reported(0)
+    for seq in range(1, 101):
+        if seq % 4:  # a quarter of the publisher's packets never reached the server
+            slot.forward(picture(seq, seq * 3_000, seq))
+    slot.loss_reported(64)  # the subscriber lost a quarter: those
+    slot.forward(picture(101, 303_000, 101))
+    for seq in range(102, 202):
+        slot.forward(picture(seq, seq * 3_000, seq))
+    slot.loss_reported(64)  # the server lost nothing: the subscriber's link did
+    first, upstream_only, own = reports
+    assert first == 0 and upstream_only <= 3 and own >= 60  # (to a packet: reports and numbers do not align)
