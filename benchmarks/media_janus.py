@@ -178,6 +178,8 @@ def serve_atelier(port: int) -> None:
             """What the forwarding did beside forwarding: retransmissions, links found too narrow."""
             slots = [slot for peer in subscribers.values() for slot in (*peer.video, *peer.audio)]
             return web.json_response({"sent": sum(slot.packets_sent for slot in slots),
+                                      "keyframes_asked": sum(requests.sent for peer in publishers.values()
+                                                             for requests in peer._keyframes),
                                       "resent": sum(slot.resent for slot in slots),
                                       "reduced": sum(1 for peer in subscribers.values()
                                                      if peer.budget.videos is not None)})
