@@ -1,6 +1,6 @@
-"""Camera, microphone and screen: encoded media forwarded by Atelier's own server, never re-encoded.
+"""Camera, microphone and screen: RTP packets forwarded by Atelier's own server, never decoded or re-encoded.
 
-Publishers' packets are assembled into encoded frames (`assembler`), handed to each subscriber's
-slot (`forwarding`), and packetised again by aiortc's senders. Every use of aiortc's private parts
-is in `aiortc_hooks`, guarded by a test, since aiortc is pinned for them.
+Each publisher's packet is written to every subscriber slot showing it with its header rewritten
+(`forwarding`), straight into the subscriber's SRTP session and socket. Every use of aiortc's
+private parts is in `aiortc_hooks`, guarded by a test, since aiortc is pinned for them.
 """

@@ -17,7 +17,7 @@ from media.routing import Profile, Routing, Someone, View, is_screen
 if TYPE_CHECKING:  # aiortc and PyAV load with the first connection, not with the server (a faster start)
     from aiortc import RTCSessionDescription
 
-    from media.forwarding import PublishedTrack, SlotTrack
+    from media.forwarding import PublishedTrack, Slot
     from media.frames import Kind
     from media.peers import PublishPeer, SubscribePeer
 
@@ -86,7 +86,8 @@ class MediaService:
         from media.peers import SubscribePeer
 
         await self.leave(page)
-        peer = SubscribePeer(VIDEO_SLOTS, AUDIO_SLOTS, self.announced_address)
+        peer = SubscribePeer(VIDEO_SLOTS, AUDIO_SLOTS, self.announced_address,
+                             on_budget=lambda: self._refill([page], always_tell=True))
         self._pages[page] = (who, peer)
         offer = await peer.offer()
         self._refill([page], always_tell=True)
@@ -124,6 +125,10 @@ class MediaService:
         changed |= {who for who in before.profiles.keys() | routing.profiles.keys()
                     if before.profiles.get(who) != routing.profiles.get(who)}
         self._crowded = any(len(view.sounds) > AUDIO_SLOTS for view in self._views.values())
+        moved = {who for who in changed if _place(before.views.get(who)) != _place(routing.views.get(who))}
+        for who, peer in self._pages.values():
+            if who in moved:
+                peer.budget.reset()  # what its link carries is tried again with what it is to see now
         self._refill([page for page, (who, _peer) in self._pages.items() if who in changed])
         self._tell([page for page, (who, _listener) in self._page_listeners.items() if who in changed])
 
@@ -142,6 +147,14 @@ class MediaService:
         _who, peer = self._pages[page]
         return ([self._owners.get(slot.source) if slot.source else None for slot in peer.video],
                 [self._owners.get(slot.source) if slot.source else None for slot in peer.audio])
+
+    def reduced(self, page: Page) -> bool:
+        """Whether the page's link carries fewer videos than its view shows (or sound only)."""
+        entry = self._pages.get(page)
+        if entry is None:
+            return False
+        allowed = entry[1].budget.videos
+        return allowed is not None and allowed < entry[1].wanted_videos
 
     @property
     def screens(self) -> dict[Someone, Someone]:
@@ -209,6 +222,9 @@ class MediaService:
             who, peer = entry
             view = self._views.get(who, NOTHING)
             seen = (view.screen, *view.videos) if view.screen is not None else view.videos
+            peer.wanted_videos = len(seen)
+            if peer.budget.videos is not None:  # its link carries no more (the first ones of its view stay)
+                seen = seen[:peer.budget.videos]
             before = [slot.source for slot in (*peer.video, *peer.audio)]
             fill_slots(peer.video, [self._track(p, "video") for p in seen], set())
             fill_slots(peer.audio, [self._track(p, "audio") for p in view.sounds], speaking)
@@ -223,6 +239,11 @@ class MediaService:
                 _safely(entry[1])
 
 
+def _place(view: View | None) -> object:
+    """What a view shows, beside who is heard: a page whose pictures change starts its link budget again."""
+    return None if view is None else (view.videos, view.large, view.screen)
+
+
 def _shows(view: View, who: Someone) -> bool:
     return who in view.videos or who in view.sounds or view.screen == who
 
@@ -234,7 +255,7 @@ def _safely(listener: Callable[[], None]) -> None:
         log.exception("a media listener failed")
 
 
-def fill_slots(slots: list[SlotTrack], wanted: list[PublishedTrack | None], preferred: set[PublishedTrack]) -> None:
+def fill_slots(slots: list[Slot], wanted: list[PublishedTrack | None], preferred: set[PublishedTrack]) -> None:
     """Show the wanted sources in the slots: those already shown keep their slot, the preferred come first."""
     sources = [source for source in wanted if source is not None]
     if len(sources) > len(slots):

@@ -5,11 +5,13 @@ from __future__ import annotations
 import array
 import asyncio
 import math
+import os
 import struct
 import time
 from collections.abc import Awaitable, Callable
 
 from aiortc import AudioStreamTrack, MediaStreamTrack, RTCPeerConnection, RTCSessionDescription, VideoStreamTrack
+from aiortc.rtp import is_rtcp
 from av import AudioFrame, VideoFrame
 
 from media.peers import PublishPeer, SubscribePeer, server_configuration
@@ -27,6 +29,18 @@ class GreyCamera(VideoStreamTrack):
         frame = VideoFrame(width=160, height=96)
         for index, plane in enumerate(frame.planes):  # brightness (Y) in this shade, colour (U, V) neutral
             plane.update(bytes([self.shade if index == 0 else 128]) * plane.buffer_size)
+        frame.pts, frame.time_base = pts, time_base
+        return frame
+
+
+class NoisyCamera(VideoStreamTrack):
+    """A picture of noise, which the encoder cannot squeeze: it sends what its bitrate allows (~0.5 Mbit/s)."""
+
+    async def recv(self) -> VideoFrame:
+        pts, time_base = await self.next_timestamp()
+        frame = VideoFrame(width=320, height=180)
+        for index, plane in enumerate(frame.planes):
+            plane.update(os.urandom(plane.buffer_size) if index == 0 else bytes([128]) * plane.buffer_size)
         frame.pts, frame.time_base = pts, time_base
         return frame
 
@@ -131,3 +145,41 @@ async def microphone(answer: Callable[[RTCSessionDescription], Awaitable[RTCSess
     await browser.setLocalDescription(await browser.createOffer())
     await browser.setRemoteDescription(await answer(browser.localDescription))
     return browser, track
+
+
+async def camera_and_microphone(answer: Callable[[RTCSessionDescription], Awaitable[RTCSessionDescription]]
+                                ) -> tuple[RTCPeerConnection, Microphone]:
+    """A browser publishing a noisy camera and a microphone on one connection, as Atelier's pages do."""
+    browser = RTCPeerConnection(server_configuration())
+    browser.addTransceiver(NoisyCamera(), direction="sendonly")
+    track = Microphone()
+    browser.addTransceiver(track, direction="sendonly")
+    await browser.setLocalDescription(await browser.createOffer())
+    await browser.setRemoteDescription(await answer(browser.localDescription))
+    return browser, track
+
+
+class NarrowLink:
+    """Lets through at most `bitrate` bit/s of RTP into a test browser's connection (a token bucket, as a policer
+    in a network does), dropping the rest before SRTP. RTCP and DTLS pass."""
+
+    def __init__(self, connection: RTCPeerConnection, bitrate: int, depth: int = 12_000) -> None:
+        self.rate, self.depth, self.tokens = bitrate / 8, depth, float(depth)
+        self.at = time.monotonic()
+        self.dropped = 0
+        ice = connection.getTransceivers()[0].receiver.transport.transport
+        self._receive = ice._recv
+        ice._recv = self._recv  # type: ignore[method-assign]
+
+    async def _recv(self) -> bytes:
+        while True:
+            data = await self._receive()
+            if not (127 < data[0] < 192) or is_rtcp(data):
+                return data
+            now = time.monotonic()
+            self.tokens = min(self.depth, self.tokens + (now - self.at) * self.rate)
+            self.at = now
+            if self.tokens >= len(data):
+                self.tokens -= len(data)
+                return data
+            self.dropped += 1

@@ -13,7 +13,7 @@ import threading
 import aioice.ice
 import pytest
 from aiortc import RTCPeerConnection
-from aiortc.rtp import RtcpByePacket
+from aiortc.rtp import RtcpByePacket, is_rtcp
 
 from media.peers import SubscribePeer
 from tests.media.synthetic import GreyCamera, Viewer, packets_received, publish
@@ -118,3 +118,52 @@ async def test_a_paused_sender_keeps_its_stream_and_a_lost_browser_ends_it() -> 
     await viewer.close()
     await subscription.close()
     await published.close()
+
+
+class LossyLink:
+    """Drops every `every`-th RTP packet on its way into a test browser's connection, as a network would:
+    before SRTP (whose replay protection would refuse a retransmission of a packet it had seen)."""
+
+    def __init__(self, connection: RTCPeerConnection, every: int) -> None:
+        self.every, self.count, self.dropped = every, 0, set[bytes]()
+        ice = connection.getTransceivers()[0].receiver.transport.transport
+        self._receive = ice._recv
+        ice._recv = self._recv  # type: ignore[method-assign]
+
+    async def _recv(self) -> bytes:
+        while True:
+            data = await self._receive()
+            if not (127 < data[0] < 192) or is_rtcp(data):
+                return data  # DTLS, RTCP
+            self.count += 1
+            key = data[2:4]  # the sequence number, in clear
+            if self.count % self.every == 0 and key not in self.dropped:
+                self.dropped.add(key)  # lost once; its retransmission passes
+                continue
+            return data
+
+
+async def test_lost_packets_are_sent_again_and_sender_reports_describe_the_stream() -> None:
+    camera, published = await publish(shade=180)
+    viewer, subscription = Viewer(), SubscribePeer(video_slots=1, audio_slots=0)
+    await viewer.join(subscription)
+    link = LossyLink(viewer.connection, every=7)
+    video = published.track("video")
+    assert video is not None
+    subscription.video[0].show(video)
+    slot = subscription.video[0]
+    # aiortc's receiver asks for what it missed (NACK): the slot answers from the publisher's recent packets,
+    # and pictures keep coming (aiortc's jitter buffer would otherwise stall on the first hole).
+    await until(lambda: slot.resent >= 10 and len(viewer.shades) >= 60)
+    assert set(viewer.shades_after(30)) == {180}
+
+    async def reported() -> bool:
+        stats = await viewer.connection.getStats()
+        return any(report.type == "remote-outbound-rtp" and report.packetsSent > 0 for report in stats.values())
+
+    await until(reported)  # the slot's sender reports reached the viewer
+    assert link.dropped
+    await viewer.close()
+    await subscription.close()
+    await published.close()
+    await camera.close()

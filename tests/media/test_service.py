@@ -8,10 +8,10 @@ from functools import partial
 import aioice.ice
 import pytest
 
-from media.forwarding import PublishedTrack, SlotTrack
+from media.forwarding import PublishedTrack, Slot
 from media.routing import Gathering, route
 from media.service import VIDEO_SLOTS, MediaService, fill_slots
-from tests.media.synthetic import Viewer, camera, microphone
+from tests.media.synthetic import NarrowLink, Viewer, camera, camera_and_microphone, microphone
 from tests.waiting import until
 
 pytestmark = pytest.mark.skipif(not aioice.ice.get_host_addresses(use_ipv4=True, use_ipv6=True),
@@ -82,7 +82,7 @@ async def test_a_reloaded_page_keeps_the_camera_its_new_connection_publishes() -
 
 
 def test_with_more_voices_than_slots_those_speaking_are_heard() -> None:
-    slots = [SlotTrack("audio") for _ in range(2)]
+    slots = [Slot("audio") for _ in range(2)]
     amina, bruno, chloe = (PublishedTrack("audio", lambda: None) for _ in range(3))
     fill_slots(slots, [amina, bruno, chloe], preferred=set())
     assert [slot.source for slot in slots] == [amina, bruno]
@@ -114,3 +114,29 @@ async def test_voices_are_heard_in_their_room_and_in_no_other() -> None:
     await media.close()
     for browser in (amina, bruno):
         await browser.close()
+
+
+async def test_a_page_whose_link_is_too_narrow_gets_sound_only_rather_than_frozen_video() -> None:
+    media = MediaService()
+    amina, amina_voice = await camera_and_microphone(partial(media.publish, "amina"))
+    amina_voice.loud = True
+    bruno, chloe = Viewer(), Viewer()
+    told: list[str] = []
+    for who, viewer in (("bruno", bruno), ("chloe", chloe)):
+        media.on_page_change(f"page of {who}", who, partial(told.append, who))
+        await media.accept(f"page of {who}", await viewer.answer(await media.watch(f"page of {who}", who)))
+    link = NarrowLink(bruno.connection, bitrate=150_000)  # Bruno's link carries sound, not Amina's picture
+    media.route("run", route(Gathering(rooms={"amina": "nature", "bruno": "nature", "chloe": "nature"})))
+    assert media.shown("page of bruno") == (["amina"] + [None] * (VIDEO_SLOTS - 1), ["amina"] + [None] * 7)
+    # Most of Amina's picture is lost on the way to Bruno: his receiver reports say so, and he gets her voice only.
+    await until(lambda: media.shown("page of bruno")[0][0] is None, message=lambda: f"{link.dropped} dropped")
+    assert media.reduced("page of bruno") and told.count("bruno") >= 2  # his page is told, it may say why
+    assert media.shown("page of bruno")[1][0] == "amina"
+    reduced = time.monotonic()
+    await until(lambda: bruno.loudest_since(reduced) > 8_000)  # her voice still reaches him
+    assert media.shown("page of chloe")[0][0] == "amina" and not media.reduced("page of chloe")
+    await until(lambda: chloe.latest_shades(10) is not None)  # Chloé's link is fine: she still sees Amina
+    for viewer in (bruno, chloe):
+        await viewer.close()
+    await media.close()
+    await amina.close()

@@ -98,6 +98,9 @@ export default {
             <span class="material-icons" aria-hidden="true">{{ cameraOn ? 'videocam' : 'videocam_off' }}</span>
             {{ labels.camera }}
           </button>
+          <span v-if="weakLink && !audioOnly" class="media-hint">
+            <span class="material-icons" aria-hidden="true">network_check</span> {{ labels.weakLink }}
+          </span>
           <button type="button" class="media-toggle plain" :aria-pressed="String(audioOnly)"
                   :aria-label="labels.audioOnly" @click="toggleAudioOnly">
             <span class="material-icons" aria-hidden="true">headphones</span> {{ labels.audioOnlyCaption }}
@@ -127,6 +130,7 @@ export default {
     microphone: { type: String, default: "locked" }, // "on", "off" (may unmute), "locked" or "ended"
     cameraOn: { type: Boolean, default: true }, // kept by the server, so that a reload keeps it
     audioOnly: { type: Boolean, default: false },
+    weakLink: { type: Boolean, default: false }, // the server sends fewer videos than the view has: its link is narrow
     mayShareScreen: { type: Boolean, default: false },
     audioCount: { type: Number, default: 0 },
     labels: { type: Object, default: () => ({}) },

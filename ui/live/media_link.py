@@ -90,6 +90,7 @@ class MediaLink(ui.element, component="media_link.js"):
             "nowOn": _("Your microphone is on: the others hear you."), "nowOff": _("Your microphone is off."),
             "cameraOff": _("Turn my camera off"), "cameraOn": _("Turn my camera on"), "camera": _("Camera"),
             "audioOnly": _("Sound only (weak connection)"), "audioOnlyCaption": _("Sound only"),
+            "weakLink": _("Weak connection: fewer videos for now"),
             "shareScreen": _("Share my screen"), "stopScreen": _("Stop sharing my screen"), "screen": _("Screen"),
             "screenFailed": _("Your screen could not be shared: try again, or choose another window."),
             "fullScreen": _("Full screen"), "leaveFullScreen": _("Leave full screen"),
@@ -178,6 +179,7 @@ class MediaLink(ui.element, component="media_link.js"):
             microphone=self._microphone_state(),
             cameraOn=self._member not in state.cameras_off,
             audioOnly=self._member in state.sound_only,
+            weakLink=media.reduced(self._page),  # its link carries fewer videos than it should see
             mayShareScreen=self._live_media.may_share_screen(self._live, who),
             compact=not media.view(who).large,
             videos=[{"label": self._label(source), "screen": is_screen(source), "speaking": source in speaking,
