@@ -173,6 +173,11 @@ class MediaService:
         self._speaking_listeners.append(listener)
         return lambda: self._speaking_listeners.remove(listener) if listener in self._speaking_listeners else None
 
+    def on_renegotiate(self, page: Page, publish_again: Callable[[], None],
+                       watch_again: Callable[[], None]) -> Callable[[], None]:
+        """Never needed here: one server carries every room, its slots switch without a new offer."""
+        return lambda: None
+
     def _speaking_changed(self, who: Someone, speaking: bool) -> None:
         if speaking:
             self._speaking.add(who)

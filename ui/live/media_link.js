@@ -319,6 +319,12 @@ export default {
       await gathered(connection);
       return described(connection);
     },
+    unwatch() {
+      // Nothing to see or hear for now (a backend that cannot keep empty slots open, such as Janus).
+      if (this.subscriber) this.subscriber.close();
+      this.subscriber = null;
+      this.streams = [];
+    },
     attach(transceiver, track) {
       // The server's slots come in order: its video slots, then its audio slots.
       const sameKind = this.subscriber.getTransceivers().filter((t) => t.receiver.track.kind === track.kind);

@@ -1,0 +1,129 @@
+"""Janus VideoRoom servers carry the media: aiortc peers publish and watch through real Janus processes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Hashable
+
+import aioice.ice
+import pytest
+from aiortc import RTCPeerConnection, RTCSessionDescription
+
+from media.janus.placement import place_rooms
+from media.janus.service import JanusMedia
+from media.peers import server_configuration
+from media.routing import Gathering, route
+from tests.janus_server import JanusServer
+from tests.media.synthetic import GreyCamera, Microphone, Viewer
+from tests.waiting import until
+
+pytestmark = pytest.mark.skipif(not aioice.ice.get_host_addresses(use_ipv4=True, use_ipv6=True),
+                                reason="no network address for ICE on this machine")
+
+SHADES = {"karim": 40, "amina": 110, "bruno": 170, "chloe": 230}
+
+
+class Browser:
+    """One person's browser: a grey camera and a microphone published, and what the server sends it watched.
+
+    Janus subscriptions are new connections when what a page receives changes in number: the page then
+    watches anew, as Atelier's browser element does; what it saw before is kept.
+    """
+
+    def __init__(self, media: JanusMedia, who: Hashable) -> None:
+        self.media, self.who, self.page = media, who, f"page of {who}"
+        self.publisher: RTCPeerConnection | None = None
+        self.microphone = Microphone()
+        self.viewer: Viewer | None = None
+        self.shades: list[tuple[float, int]] = []
+        self.peaks: list[tuple[float, int]] = []
+        self.watched = 0  # how many times the page watched (answered an offer)
+        self._tasks: set[asyncio.Task[None]] = set()
+        media.on_renegotiate(self.page, lambda: self._later(self.publish()), lambda: self._later(self.watch()))
+
+    def _later(self, work: object) -> None:
+        task = asyncio.ensure_future(work)  # type: ignore[arg-type]
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def publish(self) -> None:
+        if self.publisher is not None:
+            await self.publisher.close()
+        self.publisher = RTCPeerConnection(server_configuration())
+        self.publisher.addTransceiver(GreyCamera(SHADES[str(self.who)]), direction="sendonly")
+        self.publisher.addTransceiver(self.microphone, direction="sendonly")
+        await self.publisher.setLocalDescription(await self.publisher.createOffer())
+        answer = await self.media.publish(self.who, self.publisher.localDescription, self.page)
+        await self.publisher.setRemoteDescription(answer)
+
+    async def watch(self) -> None:
+        offer = await self.media.watch(self.page, self.who)
+        if self.viewer is not None:
+            await self.viewer.close()
+            self.viewer = None
+        if offer is None:
+            return
+        viewer = self.viewer = Viewer()
+        viewer.shades, viewer.peaks = self.shades, self.peaks  # one page: what it saw, whichever connection
+        answer = await viewer.answer(RTCSessionDescription(sdp=offer.sdp, type=offer.type))
+        await self.media.accept(self.page, answer)
+        self.watched += 1
+
+    def shades_after(self, mark: int) -> set[int]:
+        return {shade for _, shade in self.shades[mark:]}
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        if self.viewer is not None:
+            await self.viewer.close()
+        if self.publisher is not None:
+            await self.publisher.close()
+
+
+async def participants(room_count: int, rooms: dict[Hashable, Hashable | None], servers: list[JanusServer]
+                       ) -> tuple[JanusMedia, dict[Hashable, Browser]]:
+    media = JanusMedia([server.url for server in servers[:room_count]])
+    browsers = {who: Browser(media, who) for who in rooms}
+    return media, browsers
+
+
+async def test_the_plenary_sees_and_hears_the_stage_through_janus(janus_servers: list[JanusServer]) -> None:
+    plenary = dict.fromkeys(SHADES)
+    media, browsers = await participants(2, plenary, janus_servers)
+    media.route("run", route(Gathering(rooms=plenary, moderators=frozenset({"karim"}), floor="bruno",
+                                       may_speak=frozenset({"bruno"}))))
+    for browser in browsers.values():
+        await browser.publish()
+    for browser in browsers.values():
+        await browser.watch()
+    amina, bruno = browsers["amina"], browsers["bruno"]
+    browsers["bruno"].microphone.loud = True
+    await until(lambda: {40, 170} <= amina.shades_after(0) and 40 in bruno.shades_after(0),
+                message=lambda: f"amina saw {amina.shades_after(0)}, bruno {bruno.shades_after(0)}")
+    mark = len(bruno.shades)
+    await until(lambda: len(bruno.shades) > mark + 30)
+    assert bruno.shades_after(mark) == {40}  # never oneself
+    assert media.shown("page of amina") == (["karim", "bruno"], ["karim", "bruno"])
+    await until(lambda: max((peak for _, peak in amina.peaks), default=0) > 8_000)  # Bruno's tone
+    await until(lambda: "bruno" in media.speaking)  # from Janus's audio levels
+    assert len(set(media.placement().values())) == 1  # one room: one server
+    await close(media, browsers)
+
+
+async def close(media: JanusMedia, browsers: dict[Hashable, Browser]) -> None:
+    for browser in browsers.values():
+        await browser.close()
+    await media.close()
+
+
+def test_each_new_room_goes_to_the_least_loaded_server() -> None:
+    placed = place_rooms({"plenary": 30}, {}, [True, True])
+    assert placed == {"plenary": 0}
+    # Breakouts open: the plenary empties but keeps its server; the largest new rooms go first, evenly.
+    placed = place_rooms({"plenary": 0, "nature": 6, "market": 6, "school": 4, "river": 2}, placed, [True, True])
+    assert placed == {"plenary": 0, "market": 1, "nature": 0, "school": 1, "river": 0}  # 8 and 10 people
+    # A server that is down takes no new room; a room keeps its server while it lasts.
+    assert place_rooms({"nature": 6, "garden": 3}, {"nature": 1}, [True, False]) == {"nature": 1, "garden": 0}
+    # Rooms no longer in use are forgotten.
+    assert place_rooms({"garden": 3}, {"nature": 1}, [True, True]) == {"garden": 0}
