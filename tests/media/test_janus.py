@@ -9,6 +9,7 @@ import aioice.ice
 import pytest
 from aiortc import RTCPeerConnection, RTCSessionDescription
 
+from media.janus.client import JanusConnection
 from media.janus.placement import place_rooms
 from media.janus.service import JanusMedia
 from media.peers import server_configuration
@@ -108,7 +109,66 @@ async def test_the_plenary_sees_and_hears_the_stage_through_janus(janus_servers:
     await until(lambda: max((peak for _, peak in amina.peaks), default=0) > 8_000)  # Bruno's tone
     await until(lambda: "bruno" in media.speaking)  # from Janus's audio levels
     assert len(set(media.placement().values())) == 1  # one room: one server
+
+    # The floor passes to Chloé: the same number of streams, switched in place without a new connection.
+    watched = amina.watched
+    media.route("run", route(Gathering(rooms=plenary, moderators=frozenset({"karim"}), floor="chloe",
+                                       may_speak=frozenset({"chloe"}))))
+    mark = len(amina.shades)
+    await until(lambda: 230 in amina.shades_after(mark))
+    await until(lambda: len(amina.shades) > mark + 60)
+    assert amina.shades_after(len(amina.shades) - 20) == {40, 230}
+    assert media.shown("page of amina") == (["karim", "chloe"], ["karim", "chloe"])
+    assert amina.watched == watched
     await close(media, browsers)
+
+
+async def test_rooms_are_spread_over_two_servers_and_people_move_between_them(
+        janus_servers: list[JanusServer]) -> None:
+    plenary = dict.fromkeys(SHADES)
+    media, browsers = await participants(2, plenary, janus_servers)
+    stage = Gathering(rooms=plenary, moderators=frozenset({"karim"}), floor="bruno")
+    media.route("run", route(stage))
+    for browser in browsers.values():
+        await browser.publish()
+        await browser.watch()
+    amina, chloe = browsers["amina"], browsers["chloe"]
+    await until(lambda: {40, 170} <= amina.shades_after(0))
+    assert set(media.placement()) == {("run", None)}
+
+    # Breakouts: the moderator stays in the plenary; the larger room goes to the idle server.
+    media.route("run", route(Gathering(rooms={"karim": None, "amina": "nature", "bruno": "nature",
+                                              "chloe": "market"}, moderators=frozenset({"karim"}))))
+    placement = media.placement()
+    assert placement[("run", "nature")] == janus_servers[1].url
+    assert placement[("run", None)] == placement[("run", "market")] == janus_servers[0].url
+    await until(lambda: media.shown("page of amina")[0] == ["bruno"])  # published again in the room, watched anew
+    mark = len(amina.shades)
+    await until(lambda: len(amina.shades) > mark + 30)
+    assert amina.shades_after(mark) == {170}  # Bruno only: the moderator's camera stays in the plenary
+    assert await janus_participants(janus_servers[1], media.room_number(("run", "nature"))) == {"'amina'", "'bruno'"}
+    assert await janus_participants(janus_servers[0], media.room_number(("run", "market"))) == {"'chloe'"}
+    assert media.shown("page of chloe") == ([], [])  # alone in her room
+
+    media.route("run", route(stage))  # back to the plenary: everyone publishes there again
+    back = len(amina.shades)
+    await until(lambda: {40, 170} <= amina.shades_after(back))
+    await until(lambda: chloe.shades_after(0) >= {40, 170})
+    assert await janus_participants(janus_servers[0], media.room_number(("run", None))) == {
+        repr(who) for who in SHADES}
+    assert ("run", "nature") not in media.placement()  # an empty room is destroyed on its server
+    await close(media, browsers)
+
+
+async def janus_participants(server: JanusServer, room: int | None) -> set[str]:
+    """Who publishes in a VideoRoom room, as the Janus server itself says."""
+    connection = JanusConnection(server.url)
+    try:
+        handle = await connection.attach()
+        data, _jsep = await connection.message(handle, {"request": "listparticipants", "room": room})
+        return {participant["display"] for participant in data["participants"] if participant.get("publisher")}
+    finally:
+        await connection.close()
 
 
 async def close(media: JanusMedia, browsers: dict[Hashable, Browser]) -> None:
