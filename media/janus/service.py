@@ -154,6 +154,7 @@ class JanusMedia:
             if key not in self._rooms:
                 self._rooms[key] = JanusRoom(key, server, next(self._numbers))
                 log.info("room %s placed on %s", key, self.servers[server].url)
+                self._spawn(self._ensure_room(key), "create a Janus room")  # ready before the first to publish
 
     async def _control(self, server: int) -> int:
         """A handle on this server for the rooms' own requests (create, destroy)."""
