@@ -125,9 +125,16 @@ def test_three_people_see_and_hear_each_other_through_janus_in_the_plenary_and_i
     stage.get_by_role("button", name="Arrêter de partager mon écran").click()
     expect(bruno.locator("figure.tile.video.screen")).to_have_count(0)
 
-    # Mute all: nobody but the moderators is heard any more.
+    # Participants may unmute in the plenary: Bruno speaks from his seat, heard; then the moderator mutes all.
     board.get_by_role("button", name="Reprendre la parole").click()
     expect(amina.get_by_role("button", name="Lever la main")).to_be_visible()
+    board.get_by_role("switch", name="Les participant·es peuvent ouvrir leur micro en plénière").click()
+    bruno.get_by_role("button", name="Rallumer mon micro").click()
+    expect(amina.locator(".speaking-now")).to_contain_text("Bruno")
+    board.get_by_role("button", name="Couper tous les micros").click()
+    expect(bruno.get_by_role("button", name="Rallumer mon micro")).to_be_visible()
+    expect(amina.locator(".speaking-now")).not_to_contain_text("Bruno")
+    board.get_by_role("switch", name="Les participant·es peuvent ouvrir leur micro en plénière").click()
 
     # Breakout rooms: Amina and Bruno together, Chloé alone; the plenary keeps the moderator.
     choose_room(amina, MARKET_ROOM)
@@ -144,6 +151,7 @@ def test_three_people_see_and_hear_each_other_through_janus_in_the_plenary_and_i
     hears_someone(amina, "Bruno")
     hears_someone(bruno, "Amina")
     expect(amina.locator("figure.tile.video").filter(has_text="Karim Benali")).to_have_count(0)
+
     expect(stage_tiles(chloe)).to_have_text(["Chloé"])
 
     # Three rooms on two servers: the market room, the largest, on the server the plenary does not use.
