@@ -8,7 +8,7 @@ are told to show.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import TYPE_CHECKING, Protocol
 
 from media.ice import IceServers
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from aiortc import RTCSessionDescription
 
 Page = Hashable
+Reoffer = Callable[["RTCSessionDescription"], Awaitable["RTCSessionDescription | None"]]
 
 
 class MediaBackend(Protocol):
@@ -59,7 +60,8 @@ class MediaBackend(Protocol):
 
     def on_speaking(self, listener: Callable[[], None]) -> Callable[[], None]: ...
 
-    def on_renegotiate(self, page: Page, publish_again: Callable[[], None],
-                       watch_again: Callable[[], None]) -> Callable[[], None]:
+    def on_renegotiate(self, page: Page, publish_again: Callable[[], None], watch_again: Callable[[], None],
+                       reoffer: Reoffer | None = None) -> Callable[[], None]:
         """How the backend asks this page for a new publishing offer (its person moved to a room carried by
-        another server) or to watch anew (`watch`); returns how to stop."""
+        another server), to watch anew (`watch`), or to answer a new offer on the connection it watches
+        through (`reoffer`: the page's answer, or None if it cannot); returns how to stop."""

@@ -8,7 +8,7 @@ own profile changed, a new publisher only the pages that see or hear them, a new
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from typing import TYPE_CHECKING
 
 from media.ice import IceServers
@@ -173,8 +173,9 @@ class MediaService:
         self._speaking_listeners.append(listener)
         return lambda: self._speaking_listeners.remove(listener) if listener in self._speaking_listeners else None
 
-    def on_renegotiate(self, page: Page, publish_again: Callable[[], None],
-                       watch_again: Callable[[], None]) -> Callable[[], None]:
+    def on_renegotiate(self, page: Page, publish_again: Callable[[], None], watch_again: Callable[[], None],
+                       reoffer: Callable[[RTCSessionDescription], Awaitable[RTCSessionDescription | None]] | None = None
+                       ) -> Callable[[], None]:
         """Never needed here: one server carries every room, its slots switch without a new offer."""
         return lambda: None
 

@@ -187,6 +187,10 @@ class JanusConnection:
             self._listeners[handle] = listener
         return handle
 
+    def listen(self, handle: int, listener: EventListener) -> None:
+        """`listener` hears this handle's events from now on."""
+        self._listeners[handle] = listener
+
     async def detach(self, handle: int) -> None:
         self._listeners.pop(handle, None)
         if self._session_id is None:

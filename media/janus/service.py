@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from media.backend import Page
+from media.backend import Page, Reoffer
 from media.ice import IceServers
 from media.janus.client import JanusConnection, JanusError, Json
 from media.janus.placement import place_rooms
@@ -100,6 +100,7 @@ class Subscription:
     handle: int | None = None
     slots: list[Slot] = field(default_factory=list)
     asked_again: bool = False  # the page was asked to watch anew and has not yet
+    started: bool = False  # the page answered Janus's offer: the streams may change from now on
 
 
 class JanusMedia:
@@ -125,7 +126,7 @@ class JanusMedia:
         self._profiles: dict[Someone, Profile] = {}
         self._places: dict[Someone, RoomKey] = {}
         self._page_listeners: dict[Page, tuple[Someone, Callable[[], None]]] = {}
-        self._renegotiators: dict[Page, tuple[Callable[[], None], Callable[[], None]]] = {}
+        self._renegotiators: dict[Page, tuple[Callable[[], None], Callable[[], None], Reoffer | None]] = {}
         self._speaking_listeners: list[Callable[[], None]] = []
         self._speaking: set[Someone] = set()
         self._crowded = False
@@ -238,10 +239,11 @@ class JanusMedia:
         return True
 
     def _publisher_event(self, server: int, who: Someone, data: Json, _jsep: Json | None) -> None:
-        if data.get("janus") == "webrtcup":
+        if data.get("janus") in ("webrtcup", "hangup"):  # the browser's connection with Janus is up, or gone
             publisher = self._publishers.get(who)
-            if publisher is not None and publisher.handle == data.get("sender") and not publisher.up:
-                publisher.up = True
+            up = data["janus"] == "webrtcup"
+            if publisher is not None and publisher.handle == data.get("sender") and publisher.up != up:
+                publisher.up = up
                 self._refill(self._pages_showing(who))
             return
         event = data.get("videoroom")
@@ -271,7 +273,8 @@ class JanusMedia:
                 room = await self._ensure_room(subscription.room)
                 connection = self.servers[room.server]
                 subscription.server = room.server
-                subscription.handle = await connection.attach()
+                subscription.handle = handle = await connection.attach()
+                connection.listen(handle, partial(self._subscriber_event, page, handle))
                 try:
                     data, jsep = await connection.message(subscription.handle, {
                         "request": "join", "ptype": "subscriber", "room": room.number, "use_msid": False,
@@ -279,15 +282,14 @@ class JanusMedia:
                                     for kind, sources in (("video", videos), ("audio", sounds))
                                     for source in sources]})
                 except JanusError as error:
-                    await self._unsubscribe(page)
-                    if error.code == NO_SUCH_FEED:
+                    await connection.detach(handle)
+                    subscription.server = subscription.handle = None
+                    if error.code == NO_SUCH_FEED:  # the page stays, without streams, until there are some
                         continue
+                    del self._pages[page]
                     raise
                 assert jsep is not None, "Janus offers a subscriber its streams"
-                subscription.slots = [Slot(str(stream["mid"]), str(stream["type"]),
-                                           self._feeds.get((room.server, int(stream.get("feed_id", 0)))),
-                                           int(stream.get("feed_id", 0)))
-                                      for stream in data.get("streams", []) if stream.get("type") in ("audio", "video")]
+                subscription.slots = self._slots(room.server, data)
                 offer = RTCSessionDescription(sdp=jsep["sdp"], type=jsep["type"])
                 break
             else:
@@ -302,6 +304,8 @@ class JanusMedia:
         connection = self.servers[subscription.server]
         await connection.message(subscription.handle, {"request": "start"}, {"type": answer.type, "sdp": answer.sdp})
         await connection.trickle_done(subscription.handle)
+        subscription.started = True
+        self._refill([page])  # what changed while the page answered
 
     async def leave(self, page: Page) -> None:
         async with self._page_locks.setdefault(page, asyncio.Lock()):
@@ -313,7 +317,7 @@ class JanusMedia:
         if subscription is not None and subscription.handle is not None and subscription.server is not None:
             await self.servers[subscription.server].detach(subscription.handle)
 
-    def _wanted(self, who: Someone, room: RoomKey | None) -> tuple[list[Someone], list[Someone]]:
+    def _wanted(self, who: Someone, room: RoomKey | None, page: Page = None) -> tuple[list[Someone], list[Someone]]:
         """Whom this person's page is to see and hear now, among those publishing in their room."""
         view = self._views.get(who, NOTHING)
 
@@ -325,7 +329,8 @@ class JanusMedia:
         videos = [source for source in seen if here(source, "video")][:VIDEO_SLOTS]
         sounds = [source for source in view.sounds if here(source, "audio")]
         if len(sounds) > AUDIO_SLOTS:  # more voices than slots: those speaking first, then those already heard
-            heard = {slot.source for slot in self._pages.get(who, Subscription(who, None)).slots}
+            current = self._pages.get(page)
+            heard = {slot.source for slot in current.slots} if current is not None else set()
             sounds.sort(key=lambda source: (source not in self._speaking, source not in heard))
             sounds = sounds[:AUDIO_SLOTS]
         return videos, sounds
@@ -336,47 +341,111 @@ class JanusMedia:
                 self._spawn(self._sync(page), "switch a page's streams")
 
     async def _sync(self, page: Page) -> None:
-        """Make the page's subscription show what its view says: switched in place, or watched anew."""
+        """Make the page's subscription show what its view says: streams switched in place when only who fills
+        them changes, added or removed ("update", one new negotiation on the same connection) when their number
+        does, watched anew in another room."""
         async with self._page_locks.setdefault(page, asyncio.Lock()):
             subscription = self._pages.get(page)
-            if subscription is None or subscription.asked_again:
+            if subscription is None or subscription.asked_again or (subscription.handle and not subscription.started):
                 return
             room = self._place_of(subscription.who)
-            videos, sounds = self._wanted(subscription.who, room)
-            live = [slot for slot in subscription.slots if self._live(slot, subscription.server)]
-            counts = Counter(slot.kind for slot in live)
-            if (room != subscription.room or counts["video"] != len(videos) or counts["audio"] != len(sounds)
-                    or len(live) != len(subscription.slots)):
+            videos, sounds = self._wanted(subscription.who, room, page)
+            if room != subscription.room or subscription.handle is None or subscription.server is None:
                 if subscription.handle is not None or videos or sounds:
                     self._watch_again(page, subscription)
                 return
-            switches = []
+            if any(slot.source is not None and not self._live(slot, subscription.server)
+                   for slot in subscription.slots):
+                return  # a publisher left: Janus offers the page its streams without it (`_subscriber_event`)
+            switches: list[tuple[Slot, Publisher]] = []
+            removed: list[Slot] = []
+            added: list[tuple[Publisher, str]] = []
             for kind, wanted in (("video", videos), ("audio", sounds)):
-                slots = [slot for slot in subscription.slots if slot.kind == kind]
-                kept = {slot.source for slot in slots} & set(wanted)
-                waiting = [source for source in wanted if source not in kept]
-                for slot in slots:
-                    if slot.source not in kept:
-                        source = waiting.pop(0)
-                        publisher = self._publishers[source]
-                        switches.append((slot, source, publisher))
-            if not switches or subscription.handle is None or subscription.server is None:
-                return
+                active = [slot for slot in subscription.slots if slot.kind == kind and slot.source is not None]
+                kept = {slot.source for slot in active} & set(wanted)
+                leaving = [slot for slot in active if slot.source not in kept]
+                coming = [self._publishers[source] for source in wanted if source not in kept]
+                switched = min(len(leaving), len(coming))
+                switches += zip(leaving[:switched], coming[:switched], strict=True)
+                removed += leaving[switched:]
+                added += [(publisher, kind) for publisher in coming[switched:]]
+            connection = self.servers[subscription.server]
             try:
-                await self.servers[subscription.server].message(subscription.handle, {
-                    "request": "switch", "streams": [{"feed": publisher.feed, "mid": publisher.mids[slot.kind],
-                                                      "sub_mid": slot.mid} for slot, _source, publisher in switches]})
+                if switches:
+                    await connection.message(subscription.handle, {"request": "switch", "streams": [
+                        {"feed": publisher.feed, "mid": publisher.mids[slot.kind], "sub_mid": slot.mid}
+                        for slot, publisher in switches]})
+                    for slot, publisher in switches:
+                        slot.source, slot.feed = publisher.who, publisher.feed
+                if removed or added:
+                    update: Json = {"request": "update"}
+                    if removed:  # Janus refuses an empty list
+                        update["unsubscribe"] = [{"sub_mid": slot.mid} for slot in removed]
+                    if added:
+                        update["subscribe"] = [{"feed": publisher.feed, "mid": publisher.mids[kind]}
+                                               for publisher, kind in added]
+                    data, jsep = await connection.message(subscription.handle, update)
+                    subscription.slots = self._slots(subscription.server, data)
+                    if jsep is not None:
+                        await self._renegotiate(page, subscription, jsep)
             except JanusError:
-                log.warning("switching streams failed: watching anew", exc_info=True)
+                log.warning("changing a page's streams failed: it watches anew", exc_info=True)
                 self._watch_again(page, subscription)
                 return
-            for slot, source, publisher in switches:
-                slot.source, slot.feed = source, publisher.feed
+            if not (switches or removed or added):
+                return
         self._tell([page])
+
+    def _slots(self, server: int, data: Json) -> list[Slot]:
+        """The subscription's m-lines as Janus lists them, in order; an inactive one shows nobody."""
+        slots = []
+        for stream in data.get("streams", []):
+            if stream.get("type") not in ("audio", "video"):
+                continue
+            feed = int(stream["feed_id"]) if stream.get("active", True) and "feed_id" in stream else None
+            slots.append(Slot(str(stream["mid"]), str(stream["type"]),
+                              self._feeds.get((server, feed)) if feed is not None else None, feed))
+        return slots
+
+    async def _renegotiate(self, page: Page, subscription: Subscription, jsep: Json) -> None:
+        """Janus offers the page's connection its streams anew: the page answers on the same connection."""
+        from aiortc import RTCSessionDescription
+
+        assert subscription.handle is not None and subscription.server is not None
+        renegotiator = self._renegotiators.get(page)
+        reoffer = renegotiator[2] if renegotiator is not None else None
+        answer = await reoffer(RTCSessionDescription(sdp=jsep["sdp"], type=jsep["type"])) if reoffer else None
+        if answer is None:
+            self._watch_again(page, subscription)
+            return
+        connection = self.servers[subscription.server]
+        await connection.message(subscription.handle, {"request": "start"}, {"type": answer.type, "sdp": answer.sdp})
+
+    def _subscriber_event(self, page: Page, handle: int, data: Json, jsep: Json | None) -> None:
+        if data.get("videoroom") == "updated" and jsep is not None:  # a publisher left: Janus dropped its streams
+            self._spawn(self._follow_janus(page, handle, data, jsep), "answer Janus's new offer")
+
+    async def _follow_janus(self, page: Page, handle: int, data: Json, jsep: Json) -> None:
+        async with self._page_locks.setdefault(page, asyncio.Lock()):
+            subscription = self._pages.get(page)
+            if subscription is None or subscription.handle != handle or subscription.server is None:
+                return
+            subscription.slots = self._slots(subscription.server, data)
+            try:
+                await self._renegotiate(page, subscription, jsep)
+            except JanusError:
+                log.warning("answering Janus's offer failed: the page watches anew", exc_info=True)
+                self._watch_again(page, subscription)
+                return
+        self._tell([page])
+        self._refill([page])  # someone else may fill the place now
 
     def _live(self, slot: Slot, server: int | None) -> bool:
         """Whether the slot's publisher still publishes the feed it shows (Janus drops streams of a feed gone)."""
-        return slot.feed is not None and server is not None and (server, slot.feed) in self._feeds
+        if slot.feed is None or server is None:
+            return False
+        publisher = self._publishers.get(self._feeds.get((server, slot.feed)))
+        return publisher is not None and publisher.feed == slot.feed and publisher.up
 
     def _watch_again(self, page: Page, subscription: Subscription) -> None:
         subscription.asked_again = True
@@ -459,9 +528,9 @@ class JanusMedia:
         self._speaking_listeners.append(listener)
         return lambda: self._speaking_listeners.remove(listener) if listener in self._speaking_listeners else None
 
-    def on_renegotiate(self, page: Page, publish_again: Callable[[], None],
-                       watch_again: Callable[[], None]) -> Callable[[], None]:
-        entry = (publish_again, watch_again)
+    def on_renegotiate(self, page: Page, publish_again: Callable[[], None], watch_again: Callable[[], None],
+                       reoffer: Reoffer | None = None) -> Callable[[], None]:
+        entry = (publish_again, watch_again, reoffer)
         self._renegotiators[page] = entry
 
         def stop() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Hashable
 
 import aioice.ice
@@ -38,9 +39,11 @@ class Browser:
         self.viewer: Viewer | None = None
         self.shades: list[tuple[float, int]] = []
         self.peaks: list[tuple[float, int]] = []
-        self.watched = 0  # how many times the page watched (answered an offer)
+        self.watched = 0  # how many times the page watched anew (a new connection)
+        self.reoffers = 0  # how many times it answered a new offer on the same connection
         self._tasks: set[asyncio.Task[None]] = set()
-        media.on_renegotiate(self.page, lambda: self._later(self.publish()), lambda: self._later(self.watch()))
+        media.on_renegotiate(self.page, lambda: self._later(self.publish()), lambda: self._later(self.watch()),
+                             self.reoffer)
 
     def _later(self, work: object) -> None:
         task = asyncio.ensure_future(work)  # type: ignore[arg-type]
@@ -69,6 +72,13 @@ class Browser:
         answer = await viewer.answer(RTCSessionDescription(sdp=offer.sdp, type=offer.type))
         await self.media.accept(self.page, answer)
         self.watched += 1
+
+    async def reoffer(self, offer: RTCSessionDescription) -> RTCSessionDescription | None:
+        """More or fewer streams on the same connection: answered on it."""
+        if self.viewer is None:
+            return None
+        self.reoffers += 1
+        return await self.viewer.answer(offer)
 
     def shades_after(self, mark: int) -> set[int]:
         return {shade for _, shade in self.shades[mark:]}
@@ -110,8 +120,9 @@ async def test_the_plenary_sees_and_hears_the_stage_through_janus(janus_servers:
     await until(lambda: "bruno" in media.speaking)  # from Janus's audio levels
     assert len(set(media.placement().values())) == 1  # one room: one server
 
-    # The floor passes to Chloé: the same number of streams, switched in place without a new connection.
-    watched = amina.watched
+    # The floor passes to Chloé: Amina's page, the same number of streams, switched in place; Bruno's page
+    # (who saw only the moderator while he had the floor) gets more streams on the connection it has.
+    watched, bruno_reoffers = amina.watched, bruno.reoffers
     media.route("run", route(Gathering(rooms=plenary, moderators=frozenset({"karim"}), floor="chloe",
                                        may_speak=frozenset({"chloe"}))))
     mark = len(amina.shades)
@@ -119,6 +130,28 @@ async def test_the_plenary_sees_and_hears_the_stage_through_janus(janus_servers:
     await until(lambda: len(amina.shades) > mark + 60)
     assert amina.shades_after(len(amina.shades) - 20) == {40, 230}
     assert media.shown("page of amina") == (["karim", "chloe"], ["karim", "chloe"])
+    assert amina.watched == watched
+    mark = len(bruno.shades)
+    await until(lambda: {40, 230} <= bruno.shades_after(mark))
+    assert media.shown("page of bruno") == (["karim", "chloe"], ["karim", "chloe"])
+    assert (bruno.watched, bruno.reoffers) == (1, bruno_reoffers + 1)
+
+    # Amina's microphone opens too: one more sound for Bruno, on the same connection.
+    media.route("run", route(Gathering(rooms=plenary, moderators=frozenset({"karim"}), floor="chloe",
+                                       may_speak=frozenset({"chloe", "amina"}))))
+    await until(lambda: media.shown("page of bruno")[1] == ["karim", "chloe", "amina"])
+    amina.microphone.loud, bruno.microphone.loud = True, False
+    opened = time.monotonic()
+    await until(lambda: max((peak for at, peak in bruno.peaks if at > opened), default=0) > 8_000)  # her tone
+    assert (bruno.watched, bruno.reoffers) == (1, bruno_reoffers + 2)
+
+    # The moderator's page closes: Janus drops the streams of the camera gone, on the same connections.
+    await media.unpublish("karim")
+    await until(lambda: media.shown("page of amina") == (["chloe"], ["chloe"]) or
+                media.shown("page of amina") == ([None, "chloe"], [None, "chloe"]))
+    mark = len(amina.shades)
+    await until(lambda: len(amina.shades) > mark + 20)
+    assert amina.shades_after(mark) == {230}
     assert amina.watched == watched
     await close(media, browsers)
 

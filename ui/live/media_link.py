@@ -58,7 +58,8 @@ class MediaLink(ui.element, component="media_link.js"):
         self._stop_listening = self._media.on_page_change(self._page, who, self.refresh)
         # A backend with a server per room (Janus) asks the page to publish or watch anew when its person moves.
         self._watching = asyncio.Lock()  # one exchange of descriptions at a time: an answer goes with its offer
-        self._stop_renegotiating = self._media.on_renegotiate(self._page, self._publish_again, self._watch_again)
+        self._stop_renegotiating = self._media.on_renegotiate(self._page, self._publish_again, self._watch_again,
+                                                              self._reoffer)
         self.on("publish_offer", self._publish)
         self.on("screen_offer", self._publish_screen)
         self.on("screen_stopped", self._screen_stopped)
@@ -155,6 +156,13 @@ class MediaLink(ui.element, component="media_link.js"):
     def _watch_again(self) -> None:
         if not self._shut:
             background_tasks.create(self._watch(None), name="watch again")
+
+    async def _reoffer(self, offer: RTCSessionDescription) -> RTCSessionDescription | None:
+        """More or fewer streams on the connection the page watches through: its answer (None: it has none)."""
+        if self._shut:
+            return None
+        answer = await self.run_method("renegotiate", {"sdp": offer.sdp, "type": offer.type}, timeout=15)
+        return _description(answer) if answer else None
 
     async def _watch(self, _: GenericEventArguments | None) -> None:
         async with self._watching:
