@@ -74,6 +74,19 @@ class JanusServer:
             time.sleep(0.05)
         return server
 
+    def restart(self) -> None:
+        """Stop Janus (its sessions and rooms go with it) and start it again on the same ports."""
+        self.process.terminate()
+        self.process.wait(10)
+        log = (self.folder / "janus.log").open("ab")
+        self.process = subprocess.Popen([shutil.which("janus") or "janus", "-F", str(self.folder), "-C",
+                                         str(self.folder / "janus.jcfg"), "-o"], stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + START_GUARD
+        while not self._listening():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"Janus did not start again: {self.log()[-2000:]}")
+            time.sleep(0.05)
+
     def _listening(self) -> bool:
         with socket.socket() as probe:
             return probe.connect_ex(("127.0.0.1", self.port)) == 0

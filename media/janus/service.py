@@ -6,10 +6,16 @@ browser answers. Each room of a gathering (its plenary, each breakout) is one Vi
 server, chosen when the room first has people (`media.janus.placement`). Someone publishes in the
 room they are in; when they move, their page is asked to publish again there, and to watch anew.
 
-A page watches through one multistream subscription: its videos first, then its sounds, each one
-m-line. When only who fills them changes, the streams are switched in place ("switch", no new
-negotiation); when their number changes, the page watches anew. Who speaks comes from the
-VideoRoom's audio levels ("talking" events), measured by Janus from the browsers' level header.
+A page watches through one multistream subscription (Janus 1.x), one m-line per stream, its
+videos first, then its sounds: the browser shows its n-th video m-line in its n-th video slot. When
+only who fills them changes, the streams are switched in place ("switch", no new negotiation); when
+their number changes, streams are added and removed ("update": Janus offers the same connection
+again, the page answers on it, and reuses the m-lines of streams gone); in another room, on another
+server perhaps, the page watches anew. A publisher who leaves is dropped from its subscribers by
+Janus itself, which offers them their streams without it. Janus cannot subscribe to nothing nor to a
+publisher whose connection is not up yet: a page with nothing to receive has no subscription until
+there is something. Who speaks comes from the VideoRoom's audio levels ("talking" events), measured
+by Janus from the level header the browsers put on their sound.
 """
 
 from __future__ import annotations

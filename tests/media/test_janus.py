@@ -15,7 +15,7 @@ from media.janus.placement import place_rooms
 from media.janus.service import JanusMedia
 from media.peers import server_configuration
 from media.routing import Gathering, route
-from tests.janus_server import JanusServer
+from tests.janus_server import JanusServer, start_servers
 from tests.media.synthetic import GreyCamera, Microphone, Viewer
 from tests.waiting import until
 
@@ -191,6 +191,28 @@ async def test_rooms_are_spread_over_two_servers_and_people_move_between_them(
         repr(who) for who in SHADES}
     assert ("run", "nature") not in media.placement()  # an empty room is destroyed on its server
     await close(media, browsers)
+
+
+async def test_pages_publish_and_watch_again_when_a_janus_server_comes_back() -> None:
+    server = start_servers(1)[0]
+    try:
+        plenary = {"karim": None, "amina": None}
+        media, browsers = await participants(1, plenary, [server])
+        media.route("run", route(Gathering(rooms=plenary, moderators=frozenset({"karim"}))))
+        for browser in browsers.values():
+            await browser.publish()
+            await browser.watch()
+        amina = browsers["amina"]
+        await until(lambda: 40 in amina.shades_after(0))
+
+        server.restart()  # every session, handle and room of the server is gone
+        mark = len(amina.shades)
+        await until(lambda: 40 in amina.shades_after(mark))  # Atelier reconnected; the pages published and watched
+        assert amina.watched == 2
+        assert await janus_participants(server, media.room_number(("run", None))) == {"'karim'", "'amina'"}
+        await close(media, browsers)
+    finally:
+        server.stop()
 
 
 async def janus_participants(server: JanusServer, room: int | None) -> set[str]:
