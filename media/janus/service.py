@@ -350,7 +350,10 @@ class JanusMedia:
         """Make the page's subscription show what its view says: streams switched in place when only who fills
         them changes, added or removed ("update", one new negotiation on the same connection) when their number
         does, watched anew in another room."""
-        async with self._page_locks.setdefault(page, asyncio.Lock()):
+        lock = self._page_locks.get(page)
+        if lock is None:  # the page left meanwhile
+            return
+        async with lock:
             subscription = self._pages.get(page)
             if subscription is None or subscription.asked_again or (subscription.handle and not subscription.started):
                 return
@@ -432,7 +435,10 @@ class JanusMedia:
             self._spawn(self._follow_janus(page, handle, data, jsep), "answer Janus's new offer")
 
     async def _follow_janus(self, page: Page, handle: int, data: Json, jsep: Json) -> None:
-        async with self._page_locks.setdefault(page, asyncio.Lock()):
+        lock = self._page_locks.get(page)
+        if lock is None:
+            return
+        async with lock:
             subscription = self._pages.get(page)
             if subscription is None or subscription.handle != handle or subscription.server is None:
                 return
