@@ -118,6 +118,7 @@ class JanusMedia:
         self.ice_servers = ice_servers or IceServers()
         self.servers = [JanusConnection(url, on_lost=partial(self._lost, index)) for index, url in enumerate(urls)]
         self._down: set[int] = set()
+        self._reconnecting: set[int] = set()
         self._controls: dict[int, tuple[int, int]] = {}  # by server: (generation, handle) for rooms' requests
         self._rooms: dict[RoomKey, JanusRoom] = {}
         self._numbers = itertools.count(random.randrange(1, 2**31) * 1000)  # unlike any earlier process's rooms
@@ -179,7 +180,11 @@ class JanusMedia:
         room = self._rooms[key]
         connection = self.servers[room.server]
         async with room.lock:
-            await connection.connect()
+            try:
+                await connection.connect()
+            except JanusError:  # down: tried again in the background, and the pages told when it is back
+                self._start_reconnecting(room.server)
+                raise
             if room.created_in != connection.generation:
                 try:
                     await connection.message(await self._control(room.server), {
@@ -584,18 +589,27 @@ class JanusMedia:
                 del self._publishers[who]
                 self._feeds.pop((server, publisher.feed), None)
                 self._speaking.discard(who)
-        self._spawn(self._reconnect(server), "reconnect to Janus")
+        self._start_reconnecting(server)
+
+    def _start_reconnecting(self, server: int) -> None:
+        self._down.add(server)  # takes no new room meanwhile
+        if server not in self._reconnecting:
+            self._reconnecting.add(server)
+            self._spawn(self._reconnect(server), "reconnect to Janus")
 
     async def _reconnect(self, server: int) -> None:
         connection = self.servers[server]
-        for delay in itertools.chain(RECONNECT_DELAYS, itertools.repeat(RECONNECT_DELAYS[-1])):
-            if connection.closed:
-                return
-            try:
-                await connection.connect()
-                break
-            except JanusError:
-                await asyncio.sleep(delay)
+        try:
+            for delay in itertools.chain(RECONNECT_DELAYS, itertools.repeat(RECONNECT_DELAYS[-1])):
+                if connection.closed:
+                    return
+                try:
+                    await connection.connect()
+                    break
+                except JanusError:
+                    await asyncio.sleep(delay)
+        finally:
+            self._reconnecting.discard(server)
         self._down.discard(server)
         log.info("Janus at %s is back: its pages publish and watch again", connection.url)
         rooms = {key for key, room in self._rooms.items() if room.server == server}

@@ -10,7 +10,7 @@ import aioice.ice
 import pytest
 from aiortc import RTCPeerConnection, RTCSessionDescription
 
-from media.janus.client import JanusConnection
+from media.janus.client import JanusConnection, JanusError
 from media.janus.placement import place_rooms
 from media.janus.service import JanusMedia
 from media.peers import server_configuration
@@ -210,6 +210,27 @@ async def test_pages_publish_and_watch_again_when_a_janus_server_comes_back() ->
         await until(lambda: 40 in amina.shades_after(mark))  # Atelier reconnected; the pages published and watched
         assert amina.watched == 2
         assert await janus_participants(server, media.room_number(("run", None))) == {"'karim'", "'amina'"}
+        await close(media, browsers)
+    finally:
+        server.stop()
+
+
+async def test_a_janus_server_down_at_first_is_used_once_it_answers() -> None:
+    server = start_servers(1)[0]
+    server.process.terminate()
+    server.process.wait(10)
+    try:
+        plenary = {"karim": None, "amina": None}
+        media, browsers = await participants(1, plenary, [server])
+        media.route("run", route(Gathering(rooms=plenary, moderators=frozenset({"karim"}))))
+        amina = browsers["amina"]
+        with pytest.raises(JanusError):
+            await browsers["karim"].publish()
+        await amina.watch()  # nothing to watch yet: no connection
+        assert amina.viewer is None
+
+        server.restart()
+        await until(lambda: 40 in amina.shades_after(0))  # Karim's page was asked to publish again, Amina's to watch
         await close(media, browsers)
     finally:
         server.stop()
