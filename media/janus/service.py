@@ -177,7 +177,9 @@ class JanusMedia:
     async def _ensure_room(self, key: RoomKey) -> JanusRoom:
         if key not in self._rooms:
             self._place()
-        room = self._rooms[key]
+        room = self._rooms.get(key)
+        if room is None:
+            raise JanusError(f"room {key!r} is no longer in use")
         connection = self.servers[room.server]
         async with room.lock:
             try:
@@ -281,6 +283,8 @@ class JanusMedia:
                 if subscription.room is None or not (videos or sounds):
                     offer = None
                     break
+                streams = [{"feed": self._publishers[source].feed, "mid": self._publishers[source].mids[kind]}
+                           for kind, sources in (("video", videos), ("audio", sounds)) for source in sources]
                 room = await self._ensure_room(subscription.room)
                 connection = self.servers[room.server]
                 subscription.server = room.server
@@ -289,9 +293,7 @@ class JanusMedia:
                 try:
                     data, jsep = await connection.message(subscription.handle, {
                         "request": "join", "ptype": "subscriber", "room": room.number, "use_msid": False,
-                        "streams": [{"feed": self._publishers[source].feed, "mid": self._publishers[source].mids[kind]}
-                                    for kind, sources in (("video", videos), ("audio", sounds))
-                                    for source in sources]})
+                        "streams": streams})
                 except JanusError as error:
                     await connection.detach(handle)
                     subscription.server = subscription.handle = None
