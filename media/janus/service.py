@@ -430,7 +430,11 @@ class JanusMedia:
         assert subscription.handle is not None and subscription.server is not None
         renegotiator = self._renegotiators.get(page)
         reoffer = renegotiator[2] if renegotiator is not None else None
-        answer = await reoffer(RTCSessionDescription(sdp=jsep["sdp"], type=jsep["type"])) if reoffer else None
+        try:
+            answer = await reoffer(RTCSessionDescription(sdp=jsep["sdp"], type=jsep["type"])) if reoffer else None
+        except Exception:  # the page did not answer (closed, or too slow): it watches anew if it is still there
+            log.warning("a page did not answer a new offer", exc_info=True)
+            answer = None
         if answer is None:
             self._watch_again(page, subscription)
             return
