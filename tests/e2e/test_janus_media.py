@@ -102,6 +102,7 @@ def test_three_people_see_and_hear_each_other_through_janus_in_the_plenary_and_i
 
     # Amina is given the floor: the moderator and the others see and hear her, and see that she speaks
     # (from Janus's audio levels).
+    bruno.evaluate("window.watchedThrough = window.atelierMedia.subscriber")
     amina.get_by_role("button", name="Lever la main").click()
     board.get_by_role("tab", name=re.compile("^Parole")).click()
     hand_queue(board).get_by_role("listitem").filter(has_text="Amina").get_by_role(
@@ -110,6 +111,8 @@ def test_three_people_see_and_hear_each_other_through_janus_in_the_plenary_and_i
     sees_video_of(bruno, "Amina")
     sees_video_of(chloe, "Amina")
     hears_someone(bruno, "Amina and Karim")
+    # Her camera and microphone came as new streams on the connection Bruno watched through (Janus's "update").
+    assert bruno.evaluate("window.atelierMedia.subscriber === window.watchedThrough")
     expect(bruno.locator(".speaking-now")).to_contain_text("Amina")
 
     # The moderator mutes her; with the floor she may unmute herself.
