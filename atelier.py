@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from domain.timekeeper import TimeKeeper
     from mail.sender import MailSender
     from mail.settings import SmtpServer
-    from media.service import MediaService
+    from media.backend import MediaBackend
     from ui.web_security import WebSecurity
 
 __version__ = "0.1.0"
@@ -60,6 +60,8 @@ class Settings:
     media_address: str | None = None
     ice_servers: tuple[str, ...] = ()
     turn_secret: str | None = None
+    media_backend: str = "builtin"  # or "janus": Janus VideoRoom servers carry the media (media/janus/)
+    janus_urls: tuple[str, ...] = ()
     smtp_url: str | None = None  # None: mail stays in the outbox, for organisers to read
     mail_from: str | None = None
 
@@ -157,6 +159,22 @@ def _ice_servers(text: str) -> tuple[str, ...]:
     return urls
 
 
+def _media_backend(text: str) -> str:
+    if text not in {"builtin", "janus"}:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a media backend: use builtin or janus")
+    return text
+
+
+def _janus_urls(text: str) -> tuple[str, ...]:
+    urls = tuple(url.strip() for url in text.split(",") if url.strip())
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in {"ws", "wss"} or not parts.netloc:
+            raise argparse.ArgumentTypeError(f"'{url}' is not a Janus WebSocket address such as "
+                                             "ws://janus1.ville.example:8188")
+    return urls
+
+
 def _smtp_url(text: str) -> str:
     from mail.settings import parse_smtp_url
 
@@ -240,6 +258,10 @@ SERVER_OPTIONS = (
            "firewalls, e.g. turn:turn.example.org:3478"),
     Option("--turn-secret", str, None, "secret shared with the TURN servers of --ice-servers (coturn's "
            "static-auth-secret): browsers get credentials made from it, valid 12 hours"),
+    Option("--media-backend", _media_backend, "builtin", "who carries cameras, microphones and screens: builtin "
+           "(Atelier itself) or janus (the Janus VideoRoom servers of --janus-url, for more people)"),
+    Option("--janus-url", _janus_urls, (), "comma-separated WebSocket addresses of the Janus servers, e.g. "
+           "ws://janus1.ville.example:8188,ws://janus2.ville.example:8188 (with --media-backend janus)"),
     Option("--smtp-url", _smtp_url, None, "the mail server to send e-mail through: smtp://USER:PASSWORD@HOST:587 "
            "(STARTTLS) or smtps://USER:PASSWORD@HOST:465 (TLS); without it, e-mail waits in the outbox page"),
     Option("--mail-from", _mail_from, None, "the sender of every e-mail, e.g. 'Mairie de Villeneuve "
@@ -289,6 +311,10 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
             arguments, "turn_secret", None):
         _usage_error("TURN addresses in --ice-servers need --turn-secret (or ATELIER_TURN_SECRET): the TURN "
                      "server's static-auth-secret")
+    media_backend = getattr(arguments, "media_backend", "builtin")
+    if media_backend == "janus" and not getattr(arguments, "janus_url", ()):
+        _usage_error("--media-backend janus needs --janus-url (or ATELIER_JANUS_URL): the WebSocket addresses of "
+                     "the Janus servers, e.g. ws://janus1.ville.example:8188")
     return Settings(
         host=getattr(arguments, "host", "127.0.0.1"),
         port=getattr(arguments, "port", 8080),
@@ -300,6 +326,8 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
         media_address=getattr(arguments, "media_address", None),
         ice_servers=getattr(arguments, "ice_servers", ()),
         turn_secret=getattr(arguments, "turn_secret", None),
+        media_backend=media_backend,
+        janus_urls=getattr(arguments, "janus_url", ()),
         smtp_url=getattr(arguments, "smtp_url", None),
         mail_from=getattr(arguments, "mail_from", None),
     )
@@ -404,7 +432,14 @@ def build_app(settings: Settings, clock: Clock | None = None) -> None:
         _nicegui_lifespan = app.router.lifespan_context
     clock = clock or SystemClock()
     live = LiveRegistry(clock)
-    media = MediaService(settings.media_address, IceServers(settings.ice_servers, settings.turn_secret))
+    ice_servers = IceServers(settings.ice_servers, settings.turn_secret)
+    media: MediaBackend
+    if settings.media_backend == "janus":
+        from media.janus.service import JanusMedia
+
+        media = JanusMedia(settings.janus_urls, ice_servers)
+    else:
+        media = MediaService(settings.media_address, ice_servers)
     live_media = LiveMedia(live, media)  # follows every run the registry loads, restored ones included
     keeper = TimeKeeper()
     keeper.add("live runs", live.keep_time)
@@ -433,7 +468,7 @@ def build_app(settings: Settings, clock: Clock | None = None) -> None:
 _nicegui_lifespan: Callable[[Any], Any] | None = None
 
 
-def _with_lifetime(url: str, live: LiveRegistry, keeper: TimeKeeper, media: MediaService, mail: MailSender,
+def _with_lifetime(url: str, live: LiveRegistry, keeper: TimeKeeper, media: MediaBackend, mail: MailSender,
                    mail_keeper: TimeKeeper, inner: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """Before NiceGUI serves: open the database, bring back the live runs under way, start keeping time,
     writing the reminders and after-session messages that come due, and sending the outbox's mail.

@@ -18,8 +18,8 @@ from domain.live.registry import LiveRegistry
 from domain.live.session import LiveSession
 from domain.live.state import Member, MemberKind
 from domain.models import RunPhase
+from media.backend import MediaBackend
 from media.routing import Gathering, Routing, Someone, route, screen_of
-from media.service import MediaService
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def member_of(who: Someone) -> Member:
 
 
 class LiveMedia:
-    def __init__(self, registry: LiveRegistry, media: MediaService) -> None:
+    def __init__(self, registry: LiveRegistry, media: MediaBackend) -> None:
         self.media = media
         # Staff on the stage, by run: the room they visit (None: the plenary), and from which page.
         self._staff_places: dict[int, dict[Someone, tuple[int | None, Hashable]]] = {}

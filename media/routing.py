@@ -63,6 +63,9 @@ class View:
 class Routing:
     views: dict[Someone, View] = field(default_factory=dict)
     profiles: dict[Someone, Profile] = field(default_factory=dict)
+    # Where each one is (their breakout room; None: the plenary), shared screens with their sharer: a backend
+    # that carries each room on its own server (media.janus) publishes them there.
+    places: dict[Someone, Hashable | None] = field(default_factory=dict)
 
 
 def route(gathering: Gathering) -> Routing:
@@ -96,7 +99,9 @@ def route(gathering: Gathering) -> Routing:
     screens_seen = {view.screen for view in views.values()}
     profiles.update({screen: Profile.STAGE if screen in screens_seen else Profile.PAUSED
                      for screen in gathering.screens.values()})
-    return Routing(views, profiles)
+    places: dict[Someone, Hashable | None] = dict(rooms)
+    places.update({screen: rooms[sharer] for sharer, screen in gathering.screens.items() if sharer in rooms})
+    return Routing(views, profiles, places)
 
 
 def _profile(person: Someone, seen_large: set[Someone], seen_small: set[Someone], heard: set[Someone],

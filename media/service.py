@@ -8,7 +8,7 @@ own profile changed, a new publisher only the pages that see or hear them, a new
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from typing import TYPE_CHECKING
 
 from media.ice import IceServers
@@ -185,6 +185,12 @@ class MediaService:
         """Call `listener` whenever who speaks changes (the boards mark them); returns how to stop."""
         self._speaking_listeners.append(listener)
         return lambda: self._speaking_listeners.remove(listener) if listener in self._speaking_listeners else None
+
+    def on_renegotiate(self, page: Page, publish_again: Callable[[], None], watch_again: Callable[[], None],
+                       reoffer: Callable[[RTCSessionDescription], Awaitable[RTCSessionDescription | None]] | None = None
+                       ) -> Callable[[], None]:
+        """Never needed here: one server carries every room, its slots switch without a new offer."""
+        return lambda: None
 
     def _speaking_changed(self, who: Someone, speaking: bool) -> None:
         if speaking:

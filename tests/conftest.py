@@ -11,6 +11,7 @@ import pytest
 from domain import accounts, database
 from domain.clock import FakeClock
 from domain.models import StaffAccount, StaffRole
+from tests.janus_server import JanusServer, start_servers
 from tests.mail.smtp_server import LocalSmtpServer
 from tests.migrated import put_migrated_database
 from tests.postgres import PostgresServer
@@ -68,3 +69,15 @@ def postgres_server() -> Iterator[PostgresServer]:
 def postgres_url(postgres_server: PostgresServer) -> str:
     """A fresh, empty database on the session's cluster."""
     return postgres_server.new_database()
+
+
+# ---------------------------------------------------------------- Janus
+
+
+@pytest.fixture(scope="session")
+def janus_servers() -> Iterator[list[JanusServer]]:
+    """Two real Janus servers (Debian's package) on loopback, for the media backend that uses them."""
+    servers = start_servers(2)
+    yield servers
+    for server in servers:
+        server.stop()

@@ -164,9 +164,13 @@ def running(arguments: Sequence[str], *, port: int, output_dir: Path, cwd: Path,
     (["serve", "--smtp-url", "smtp://atelier:s3cret@mail.ville.example:587/inbox"], {}, "--smtp-url"),
     (["serve"], {"ATELIER_SMTP_URL": "https://atelier:s3cret@mail.ville.example"}, "ATELIER_SMTP_URL"),
     (["serve", "--mail-from", "Mairie, Villeneuve <atelier@ville.example>"], {}, "--mail-from"),
+    (["serve", "--media-backend", "janus"], {}, "--janus-url"),
+    (["serve"], {"ATELIER_MEDIA_BACKEND": "jitsi"}, "ATELIER_MEDIA_BACKEND"),
+    (["serve", "--media-backend", "janus", "--janus-url", "http://janus1.ville.example:8088"], {}, "--janus-url"),
 ], ids=["unknown-option", "port-out-of-range", "port-not-a-number", "port-from-environment", "mysql-url",
         "unknown-role", "media-address-not-an-ip", "ice-servers-from-environment", "turn-without-secret",
-        "smtp-url-with-a-path", "smtp-url-from-environment", "mail-from-two-addresses"])
+        "smtp-url-with-a-path", "smtp-url-from-environment", "mail-from-two-addresses", "janus-without-url",
+        "unknown-media-backend", "janus-url-not-a-websocket"])
 def test_wrong_input_exits_2_with_one_line(tmp_path: Path, arguments: list[str], env: dict[str, str],
                                            expected: str) -> None:
     finished = run([*arguments, "--data-dir", str(tmp_path / "data")], cwd=tmp_path, env=clean_env(**env))

@@ -323,6 +323,20 @@ export default {
       await gathered(connection);
       return described(connection);
     },
+    async renegotiate(offer) {
+      // The same connection, more or fewer streams (Janus): answered in place; null if there is none to answer on.
+      const connection = this.subscriber;
+      if (!connection || connection.signalingState !== "stable") return null;
+      await connection.setRemoteDescription(offer);
+      await connection.setLocalDescription(await connection.createAnswer());
+      return described(connection);
+    },
+    unwatch() {
+      // Nothing to see or hear for now (a backend that cannot keep empty slots open, such as Janus).
+      if (this.subscriber) this.subscriber.close();
+      this.subscriber = null;
+      this.streams = [];
+    },
     attach(transceiver, track) {
       // The server's slots come in order: its video slots, then its audio slots.
       const sameKind = this.subscriber.getTransceivers().filter((t) => t.receiver.track.kind === track.kind);

@@ -7,6 +7,7 @@ choices (camera, microphone, sound only) as events, so that they survive a resta
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +56,10 @@ class MediaLink(ui.element, component="media_link.js"):
         if self._member.kind == MemberKind.STAFF:
             live_media.place_staff(live, who, staff_room, self._page)
         self._stop_listening = self._media.on_page_change(self._page, who, self.refresh)
+        # A backend with a server per room (Janus) asks the page to publish or watch anew when its person moves.
+        self._watching = asyncio.Lock()  # one exchange of descriptions at a time: an answer goes with its offer
+        self._stop_renegotiating = self._media.on_renegotiate(self._page, self._publish_again, self._watch_again,
+                                                              self._reoffer)
         self.on("publish_offer", self._publish)
         self.on("screen_offer", self._publish_screen)
         self.on("screen_stopped", self._screen_stopped)
@@ -145,12 +150,32 @@ class MediaLink(ui.element, component="media_link.js"):
         else:
             await self._act(self._live.set_microphone(member.id, on=on))
 
-    async def _watch(self, _: GenericEventArguments) -> None:
+    def _publish_again(self) -> None:
+        if not self._shut:
+            self.run_method("republish")
+
+    def _watch_again(self) -> None:
+        if not self._shut:
+            background_tasks.create(self._watch(None), name="watch again")
+
+    async def _reoffer(self, offer: RTCSessionDescription) -> RTCSessionDescription | None:
+        """More or fewer streams on the connection the page watches through: its answer (None: it has none)."""
         if self._shut:
-            return
-        offer = await self._media.watch(self._page, self._who)
-        answer: dict[str, Any] = await self.run_method("watch", {"sdp": offer.sdp, "type": offer.type}, timeout=15)
-        await self._media.accept(self._page, _description(answer))
+            return None
+        answer = await self.run_method("renegotiate", {"sdp": offer.sdp, "type": offer.type}, timeout=15)
+        return _description(answer) if answer else None
+
+    async def _watch(self, _: GenericEventArguments | None) -> None:
+        async with self._watching:
+            if self._shut:
+                return
+            offer = await self._media.watch(self._page, self._who)
+            if offer is None:  # nothing to see or hear yet (Janus): the server asks again when there is
+                self.run_method("unwatch")
+            else:
+                answer: dict[str, Any] = await self.run_method("watch", {"sdp": offer.sdp, "type": offer.type},
+                                                               timeout=15)
+                await self._media.accept(self._page, _description(answer))
         self.refresh()
 
     def _microphone_state(self) -> str:
@@ -223,6 +248,7 @@ class MediaLink(ui.element, component="media_link.js"):
     def _gone(self) -> None:
         """The page is closed for good: stop following at once, then close its connections."""
         self._stop_listening()
+        self._stop_renegotiating()
         if self._member.kind == MemberKind.STAFF:
             self._live_media.release_staff(self._live, self._who, self._page)
         background_tasks.create(self._close_connections(), name="close media")

@@ -1,0 +1,1 @@
+"""Janus VideoRoom servers as Atelier's media backend, for more people than one server forwards (issue 12)."""
