@@ -50,6 +50,9 @@ class MediaBackend(Protocol):
     def shown(self, page: Page) -> tuple[list[Someone | None], list[Someone | None]]:
         """Who each of the page's video and audio slots shows (None: an empty slot)."""
 
+    def reduced(self, page: Page) -> bool:
+        """Whether the page's link carries fewer videos than its view shows (its page then says so)."""
+
     @property
     def screens(self) -> dict[Someone, Someone]: ...
 

@@ -520,6 +520,11 @@ class JanusMedia:
     def profile(self, who: Someone) -> Profile:
         return self._profiles.get(who, Profile.PAUSED)
 
+    def reduced(self, page: Page) -> bool:
+        """Never: Atelier does not see the subscribers' links through Janus (Janus hands their REMB on to the
+        publishers, within the room's bitrate cap), so it takes no video away from anyone."""
+        return False
+
     def shown(self, page: Page) -> tuple[list[Someone | None], list[Someone | None]]:
         subscription = self._pages.get(page)
         if subscription is None:
