@@ -53,7 +53,7 @@ def test_the_participants_part_asks_questions_and_says_what_it_refuses_beside_th
 
     days = page.get_by_role("spinbutton", name="Durée de conservation des données personnelles, en jours")
     days.fill("3")
-    expect(field_of(days).get_by_role("alert")).to_have_text("Indiquez un nombre entre 7 et 1095.")
+    expect(field_of(days).get_by_role("alert")).to_have_text("Indiquez un nombre entre 7 et 1\u202f095.")
     days.fill("90")
     expect(field_of(days).get_by_role("alert")).to_have_count(0)
 

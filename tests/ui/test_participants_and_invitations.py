@@ -60,7 +60,7 @@ async def test_the_participants_part_saves_each_setting_and_says_what_is_refused
 
     days = "Durée de conservation des données personnelles, en jours"
     user.find(days).clear().type("3")
-    await error_beside(user, days, "Indiquez un nombre entre 7 et 1095.")
+    await error_beside(user, days, "Indiquez un nombre entre 7 et 1\u202f095.")
     await see(user, "Non enregistré : voyez le message à côté du champ")
     assert (await stored(workshop)).personal_data_kept_days == 180
     user.find(days).clear().type("90")
