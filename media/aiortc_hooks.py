@@ -191,8 +191,9 @@ class OutgoingStream(Protocol):
     def bandwidth_estimated(self, bitrate: int) -> None:
         """The subscriber's estimate of what its link carries (REMB), in bits per second, for all its streams."""
 
-    def loss_reported(self, fraction_lost: int) -> None:
-        """A receiver report: the share of this stream's packets lost since the last one, out of 256."""
+    def loss_reported(self, fraction_lost: int, highest_received: int | None = None) -> None:
+        """A receiver report: the share of this stream's packets lost since the last one, out of 256, and the
+        highest sequence number received (its extended form)."""
 
 
 def _private(sender: RTCRtpSender, name: str) -> Any:
@@ -270,7 +271,7 @@ class ForwardingSender(RTCRtpSender):
             await super()._handle_rtcp_packet(packet)  # aiortc's statistics: round-trip time, losses
             for report in packet.reports:
                 if report.ssrc == self._ssrc:
-                    self.stream.loss_reported(report.fraction_lost)
+                    self.stream.loss_reported(report.fraction_lost, report.highest_sequence)
 
 
 def forward_through(sender: RTCRtpSender, stream: OutgoingStream) -> None:

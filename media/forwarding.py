@@ -215,6 +215,7 @@ class Slot:
         self._resent_at: dict[int, float] = {}  # when each packet was last sent again, by its number in the slot
         self._fresh_sent = 0  # packets sent for the first time (not again)
         self._reported = (0, 0)  # (packets sent fresh, newest number sent) at the subscriber's last report
+        self._highest_received: int | None = None  # the highest number the subscriber said it had received
 
     # ------------------------------------------------------------ what it shows
 
@@ -368,12 +369,20 @@ class Slot:
     def bandwidth_estimated(self, bitrate: int) -> None:
         self._feedback.estimated(bitrate)
 
-    def loss_reported(self, fraction_lost: int) -> None:
+    def loss_reported(self, fraction_lost: int, highest_received: int | None = None) -> None:
         """A receiver report: what the subscriber lost, less what never reached the server (the same for every
-        subscriber of the source: the server asks the publisher for it again, and sending less would not help)."""
+        subscriber of the source: the server asks the publisher for it again, and sending less would not help).
+
+        A receiver that got nothing since its last report says it lost nothing (aiortc's counts losses between
+        packets received): its highest sequence number received not moving while the server sent it packets
+        counts as everything lost."""
         sent, newest = self._fresh_sent, (self._newest_seq + self._seq_offset) & 0xFFFF
         sent_before, newest_before = self._reported
         self._reported = (sent, newest)
+        if highest_received is not None:
+            received_before, self._highest_received = self._highest_received, highest_received & 0xFFFF
+            if received_before == self._highest_received and sent > sent_before:
+                fraction_lost = 255
         numbered = (newest - newest_before) & 0xFFFF
         if 0 < numbered < 0x8000 and sent - sent_before < numbered:
             fraction_lost = max(0, fraction_lost - ((numbered - (sent - sent_before)) << 8) // numbered)

@@ -116,10 +116,6 @@ async def test_voices_are_heard_in_their_room_and_in_no_other() -> None:
         await browser.close()
 
 
-@pytest.mark.skip(reason="issue 12, open: on this machine since 2026-12-03 20:40 the aiortc subscriber behind the "
-                         "150 kbit/s bucket reports no loss in its receiver reports and NACKs once, so the link budget "
-                         "never hears of its losses; it passed on the branch earlier. To be understood before issue 12 "
-                         "is resolved.")
 async def test_a_page_whose_link_is_too_narrow_gets_sound_only_rather_than_frozen_video() -> None:
     media = MediaService()
     amina, amina_voice = await camera_and_microphone(partial(media.publish, "amina"))
