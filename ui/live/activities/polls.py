@@ -11,7 +11,7 @@ as text. A secret poll shows only how many voted until it closes, on the board t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nicegui import ui
 
@@ -35,7 +35,9 @@ from ui.live.activities.registry import ActivityComponents, register
 from ui.live.board.view import BoardView
 from ui.live.parts import LivePart
 from ui.live.stage.view import StageView
-from ui.pages.wizard.activity import ActivityEditor
+
+if TYPE_CHECKING:  # the wizard imports the activities: only the type from it here
+    from ui.pages.wizard.activity import ActivityEditor
 
 CHART_HEIGHT_PER_CHOICE = 2.4  # rem
 
