@@ -42,6 +42,8 @@ from aiortc import RTCSessionDescription  # noqa: E402
 from benchmarks.media_workshop import (  # noqa: E402
     Browser,
     analyse,
+    browsers_mark,
+    browsers_report,
     cpu_seconds,
     free_port,
     gatherings,
@@ -49,6 +51,7 @@ from benchmarks.media_workshop import (  # noqa: E402
     log,
     machine_busy_seconds,
     people,
+    start_browsers,
     udp_drops,
     wait_for,
 )
@@ -187,35 +190,15 @@ async def run_phase(options: argparse.Namespace, phase: str) -> dict[str, Any]:
     try:
         async with aiohttp.ClientSession() as http:
             await wait_for(http, f"{url}/ready")
-            controls = []
-            for index in range(options.browsers):
-                port = free_port()
-                processes.append(subprocess.Popen([*me, "--browsers-of", ",".join(everyone[index::options.browsers]),
-                                                   "--url", url, "--control-port", str(port)]))
-                controls.append(f"http://127.0.0.1:{port}")
             started = time.monotonic()
-            for control in controls:
-                await wait_for(http, f"{control}/status", timeout=180)
-            while True:
-                connected = 0
-                for control in controls:
-                    async with http.get(f"{control}/status") as response:
-                        connected += (await response.json())["connected"]
-                if connected == len(everyone):
-                    break
-                if time.monotonic() - started > 180:
-                    raise TimeoutError(f"{connected} of {len(everyone)} browsers connected")
-                await asyncio.sleep(0.2)
+            controls = await start_browsers(http, [*me, "--url", url], everyone, options.browsers, processes,
+                                            timeout=180)
             log(f"{phase}: {len(everyone)} browsers connected through Janus in {time.monotonic() - started:.1f} s")
             async with http.get(f"{url}/profiles") as response:
                 switched = await response.json()
             await asyncio.sleep(options.settle)
 
             async def mark() -> dict[str, Any]:
-                marks = []
-                for control in controls:
-                    async with http.get(f"{control}/mark") as response:
-                        marks.append(await response.json())
                 drops = udp_drops([janus.process.pid, *(p.pid for p in processes)])
                 return {
                     "server_drops": drops[janus.process.pid],
@@ -226,20 +209,14 @@ async def run_phase(options: argparse.Namespace, phase: str) -> dict[str, Any]:
                     "browsers_cpu": sum(cpu_seconds(p.pid) for p in processes[1:]),
                     "own_cpu": cpu_seconds(os.getpid()) + cpu_seconds(server.pid),
                     "machine_cpu": machine_busy_seconds(),
-                    "sent": {number: sent for m in marks for number, sent in m["sent"].items()},
-                    "packets_received": sum(m["packets_received"] for m in marks),
-                    "packets_sent": sum(m["packets_sent"] for m in marks),
+                    **await browsers_mark(http, controls),
                 }
 
             start = await mark()
             await asyncio.sleep(options.seconds)
             end = await mark()
             await asyncio.sleep(1.0)  # frames sent at the end of the window are still on their way
-            report: dict[str, Any] = {}
-            for control in controls:
-                async with http.get(f"{control}/report") as response:
-                    report.update(await response.json())
-            return {"people": everyone, "report": report, "phases": [
+            return {"people": everyone, "report": await browsers_report(http, controls), "phases": [
                 {"name": phase, "switched": switched, "start": start, "end": end, "told": 0.0, "switch_cpu": 0.0,
                  "switch_wall": 0.0}]}
     finally:

@@ -524,6 +524,52 @@ async def wait_for(http: aiohttp.ClientSession, url: str, timeout: float = 20) -
         await asyncio.sleep(0.1)
 
 
+async def start_browsers(http: aiohttp.ClientSession, command: list[str], everyone: list[str], count: int,
+                         processes: list[subprocess.Popen[bytes]], *, timeout: float) -> list[str]:
+    """Start `count` browser processes (`command` plus whom each plays and its control port), added to
+    `processes`, and wait until every one of `everyone` is connected; their control addresses."""
+    controls = []
+    for index in range(count):
+        names = everyone[index::count]  # every room spans the browser processes
+        port = free_port()
+        processes.append(subprocess.Popen([*command, "--browsers-of", ",".join(names), "--control-port", str(port)]))
+        controls.append(f"http://127.0.0.1:{port}")
+    started = time.monotonic()
+    for control in controls:
+        await wait_for(http, f"{control}/status", timeout=timeout)
+    while True:
+        connected = 0
+        for control in controls:
+            async with http.get(f"{control}/status") as response:
+                connected += (await response.json())["connected"]
+        if connected == len(everyone):
+            return controls
+        if time.monotonic() - started > timeout:
+            raise TimeoutError(f"{connected} of {len(everyone)} browsers connected")
+        await asyncio.sleep(0.2)
+
+
+async def browsers_mark(http: aiohttp.ClientSession, controls: list[str]) -> dict[str, Any]:
+    """What the browser processes sent and received so far, together."""
+    marks = []
+    for control in controls:
+        async with http.get(f"{control}/mark") as response:
+            marks.append(await response.json())
+    return {
+        "sent": {number: sent for m in marks for number, sent in m["sent"].items()},
+        "packets_received": sum(m["packets_received"] for m in marks),
+        "packets_sent": sum(m["packets_sent"] for m in marks),
+    }
+
+
+async def browsers_report(http: aiohttp.ClientSession, controls: list[str]) -> dict[str, Any]:
+    report: dict[str, Any] = {}
+    for control in controls:
+        async with http.get(f"{control}/report") as response:
+            report.update(await response.json())
+    return report
+
+
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
@@ -539,34 +585,13 @@ async def run(options: argparse.Namespace) -> dict[str, Any]:
     try:
         async with aiohttp.ClientSession() as http:
             await wait_for(http, f"{url}/ready")
-            controls = []
-            for index in range(options.browsers):
-                names = everyone[index::options.browsers]  # every room spans the browser processes
-                port = free_port()
-                processes.append(subprocess.Popen([*me, "--browsers-of", ",".join(names), "--url", url,
-                                                   "--control-port", str(port)]))
-                controls.append(f"http://127.0.0.1:{port}")
             started = time.monotonic()
-            for control in controls:
-                await wait_for(http, f"{control}/status", timeout=120)
-            while True:
-                connected = 0
-                for control in controls:
-                    async with http.get(f"{control}/status") as response:
-                        connected += (await response.json())["connected"]
-                if connected == len(everyone):
-                    break
-                if time.monotonic() - started > 120:
-                    raise TimeoutError(f"{connected} of {len(everyone)} browsers connected")
-                await asyncio.sleep(0.2)
+            controls = await start_browsers(http, [*me, "--url", url], everyone, options.browsers, processes,
+                                            timeout=120)
             log(f"{len(everyone)} browsers connected in {time.monotonic() - started:.1f} s")
             await asyncio.sleep(1)
 
             async def mark() -> dict[str, Any]:
-                marks = []
-                for control in controls:
-                    async with http.get(f"{control}/mark") as response:
-                        marks.append(await response.json())
                 drops = udp_drops([p.pid for p in processes])
                 return {
                     "server_drops": drops[server.pid],
@@ -576,9 +601,7 @@ async def run(options: argparse.Namespace) -> dict[str, Any]:
                     "browsers_cpu": sum(cpu_seconds(p.pid) for p in processes[1:]),
                     "own_cpu": cpu_seconds(os.getpid()),
                     "machine_cpu": machine_busy_seconds(),
-                    "sent": {number: sent for m in marks for number, sent in m["sent"].items()},
-                    "packets_received": sum(m["packets_received"] for m in marks),
-                    "packets_sent": sum(m["packets_sent"] for m in marks),
+                    **await browsers_mark(http, controls),
                 }
 
             phases = []
@@ -599,11 +622,7 @@ async def run(options: argparse.Namespace) -> dict[str, Any]:
                 phases.append({"name": name, "switched": switched, "start": start, "end": end, "told": max(told),
                                "switch_cpu": start["server_cpu"] - before["server_cpu"],
                                "switch_wall": start["time"] - before["time"]})
-            report: dict[str, Any] = {}
-            for control in controls:
-                async with http.get(f"{control}/report") as response:
-                    report.update(await response.json())
-            return {"people": everyone, "phases": phases, "report": report}
+            return {"people": everyone, "phases": phases, "report": await browsers_report(http, controls)}
     finally:
         for process in reversed(processes):
             process.terminate()
