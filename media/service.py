@@ -11,8 +11,10 @@ import logging
 from collections.abc import Awaitable, Callable, Hashable, Iterable
 from typing import TYPE_CHECKING
 
+from media.audience import AUDIO_SLOTS, NOTHING, Audience, shows
+from media.backend import Page
 from media.ice import IceServers
-from media.routing import Profile, Routing, Someone, View, is_screen
+from media.routing import Routing, Someone, View, is_screen
 
 if TYPE_CHECKING:  # aiortc and PyAV load with the first connection, not with the server (a faster start)
     from aiortc import RTCSessionDescription
@@ -24,29 +26,19 @@ if TYPE_CHECKING:  # aiortc and PyAV load with the first connection, not with th
 log = logging.getLogger(__name__)
 
 VIDEO_SLOTS = 8  # videos a page can show at once: the stage, or a breakout room of 8 with a shared screen
-AUDIO_SLOTS = 8  # voices a page can hear at once; beyond, those speaking now take the place of those silent
-NOTHING = View()
-
-Page = Hashable
 
 
-class MediaService:
+class MediaService(Audience):
     """One per server process; the pages' elements talk to it, the live runs' changes re-route it."""
 
     def __init__(self, announced_address: str | None = None, ice_servers: IceServers | None = None) -> None:
+        super().__init__()
         self.announced_address = announced_address  # the address browsers reach the server at (1:1 NAT)
         self.ice_servers = ice_servers or IceServers()  # STUN/TURN for browsers
         self._publishers: dict[Someone, PublishPeer] = {}
         self._publishing_pages: dict[Someone, Page] = {}
         self._owners: dict[PublishedTrack, Someone] = {}
         self._pages: dict[Page, tuple[Someone, SubscribePeer]] = {}
-        self._routings: dict[Hashable, Routing] = {}  # by gathering (a live run)
-        self._views: dict[Someone, View] = {}  # every gathering's, together
-        self._profiles: dict[Someone, Profile] = {}
-        self._page_listeners: dict[Page, tuple[Someone, Callable[[], None]]] = {}
-        self._speaking_listeners: list[Callable[[], None]] = []
-        self._speaking: set[Someone] = set()
-        self._crowded = False  # some page is to hear more voices than it has slots for
 
     # ------------------------------------------------------------ connections
 
@@ -112,33 +104,13 @@ class MediaService:
 
     def route(self, gathering: Hashable, routing: Routing) -> None:
         """Who sees and hears whom in this gathering has changed (a step, the floor, the rooms...)."""
-        before = self._routings.get(gathering, Routing())
-        self._routings[gathering] = routing
-        for who in before.views.keys() - routing.views.keys():
-            self._views.pop(who, None)
-        for who in before.profiles.keys() - routing.profiles.keys():
-            self._profiles.pop(who, None)
-        self._views.update(routing.views)
-        self._profiles.update(routing.profiles)
-        changed = {who for who in before.views.keys() | routing.views.keys()
-                   if before.views.get(who) != routing.views.get(who)}
-        changed |= {who for who in before.profiles.keys() | routing.profiles.keys()
-                    if before.profiles.get(who) != routing.profiles.get(who)}
-        self._crowded = any(len(view.sounds) > AUDIO_SLOTS for view in self._views.values())
+        before, changed = self._take_routing(gathering, routing)
         moved = {who for who in changed if _place(before.views.get(who)) != _place(routing.views.get(who))}
         for who, peer in self._pages.values():
             if who in moved:
                 peer.budget.reset()  # what its link carries is tried again with what it is to see now
         self._refill([page for page, (who, _peer) in self._pages.items() if who in changed])
         self._tell([page for page, (who, _listener) in self._page_listeners.items() if who in changed])
-
-    def view(self, who: Someone) -> View:
-        """What this person is shown now (nothing while they are in no gathering)."""
-        return self._views.get(who, NOTHING)
-
-    def profile(self, who: Someone) -> Profile:
-        """What this person's browser should send now (nothing while nobody sees or hears them)."""
-        return self._profiles.get(who, Profile.PAUSED)
 
     def shown(self, page: Page) -> tuple[list[Someone | None], list[Someone | None]]:
         """Who each of the page's video and audio slots shows (None: an empty slot)."""
@@ -161,30 +133,7 @@ class MediaService:
         """Who shares a screen now, and that screen's source."""
         return {source[1]: source for source in self._publishers if is_screen(source)}
 
-    @property
-    def speaking(self) -> frozenset[Someone]:
-        """The publishers whose microphone carries speech right now."""
-        return frozenset(self._speaking)
-
     # ------------------------------------------------------------ listeners
-
-    def on_page_change(self, page: Page, who: Someone, listener: Callable[[], None]) -> Callable[[], None]:
-        """Call `listener` when what this page of `who` shows, or what it should send, may have changed.
-
-        Returns how to stop. The page need not watch yet: its profile (what to send) may change before.
-        """
-        self._page_listeners[page] = (who, listener)
-
-        def stop() -> None:
-            if self._page_listeners.get(page, (None, None))[1] is listener:  # not a newer listener of the page
-                del self._page_listeners[page]
-
-        return stop
-
-    def on_speaking(self, listener: Callable[[], None]) -> Callable[[], None]:
-        """Call `listener` whenever who speaks changes (the boards mark them); returns how to stop."""
-        self._speaking_listeners.append(listener)
-        return lambda: self._speaking_listeners.remove(listener) if listener in self._speaking_listeners else None
 
     def on_renegotiate(self, page: Page, publish_again: Callable[[], None], watch_again: Callable[[], None],
                        reoffer: Callable[[RTCSessionDescription], Awaitable[RTCSessionDescription | None]] | None = None
@@ -193,24 +142,18 @@ class MediaService:
         return lambda: None
 
     def _speaking_changed(self, who: Someone, speaking: bool) -> None:
-        if speaking:
-            self._speaking.add(who)
-        else:
-            self._speaking.discard(who)
-        concerned = [page for page, (viewer, _listener) in self._page_listeners.items()
-                     if viewer == who or _shows(self._views.get(viewer, NOTHING), who)]
+        concerned = self._note_speaking(who, speaking)
         if self._crowded:  # with more voices than slots, who is heard follows who speaks: refill
             self._refill(concerned, always_tell=True)
         else:
             self._tell(concerned)
-        for listener in list(self._speaking_listeners):
-            _safely(listener)
+        self._tell_boards()
 
     # ------------------------------------------------------------ slots
 
     def _pages_showing(self, who: Someone) -> list[Page]:
         return [page for page, (viewer, _peer) in self._pages.items()
-                if _shows(self._views.get(viewer, NOTHING), who)]
+                if shows(self._views.get(viewer, NOTHING), who)]
 
     def _track(self, who: Someone, kind: Kind) -> PublishedTrack | None:
         peer = self._publishers.get(who)
@@ -238,27 +181,10 @@ class MediaService:
                 told.append(page)
         self._tell(told)
 
-    def _tell(self, pages: Iterable[Page]) -> None:
-        for page in dict.fromkeys(pages):  # each page once
-            entry = self._page_listeners.get(page)
-            if entry is not None:
-                _safely(entry[1])
-
 
 def _place(view: View | None) -> object:
     """What a view shows, beside who is heard: a page whose pictures change starts its link budget again."""
     return None if view is None else (view.videos, view.large, view.screen)
-
-
-def _shows(view: View, who: Someone) -> bool:
-    return who in view.videos or who in view.sounds or view.screen == who
-
-
-def _safely(listener: Callable[[], None]) -> None:
-    try:
-        listener()
-    except Exception:  # one page's trouble must not keep the others from following
-        log.exception("a media listener failed")
 
 
 def fill_slots(slots: list[Slot], wanted: list[PublishedTrack | None], preferred: set[PublishedTrack]) -> None:

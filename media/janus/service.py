@@ -31,12 +31,13 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from media.audience import AUDIO_SLOTS, NOTHING, Audience, safely, shows
 from media.backend import Page, Reoffer
 from media.ice import IceServers
 from media.janus.client import JanusConnection, JanusError, Json
 from media.janus.placement import place_rooms
-from media.routing import Profile, Routing, Someone, View, is_screen
-from media.service import AUDIO_SLOTS, NOTHING, VIDEO_SLOTS, _safely, _shows
+from media.routing import Routing, Someone, is_screen
+from media.service import VIDEO_SLOTS
 
 if TYPE_CHECKING:
     from aiortc import RTCSessionDescription
@@ -109,12 +110,13 @@ class Subscription:
     started: bool = False  # the page answered Janus's offer: the streams may change from now on
 
 
-class JanusMedia:
+class JanusMedia(Audience):
     """One per server process, in place of `MediaService`: the same questions, Janus servers doing the work."""
 
     def __init__(self, urls: Sequence[str], ice_servers: IceServers | None = None) -> None:
         if not urls:
             raise ValueError("the Janus backend needs at least one Janus server")
+        super().__init__()
         self.ice_servers = ice_servers or IceServers()
         self.servers = [JanusConnection(url, on_lost=partial(self._lost, index)) for index, url in enumerate(urls)]
         self._down: set[int] = set()
@@ -128,15 +130,8 @@ class JanusMedia:
         self._pages: dict[Page, Subscription] = {}
         self._page_locks: dict[Page, asyncio.Lock] = {}
         self._publish_locks: dict[Someone, asyncio.Lock] = {}
-        self._routings: dict[Hashable, Routing] = {}
-        self._views: dict[Someone, View] = {}
-        self._profiles: dict[Someone, Profile] = {}
         self._places: dict[Someone, RoomKey] = {}
-        self._page_listeners: dict[Page, tuple[Someone, Callable[[], None]]] = {}
         self._renegotiators: dict[Page, tuple[Callable[[], None], Callable[[], None], Reoffer | None]] = {}
-        self._speaking_listeners: list[Callable[[], None]] = []
-        self._speaking: set[Someone] = set()
-        self._crowded = False
         self._tasks: set[asyncio.Task[Any]] = set()
 
     # ------------------------------------------------------------ where rooms are
@@ -474,30 +469,18 @@ class JanusMedia:
         subscription.asked_again = True
         renegotiator = self._renegotiators.get(page)
         if renegotiator is not None:
-            _safely(renegotiator[1])
+            safely(renegotiator[1])
 
     # ------------------------------------------------------------ what each one sees, hears and sends
 
     def route(self, gathering: Hashable, routing: Routing) -> None:
-        before = self._routings.get(gathering, Routing())
-        self._routings[gathering] = routing
-        for who in before.views.keys() - routing.views.keys():
-            self._views.pop(who, None)
-        for who in before.profiles.keys() - routing.profiles.keys():
-            self._profiles.pop(who, None)
+        before, changed = self._take_routing(gathering, routing)
         for who in before.places.keys() - routing.places.keys():
             self._places.pop(who, None)
-        self._views.update(routing.views)
-        self._profiles.update(routing.profiles)
         self._places.update({who: (gathering, place) for who, place in routing.places.items()})
         self._place()
-        changed = {who for who in before.views.keys() | routing.views.keys()
-                   if before.views.get(who) != routing.views.get(who)}
-        changed |= {who for who in before.profiles.keys() | routing.profiles.keys()
-                    if before.profiles.get(who) != routing.profiles.get(who)}
         moved = {who for who in before.places.keys() | routing.places.keys()
                  if before.places.get(who) != routing.places.get(who)}
-        self._crowded = any(len(view.sounds) > AUDIO_SLOTS for view in self._views.values())
         for who in moved:
             self._move_publisher(who)
         self._refill([page for page, subscription in self._pages.items() if subscription.who in changed | moved])
@@ -510,15 +493,9 @@ class JanusMedia:
             return
         renegotiator = self._renegotiators.get(self._publishing_pages.get(who))
         if renegotiator is not None and not is_screen(who):
-            _safely(renegotiator[0])
+            safely(renegotiator[0])
         else:  # a screen stays where it was shared (LiveMedia stops those no longer allowed)
             self._spawn(self.unpublish(who), "stop publishing in a room left")
-
-    def view(self, who: Someone) -> View:
-        return self._views.get(who, NOTHING)
-
-    def profile(self, who: Someone) -> Profile:
-        return self._profiles.get(who, Profile.PAUSED)
 
     def reduced(self, page: Page) -> bool:
         """Never: Atelier does not see the subscribers' links through Janus (Janus hands their REMB on to the
@@ -537,24 +514,7 @@ class JanusMedia:
     def screens(self) -> dict[Someone, Someone]:
         return {source[1]: source for source in self._publishers if is_screen(source)}
 
-    @property
-    def speaking(self) -> frozenset[Someone]:
-        return frozenset(self._speaking)
-
     # ------------------------------------------------------------ listeners
-
-    def on_page_change(self, page: Page, who: Someone, listener: Callable[[], None]) -> Callable[[], None]:
-        self._page_listeners[page] = (who, listener)
-
-        def stop() -> None:
-            if self._page_listeners.get(page, (None, None))[1] is listener:
-                del self._page_listeners[page]
-
-        return stop
-
-    def on_speaking(self, listener: Callable[[], None]) -> Callable[[], None]:
-        self._speaking_listeners.append(listener)
-        return lambda: self._speaking_listeners.remove(listener) if listener in self._speaking_listeners else None
 
     def on_renegotiate(self, page: Page, publish_again: Callable[[], None], watch_again: Callable[[], None],
                        reoffer: Reoffer | None = None) -> Callable[[], None]:
@@ -568,27 +528,15 @@ class JanusMedia:
         return stop
 
     def _speaking_changed(self, who: Someone, speaking: bool) -> None:
-        if speaking:
-            self._speaking.add(who)
-        else:
-            self._speaking.discard(who)
-        concerned = [page for page, (viewer, _listener) in self._page_listeners.items()
-                     if viewer == who or _shows(self._views.get(viewer, NOTHING), who)]
+        concerned = self._note_speaking(who, speaking)
         if self._crowded:
             self._refill(concerned)
         self._tell(concerned)
-        for listener in list(self._speaking_listeners):
-            _safely(listener)
+        self._tell_boards()
 
     def _pages_showing(self, who: Someone) -> list[Page]:
         return [page for page, subscription in self._pages.items()
-                if _shows(self._views.get(subscription.who, NOTHING), who)]
-
-    def _tell(self, pages: Iterable[Page]) -> None:
-        for page in dict.fromkeys(pages):
-            entry = self._page_listeners.get(page)
-            if entry is not None:
-                _safely(entry[1])
+                if shows(self._views.get(subscription.who, NOTHING), who)]
 
     # ------------------------------------------------------------ lost servers, the end
 
@@ -628,7 +576,7 @@ class JanusMedia:
             if self._place_of(who) in rooms and who not in self._publishers:
                 renegotiator = self._renegotiators.get(page)
                 if renegotiator is not None and not is_screen(who):
-                    _safely(renegotiator[0])
+                    safely(renegotiator[0])
         for page, subscription in list(self._pages.items()):
             if subscription.server == server:
                 self._watch_again(page, subscription)

@@ -18,9 +18,9 @@ from domain.i18n import N_, translate
 from domain.live.session import LiveSession
 from domain.live.state import MemberKind
 from domain.models import RunPhase
+from media.audience import AUDIO_SLOTS
 from media.live import LiveMedia, member_of
 from media.routing import Profile, Someone, is_screen, screen_of
-from media.service import AUDIO_SLOTS
 from ui.i18n import _, current_language
 from ui.live.device_check import DEVICES_KEY
 
