@@ -19,8 +19,8 @@ from tests.e2e.test_live_workshop import (
     BREAKOUT_STEP,
     MARKET_ROOM,
     REPORT_STEP,
-    STEPS_TO_BREAKOUT,
     choose_room,
+    go_to_breakout_step,
     go_to_next_step,
     join,
     open_board,
@@ -69,8 +69,7 @@ def test_two_participants_dot_their_ideas_and_see_the_counts_once_revealed(peopl
     open_doors_and_start(board, [amina, bruno])
     choose_room(amina, MARKET_ROOM)
     choose_room(bruno, MARKET_ROOM)
-    for number, title in enumerate(STEPS_TO_BREAKOUT, start=2):
-        go_to_next_step(board, title, number)
+    go_to_breakout_step(board)
     board.get_by_role("button", name="Ouvrir les salles").click()
     expect(amina.get_by_role("heading", name=f"Salle : {MARKET_ROOM}")).to_be_visible()
     expect(bruno.get_by_role("heading", name=f"Salle : {MARKET_ROOM}")).to_be_visible()

@@ -22,9 +22,8 @@ from tests.e2e.test_live_workshop import (
     BREAKOUT_STEP,
     FIRST_ROOM,
     MARKET_ROOM,
-    STEPS_TO_BREAKOUT,
     choose_room,
-    go_to_next_step,
+    go_to_breakout_step,
     join,
     open_board,
     open_doors_and_start,
@@ -78,8 +77,7 @@ def test_ideas_in_two_rooms_stay_in_their_room_and_all_reach_the_board(people: C
     choose_room(amina, MARKET_ROOM)
     choose_room(bruno, MARKET_ROOM)
     choose_room(chloe, FIRST_ROOM)
-    for number, title in enumerate(STEPS_TO_BREAKOUT, start=2):
-        go_to_next_step(board, title, number)
+    go_to_breakout_step(board)
     board.get_by_role("button", name="Ouvrir les salles").click()
     for page, room in ((amina, MARKET_ROOM), (bruno, MARKET_ROOM), (chloe, FIRST_ROOM)):
         expect(page.get_by_role("heading", name=f"Salle : {room}")).to_be_visible()

@@ -24,10 +24,9 @@ from tests.e2e.test_live_workshop import (
     MARKET_ROOM,
     PLENARY,
     STAGE_VIEWPORT,
-    STEPS_TO_BREAKOUT,
     choose_room,
     eventually,
-    go_to_next_step,
+    go_to_breakout_step,
     hand_queue,
     hears_someone,
     join,
@@ -143,8 +142,7 @@ def test_three_people_see_and_hear_each_other_through_janus_in_the_plenary_and_i
     choose_room(amina, MARKET_ROOM)
     choose_room(bruno, MARKET_ROOM)
     board.get_by_role("tab", name="Scénario").click()
-    for number, title in enumerate(STEPS_TO_BREAKOUT, start=2):
-        go_to_next_step(board, title, number)
+    go_to_breakout_step(board)
     for page in participants:
         expect(page.get_by_text(BREAKOUT_STEP).first).to_be_visible()
     board.get_by_role("button", name="Ouvrir les salles").click()

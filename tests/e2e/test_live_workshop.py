@@ -150,6 +150,12 @@ def go_to_next_step(board: Page, title: str, number: int) -> None:
     expect(board.get_by_text(f"Étape {number} sur 6")).to_be_visible()
 
 
+def go_to_breakout_step(board: Page) -> None:
+    """From the demo's first step to its breakout step, one step at a time as a moderator does."""
+    for number, title in enumerate(STEPS_TO_BREAKOUT, start=2):
+        go_to_next_step(board, title, number)
+
+
 def choose_room(page: Page, room: str) -> None:
     choice = page.get_by_role("radio", name=re.compile(f"^{room}"))
     choice.click()
@@ -234,8 +240,7 @@ def test_a_moderator_and_three_participants_run_the_workshop(people: Contexts) -
 
     # On to the breakout step; the rooms open.
     board.get_by_role("tab", name="Scénario").click()
-    for number, title in enumerate(STEPS_TO_BREAKOUT, start=2):
-        go_to_next_step(board, title, number)
+    go_to_breakout_step(board)
     for page in participants:
         expect(step_information(page).get_by_role("heading", name=BREAKOUT_STEP)).to_be_visible()
     board.get_by_role("button", name="Ouvrir les salles").click()
@@ -442,8 +447,7 @@ def test_participants_and_moderators_come_back_after_a_reload_and_a_restart(
     amina = join(people, "Amina")
     bruno = join(people, "Bruno")
     open_doors_and_start(board, [amina, bruno])
-    for number, title in enumerate(STEPS_TO_BREAKOUT, start=2):
-        go_to_next_step(board, title, number)
+    go_to_breakout_step(board)
     board.get_by_role("button", name="Ouvrir les salles").click()
     room = amina.get_by_role("heading", name=re.compile("^Salle : "))
     expect(room).to_be_visible()
@@ -752,8 +756,7 @@ def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people
     choose_room(amina, MARKET_ROOM)
     choose_room(bruno, MARKET_ROOM)
     board.get_by_role("tab", name="Scénario").click()
-    for number, title in enumerate(STEPS_TO_BREAKOUT, start=2):
-        go_to_next_step(board, title, number)
+    go_to_breakout_step(board)
     board.get_by_role("button", name="Ouvrir les salles").click()
     sees_video_of(amina, "Bruno")
     sees_video_of(bruno, "Amina")
