@@ -131,6 +131,7 @@ def test_ideas_in_two_rooms_stay_in_their_room_and_all_reach_the_board(people: C
     board.get_by_role("dialog").get_by_role("textbox", name="Étiquettes, séparées par des virgules").fill(
         "mobilier, ombre")
     board.get_by_role("dialog").get_by_role("button", name="Enregistrer").click()
+    expect(board.get_by_role("dialog")).to_have_count(0)  # closed, not fading when the page is checked below
     expect(ideas_list(bruno).get_by_role("list", name="Étiquettes")).to_have_text(re.compile("mobilier.*ombre"))
     post(bruno, "Plus de bancs")
     expect(market.get_by_role("heading", name=f"{MARKET_ROOM} : 3 idées")).to_be_visible()
