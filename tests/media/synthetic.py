@@ -159,27 +159,40 @@ async def camera_and_microphone(answer: Callable[[RTCSessionDescription], Awaita
     return browser, track
 
 
-class NarrowLink:
-    """Lets through at most `bitrate` bit/s of RTP into a test browser's connection (a token bucket, as a policer
-    in a network does), dropping the rest before SRTP. RTCP and DTLS pass."""
+class Link:
+    """The network into a test browser's connection: each RTP packet passes or is dropped (`passes`), before SRTP
+    (whose replay protection would refuse a retransmission of a packet it had seen). RTCP and DTLS pass."""
 
-    def __init__(self, connection: RTCPeerConnection, bitrate: int, depth: int = 12_000) -> None:
-        self.rate, self.depth, self.tokens = bitrate / 8, depth, float(depth)
-        self.at = time.monotonic()
-        self.dropped = 0
+    def __init__(self, connection: RTCPeerConnection) -> None:
         ice = connection.getTransceivers()[0].receiver.transport.transport
         self._receive = ice._recv
         ice._recv = self._recv  # type: ignore[method-assign]
 
+    def passes(self, packet: bytes) -> bool:
+        raise NotImplementedError
+
     async def _recv(self) -> bytes:
         while True:
             data = await self._receive()
-            if not (127 < data[0] < 192) or is_rtcp(data):
+            if not (127 < data[0] < 192) or is_rtcp(data) or self.passes(data):
                 return data
-            now = time.monotonic()
-            self.tokens = min(self.depth, self.tokens + (now - self.at) * self.rate)
-            self.at = now
-            if self.tokens >= len(data):
-                self.tokens -= len(data)
-                return data
-            self.dropped += 1
+
+
+class NarrowLink(Link):
+    """Lets through at most `bitrate` bit/s of RTP (a token bucket, as a policer in a network does)."""
+
+    def __init__(self, connection: RTCPeerConnection, bitrate: int, depth: int = 12_000) -> None:
+        super().__init__(connection)
+        self.rate, self.depth, self.tokens = bitrate / 8, depth, float(depth)
+        self.at = time.monotonic()
+        self.dropped = 0
+
+    def passes(self, packet: bytes) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.depth, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens >= len(packet):
+            self.tokens -= len(packet)
+            return True
+        self.dropped += 1
+        return False

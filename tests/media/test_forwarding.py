@@ -13,10 +13,10 @@ import threading
 import aioice.ice
 import pytest
 from aiortc import RTCPeerConnection
-from aiortc.rtp import RtcpByePacket, is_rtcp
+from aiortc.rtp import RtcpByePacket
 
 from media.peers import SubscribePeer
-from tests.media.synthetic import GreyCamera, Viewer, packets_received, publish
+from tests.media.synthetic import GreyCamera, Link, Viewer, packets_received, publish
 from tests.waiting import until
 
 pytestmark = pytest.mark.skipif(not aioice.ice.get_host_addresses(use_ipv4=True, use_ipv6=True),
@@ -120,27 +120,20 @@ async def test_a_paused_sender_keeps_its_stream_and_a_lost_browser_ends_it() -> 
     await published.close()
 
 
-class LossyLink:
-    """Drops every `every`-th RTP packet on its way into a test browser's connection, as a network would:
-    before SRTP (whose replay protection would refuse a retransmission of a packet it had seen)."""
+class LossyLink(Link):
+    """Drops every `every`-th RTP packet, as a network would; its retransmission passes."""
 
     def __init__(self, connection: RTCPeerConnection, every: int) -> None:
+        super().__init__(connection)
         self.every, self.count, self.dropped = every, 0, set[bytes]()
-        ice = connection.getTransceivers()[0].receiver.transport.transport
-        self._receive = ice._recv
-        ice._recv = self._recv  # type: ignore[method-assign]
 
-    async def _recv(self) -> bytes:
-        while True:
-            data = await self._receive()
-            if not (127 < data[0] < 192) or is_rtcp(data):
-                return data  # DTLS, RTCP
-            self.count += 1
-            key = data[2:4]  # the sequence number, in clear
-            if self.count % self.every == 0 and key not in self.dropped:
-                self.dropped.add(key)  # lost once; its retransmission passes
-                continue
-            return data
+    def passes(self, packet: bytes) -> bool:
+        self.count += 1
+        key = packet[2:4]  # the sequence number, in clear
+        if self.count % self.every == 0 and key not in self.dropped:
+            self.dropped.add(key)  # lost once
+            return False
+        return True
 
 
 async def test_lost_packets_are_sent_again_and_sender_reports_describe_the_stream() -> None:
