@@ -242,25 +242,25 @@ class Wizard:
 
     async def _save_field(self, binding: FieldBinding, value: Any, *, overrule: bool) -> None:
         async with preparers.lock(self.workshop_id):
-            stored_now = binding.read(await workshops.load_plan_by_id(self.workshop_id))
+            fresh = await workshops.load_plan_by_id(self.workshop_id)
+            stored_now = binding.read(fresh)
             if stored_now is MISSING:
                 self.recovery.keep(binding, value, by=None)
                 self.refresh_status()
                 return
-            if same(stored_now, value):  # saved meanwhile, by this page before a reload or by another
-                pass
-            elif not overrule and (binding.theirs is not MISSING or stored_now != binding.stored):
-                binding.conflict(stored_now, self._follow_by if binding.theirs is MISSING else None)
-                self.refresh_status()
-                return
-            else:
+            if not same(stored_now, value):  # else saved meanwhile, by this page before a reload or by another
+                if not overrule and (binding.theirs is not MISSING or stored_now != binding.stored):
+                    binding.conflict(stored_now, self._follow_by if binding.theirs is MISSING else None)
+                    self.refresh_status()
+                    return
                 try:
                     await binding.save(value)
                 except DomainError as problem:
                     binding.refused(translated(problem))
                     self.refresh_status()
                     return
-            self.plan = await workshops.load_plan_by_id(self.workshop_id)
+                fresh = await workshops.load_plan_by_id(self.workshop_id)
+            self.plan = fresh
         binding.accepted(value, binding.read(self.plan))
         await self._show_plan(by=None, drafts={})
 
@@ -367,11 +367,10 @@ class Wizard:
 
     def _tell_saved_by(self, by: str | None) -> None:
         self.others_changed()
+        time = formatting.clock_time(self.services.clock.now(), self.plan.workshop.time_zone)
         with self.presence:
-            Text(_("{name} saved a change at {time}.", name=by, time=formatting.clock_time(
-                self.services.clock.now(), self.plan.workshop.time_zone)) if by else
-                 _("The workshop was changed elsewhere at {time}.", time=formatting.clock_time(
-                     self.services.clock.now(), self.plan.workshop.time_zone)), "p").classes("atelier-muted")
+            Text(_("{name} saved a change at {time}.", name=by, time=time) if by else
+                 _("The workshop was changed elsewhere at {time}.", time=time), "p").classes("atelier-muted")
 
     async def redraw_part(self) -> None:
         """Draw the part again from the fresh plan: the focus, the open steps and the text still typed stay."""
