@@ -69,6 +69,7 @@ from benchmarks.media_workshop import (  # noqa: E402
     encode_audio,
     encode_video,
     load_clips,
+    run_server,
     udp_drops,
 )
 from media import aiortc_hooks  # noqa: E402
@@ -141,7 +142,7 @@ def clips() -> dict[str, Any]:
 
 # ------------------------------------------------------------------ Atelier's server process
 
-def serve_atelier(port: int) -> None:
+def serve_atelier(port: int, loop: str) -> None:
     from media.peers import PublishPeer, SubscribePeer
 
     async def main() -> None:
@@ -193,7 +194,7 @@ def serve_atelier(port: int) -> None:
         await web.TCPSite(runner, "127.0.0.1", port).start()
         await asyncio.Event().wait()
 
-    asyncio.run(main())
+    run_server(main, loop)
 
 
 # ------------------------------------------------------------------ Janus
@@ -391,10 +392,10 @@ def load_average() -> str:
 
 
 @contextlib.contextmanager
-def server_process(server: str, port: int, folder: Path) -> Any:
+def server_process(server: str, port: int, folder: Path, loop: str) -> Any:
     log = (folder / f"{server}.log").open("w")
     if server == "atelier":
-        command = [sys.executable, __file__, "--serve", str(port)]
+        command = [sys.executable, __file__, "--serve", str(port), "--loop", loop]
     else:
         if JANUS is None:
             raise SystemExit("Janus is not installed: apt-get install -y janus")
@@ -453,11 +454,11 @@ async def server_sent(http: aiohttp.ClientSession, url: str) -> int:
     return sent
 
 
-async def measure(server: str, plan: Plan, warm_up: float, seconds: float) -> dict[str, Any]:
+async def measure(server: str, plan: Plan, options: argparse.Namespace) -> dict[str, Any]:
     port = free_port()
     with tempfile.TemporaryDirectory(prefix=f"atelier-bench-{server}-") as temporary:
         folder = Path(temporary)
-        with server_process(server, port, folder) as process:
+        with server_process(server, port, folder, options.loop) as process:
             url = f"http://127.0.0.1:{port}" + ("" if server == "atelier" else "/janus")
             subscribers = [Subscriber() for _ in plan.subscribers]
             publisher = None
@@ -480,14 +481,14 @@ async def measure(server: str, plan: Plan, warm_up: float, seconds: float) -> di
                             await subscriber.join_janus(janus, room, feeds)
                         else:
                             await subscriber.join_atelier(http, url, feeds)
-                    await asyncio.sleep(warm_up)
+                    await asyncio.sleep(options.warm_up)
                     packets = sum(sum(s.packets.values()) for s in subscribers)
                     frames = [{who: set(numbers) for who, numbers in s.frames.items()} for s in subscribers]
                     cpu, wall, load = cpu_seconds(process.pid), time.monotonic(), load_average()
                     clients = cpu_seconds(publisher.pid) + cpu_seconds(os.getpid())
                     drops = udp_drops([process.pid, os.getpid()])
                     sent = await server_sent(http, url) if janus is None else 0
-                    await asyncio.sleep(seconds)
+                    await asyncio.sleep(options.seconds)
                     drops = {pid: count - drops[pid] for pid, count in udp_drops([process.pid, os.getpid()]).items()}
                     sent = (await server_sent(http, url) if janus is None else 0) - sent
                     cpu = cpu_seconds(process.pid) - cpu
@@ -537,7 +538,7 @@ async def run(options: argparse.Namespace) -> list[dict[str, Any]]:
         for server in options.servers:
             print(f"[{time.strftime('%H:%M:%S')}] {server}, {plan.name}, load {load_average()}",
                   file=sys.stderr, flush=True)
-            rows.append(await measure(server, plan, options.warm_up, options.seconds))
+            rows.append(await measure(server, plan, options))
     return rows
 
 
@@ -581,13 +582,15 @@ def main() -> int:
     parser.add_argument("--phases", nargs="+", choices=["plenary", "rooms"], default=["plenary", "rooms"],
                         help="with --workshop: the phases to measure (default both)")
     parser.add_argument("--json", type=Path, help="also write the raw figures to this file")
+    parser.add_argument("--loop", choices=["uvloop", "asyncio"], default="uvloop",
+                        help="Atelier's event loop (default uvloop, as under uvicorn)")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--publish", choices=["atelier", "janus"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--plan", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.serve:
-        serve_atelier(options.serve)
+        serve_atelier(options.serve, options.loop)
         return 0
     if options.publish:
         publish(options.publish, options.url, Plan.from_json(options.plan))

@@ -45,6 +45,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable, Coroutine
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -162,7 +163,18 @@ def load_clips() -> dict[str, Any]:
 
 # ------------------------------------------------------------------ the server process
 
-def serve(port: int, count: int) -> None:
+def run_server(main: Callable[[], Coroutine[Any, Any, None]], loop: str) -> None:
+    """Run a benchmark's server on the event loop Atelier has in production: uvicorn picks uvloop when it is
+    installed, and NiceGUI installs it (`--loop asyncio` measures the standard library's loop instead)."""
+    if loop == "uvloop":
+        import uvloop
+
+        uvloop.run(main())
+    else:
+        asyncio.run(main())
+
+
+def serve(port: int, count: int, loop: str) -> None:
     """Atelier's MediaService behind a small HTTP signalling API; /route switches the whole gathering."""
     from media.routing import route
     from media.service import MediaService
@@ -208,7 +220,7 @@ def serve(port: int, count: int) -> None:
         await web.TCPSite(runner, "127.0.0.1", port).start()
         await asyncio.Event().wait()
 
-    asyncio.run(main())
+    run_server(main, loop)
 
 
 # ------------------------------------------------------------------ browsers: what they send
@@ -580,7 +592,8 @@ async def run(options: argparse.Namespace) -> dict[str, Any]:
     me = [sys.executable, __file__]
     server_port = free_port()
     url = f"http://127.0.0.1:{server_port}"
-    server = subprocess.Popen([*me, "--serve", "--port", str(server_port), "--people", str(options.people)])
+    server = subprocess.Popen([*me, "--serve", "--port", str(server_port), "--people", str(options.people),
+                               "--loop", options.loop])
     processes = [server]
     try:
         async with aiohttp.ClientSession() as http:
@@ -786,6 +799,8 @@ def main() -> int:
                         help="seconds after a window before the next switch, for the frames on their way (default 1)")
     parser.add_argument("--browsers", type=int, default=2, help="processes the browsers run in (default 2)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--loop", choices=["uvloop", "asyncio"], default="uvloop",
+                        help="the server's event loop (default uvloop, as under uvicorn)")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--browsers-of", help=argparse.SUPPRESS)
@@ -793,7 +808,7 @@ def main() -> int:
     parser.add_argument("--control-port", type=int, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.serve:
-        serve(options.port, options.people)
+        serve(options.port, options.people, options.loop)
         return 0
     if options.browsers_of:
         browsers(options.browsers_of.split(","), options.url, options.control_port)
