@@ -62,6 +62,7 @@ class Settings:
     turn_secret: str | None = None
     media_backend: str = "builtin"  # or "janus": Janus VideoRoom servers carry the media (media/janus/)
     janus_urls: tuple[str, ...] = ()
+    janus_secret: str | None = None  # the Janus servers' api_secret
     smtp_url: str | None = None  # None: mail stays in the outbox, for organisers to read
     mail_from: str | None = None
 
@@ -175,6 +176,10 @@ def _janus_urls(text: str) -> tuple[str, ...]:
     return urls
 
 
+def _on_this_machine(url: str) -> bool:
+    return urlsplit(url).hostname in {"localhost", "127.0.0.1", "::1"}
+
+
 def _smtp_url(text: str) -> str:
     from mail.settings import parse_smtp_url
 
@@ -262,6 +267,8 @@ SERVER_OPTIONS = (
            "(Atelier itself) or janus (the Janus VideoRoom servers of --janus-url, for more people)"),
     Option("--janus-url", _janus_urls, (), "comma-separated WebSocket addresses of the Janus servers, e.g. "
            "ws://janus1.ville.example:8188,ws://janus2.ville.example:8188 (with --media-backend janus)"),
+    Option("--janus-secret", str, None, "the api_secret of the Janus servers' janus.jcfg, sent with every request: "
+           "needed when they are not on this machine, so that nobody else can use them"),
     Option("--smtp-url", _smtp_url, None, "the mail server to send e-mail through: smtp://USER:PASSWORD@HOST:587 "
            "(STARTTLS) or smtps://USER:PASSWORD@HOST:465 (TLS); without it, e-mail waits in the outbox page"),
     Option("--mail-from", _mail_from, None, "the sender of every e-mail, e.g. 'Mairie de Villeneuve "
@@ -315,6 +322,10 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
     if media_backend == "janus" and not getattr(arguments, "janus_url", ()):
         _usage_error("--media-backend janus needs --janus-url (or ATELIER_JANUS_URL): the WebSocket addresses of "
                      "the Janus servers, e.g. ws://janus1.ville.example:8188")
+    if media_backend == "janus" and not getattr(arguments, "janus_secret", None) and not all(
+            _on_this_machine(url) for url in arguments.janus_url):
+        _usage_error("Janus servers on other machines need --janus-secret (or ATELIER_JANUS_SECRET): the api_secret "
+                     "of their janus.jcfg; without one, anyone who reaches their port could join the rooms")
     return Settings(
         host=getattr(arguments, "host", "127.0.0.1"),
         port=getattr(arguments, "port", 8080),
@@ -328,6 +339,7 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
         turn_secret=getattr(arguments, "turn_secret", None),
         media_backend=media_backend,
         janus_urls=getattr(arguments, "janus_url", ()),
+        janus_secret=getattr(arguments, "janus_secret", None),
         smtp_url=getattr(arguments, "smtp_url", None),
         mail_from=getattr(arguments, "mail_from", None),
     )
@@ -437,7 +449,7 @@ def build_app(settings: Settings, clock: Clock | None = None) -> None:
     if settings.media_backend == "janus":
         from media.janus.service import JanusMedia
 
-        media = JanusMedia(settings.janus_urls, ice_servers)
+        media = JanusMedia(settings.janus_urls, ice_servers, api_secret=settings.janus_secret)
     else:
         media = MediaService(settings.media_address, ice_servers)
     live_media = LiveMedia(live, media)  # follows every run the registry loads, restored ones included

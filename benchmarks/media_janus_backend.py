@@ -61,12 +61,12 @@ SETTLE = 5.0
 
 # ------------------------------------------------------------------ Atelier's side: signalling only
 
-def serve(port: int, count: int, phase: str, janus_url: str) -> None:
+def serve(port: int, count: int, phase: str, janus_url: str, janus_secret: str) -> None:
     from media.janus.service import JanusMedia
     from media.routing import route
 
     async def main() -> None:
-        media = JanusMedia([janus_url])
+        media = JanusMedia([janus_url], api_secret=janus_secret)
         routing = route(gatherings(count)[phase])
         media.route("workshop", routing)
 
@@ -177,7 +177,7 @@ def browsers(names: list[str], url: str, control_port: int) -> None:
 # ------------------------------------------------------------------ the benchmark
 
 async def run_phase(options: argparse.Namespace, phase: str) -> dict[str, Any]:
-    from tests.janus_server import start_servers
+    from tests.janus_server import API_SECRET, start_servers
 
     everyone = people(options.people)
     janus = start_servers(1)[0]
@@ -185,7 +185,7 @@ async def run_phase(options: argparse.Namespace, phase: str) -> dict[str, Any]:
     server_port = free_port()
     url = f"http://127.0.0.1:{server_port}"
     server = subprocess.Popen([*me, "--serve", "--port", str(server_port), "--people", str(options.people),
-                               "--phase", phase, "--janus-url", janus.url])
+                               "--phase", phase, "--janus-url", janus.url, "--janus-secret", API_SECRET])
     processes = [server]
     try:
         async with aiohttp.ClientSession() as http:
@@ -238,12 +238,13 @@ def main() -> int:
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--janus-url", help=argparse.SUPPRESS)
+    parser.add_argument("--janus-secret", help=argparse.SUPPRESS)
     parser.add_argument("--browsers-of", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--control-port", type=int, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.serve:
-        serve(options.port, options.people, options.phase, options.janus_url)
+        serve(options.port, options.people, options.phase, options.janus_url, options.janus_secret)
         return 0
     if options.browsers_of:
         browsers(options.browsers_of.split(","), options.url, options.control_port)

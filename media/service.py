@@ -135,7 +135,7 @@ class MediaService(Audience):
 
     # ------------------------------------------------------------ listeners
 
-    def on_renegotiate(self, page: Page, publish_again: Callable[[], None], watch_again: Callable[[], None],
+    def on_renegotiate(self, page: Page, publish_again: Callable[[Someone], None], watch_again: Callable[[], None],
                        reoffer: Callable[[RTCSessionDescription], Awaitable[RTCSessionDescription | None]] | None = None
                        ) -> Callable[[], None]:
         """Never needed here: one server carries every room, its slots switch without a new offer."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import shutil
 import socket
 import subprocess
@@ -16,10 +17,12 @@ from tests.postgres import free_port
 
 LIBRARIES = Path("/usr/lib/x86_64-linux-gnu/janus")
 START_GUARD = 30.0  # seconds for Janus to listen on a busy machine: never a speed check
+API_SECRET = secrets.token_urlsafe(16)  # every test server wants it, as a deployed one should
 
 
 def configure(folder: Path, ws_port: int, rtp_ports: tuple[int, int]) -> None:
-    """The least Janus needs here: the VideoRoom plugin, the WebSockets transport on loopback, nothing else."""
+    """The least Janus needs here: the VideoRoom plugin, the WebSockets transport on loopback, nothing else;
+    requests must carry `API_SECRET`."""
     plugins = LIBRARIES / "plugins"
     transports = LIBRARIES / "transports"
     other_plugins = sorted(p.name for p in plugins.glob("libjanus_*.so") if p.name != "libjanus_videoroom.so")
@@ -32,6 +35,7 @@ def configure(folder: Path, ws_port: int, rtp_ports: tuple[int, int]) -> None:
         f'\tevents_folder = "{LIBRARIES}/events"\n'
         f'\tloggers_folder = "{LIBRARIES}/loggers"\n'
         "\tdebug_level = 3\n"
+        f'\tapi_secret = "{API_SECRET}"\n'
         "}\n"
         f'media: {{\n\trtp_port_range = "{rtp_ports[0]}-{rtp_ports[1]}"\n}}\n'
         'nat: {\n\tice_ignore_list = "vmnet"\n}\n'

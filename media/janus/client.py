@@ -5,7 +5,8 @@ carrying the same transaction; events without a pending transaction (someone tal
 gone, a renegotiation) go to the handle's listener. The session is kept alive with a keepalive
 every 25 s (Janus drops a session after 60 s of silence). When the socket drops, the session and
 its handles are gone with it: pending requests fail, `on_lost` is called, and the next request
-connects anew.
+connects anew. A server configured with an `api_secret` (its `general` section) answers only requests
+that carry it: pass it as `api_secret`.
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ class JanusError(Exception):
 class JanusConnection:
     """A WebSocket to one Janus server and the Janus session on it."""
 
-    def __init__(self, url: str, on_lost: Callable[[], None] | None = None) -> None:
+    def __init__(self, url: str, on_lost: Callable[[], None] | None = None, api_secret: str | None = None) -> None:
         self.url = url
+        self._api_secret = api_secret
         self._on_lost = on_lost or (lambda: None)
         self._http: aiohttp.ClientSession | None = None
         self._socket: aiohttp.ClientWebSocketResponse | None = None
@@ -161,6 +163,8 @@ class JanusConnection:
             raise JanusError(f"{self.url}: not connected")
         transaction = f"t{next(self._transactions)}"
         request["transaction"] = transaction
+        if self._api_secret is not None:
+            request["apisecret"] = self._api_secret
         waiting = self._pending[transaction] = asyncio.get_running_loop().create_future()
         self._pending_kinds[transaction] = request["janus"]
         try:

@@ -113,12 +113,14 @@ class Subscription:
 class JanusMedia(Audience):
     """One per server process, in place of `MediaService`: the same questions, Janus servers doing the work."""
 
-    def __init__(self, urls: Sequence[str], ice_servers: IceServers | None = None) -> None:
+    def __init__(self, urls: Sequence[str], ice_servers: IceServers | None = None,
+                 api_secret: str | None = None) -> None:
         if not urls:
             raise ValueError("the Janus backend needs at least one Janus server")
         super().__init__()
         self.ice_servers = ice_servers or IceServers()
-        self.servers = [JanusConnection(url, on_lost=partial(self._lost, index)) for index, url in enumerate(urls)]
+        self.servers = [JanusConnection(url, on_lost=partial(self._lost, index), api_secret=api_secret)
+                        for index, url in enumerate(urls)]
         self._down: set[int] = set()
         self._reconnecting: set[int] = set()
         self._controls: dict[int, tuple[int, int]] = {}  # by server: (generation, handle) for rooms' requests
@@ -131,7 +133,7 @@ class JanusMedia(Audience):
         self._page_locks: dict[Page, asyncio.Lock] = {}
         self._publish_locks: dict[Someone, asyncio.Lock] = {}
         self._places: dict[Someone, RoomKey] = {}
-        self._renegotiators: dict[Page, tuple[Callable[[], None], Callable[[], None], Reoffer | None]] = {}
+        self._renegotiators: dict[Page, tuple[Callable[[Someone], None], Callable[[], None], Reoffer | None]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
 
     # ------------------------------------------------------------ where rooms are
@@ -492,9 +494,9 @@ class JanusMedia(Audience):
         if publisher is None or publisher.room == self._place_of(who):
             return
         renegotiator = self._renegotiators.get(self._publishing_pages.get(who))
-        if renegotiator is not None and not is_screen(who):
-            safely(renegotiator[0])
-        else:  # a screen stays where it was shared (LiveMedia stops those no longer allowed)
+        if renegotiator is not None:  # a screen too: its sharer's page shares it again there
+            safely(partial(renegotiator[0], who))
+        else:
             self._spawn(self.unpublish(who), "stop publishing in a room left")
 
     def reduced(self, page: Page) -> bool:
@@ -516,7 +518,7 @@ class JanusMedia(Audience):
 
     # ------------------------------------------------------------ listeners
 
-    def on_renegotiate(self, page: Page, publish_again: Callable[[], None], watch_again: Callable[[], None],
+    def on_renegotiate(self, page: Page, publish_again: Callable[[Someone], None], watch_again: Callable[[], None],
                        reoffer: Reoffer | None = None) -> Callable[[], None]:
         entry = (publish_again, watch_again, reoffer)
         self._renegotiators[page] = entry
@@ -541,7 +543,10 @@ class JanusMedia(Audience):
     # ------------------------------------------------------------ lost servers, the end
 
     def _lost(self, server: int) -> None:
-        """A server's session is gone with its socket: its publishers and subscriptions with it."""
+        """A server's session is gone with its socket: its publishers and subscriptions with it.
+
+        Its rooms move to the servers still up, where everyone in them publishes and watches anew; with
+        every server down they wait for theirs to come back (`_reconnect`)."""
         self._down.add(server)
         for who, publisher in list(self._publishers.items()):
             if publisher.server == server:
@@ -549,6 +554,14 @@ class JanusMedia(Audience):
                 self._feeds.pop((server, publisher.feed), None)
                 self._speaking.discard(who)
         self._start_reconnecting(server)
+        stranded = {key for key, room in self._rooms.items() if room.server == server}
+        if stranded and len(self._down) < len(self.servers):
+            for key in stranded:
+                del self._rooms[key]  # gone with the server's sessions: nothing to destroy there
+            self._place()
+            log.warning("Janus at %s is lost: its rooms move to %s", self.servers[server].url,
+                        sorted({self.servers[self._rooms[key].server].url for key in stranded if key in self._rooms}))
+            self._publish_and_watch_again(stranded, server)
 
     def _start_reconnecting(self, server: int) -> None:
         self._down.add(server)  # takes no new room meanwhile
@@ -571,12 +584,16 @@ class JanusMedia(Audience):
             self._reconnecting.discard(server)
         self._down.discard(server)
         log.info("Janus at %s is back: its pages publish and watch again", connection.url)
-        rooms = {key for key, room in self._rooms.items() if room.server == server}
+        self._publish_and_watch_again({key for key, room in self._rooms.items() if room.server == server}, server)
+
+    def _publish_and_watch_again(self, rooms: set[RoomKey], server: int) -> None:
+        """After a server was lost: whoever published in these rooms publishes again (camera and screen), and
+        the pages that watched through that server watch anew."""
         for who, page in list(self._publishing_pages.items()):
             if self._place_of(who) in rooms and who not in self._publishers:
                 renegotiator = self._renegotiators.get(page)
-                if renegotiator is not None and not is_screen(who):
-                    safely(renegotiator[0])
+                if renegotiator is not None:
+                    safely(partial(renegotiator[0], who))
         for page, subscription in list(self._pages.items()):
             if subscription.server == server:
                 self._watch_again(page, subscription)

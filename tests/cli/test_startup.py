@@ -167,10 +167,12 @@ def running(arguments: Sequence[str], *, port: int, output_dir: Path, cwd: Path,
     (["serve", "--media-backend", "janus"], {}, "--janus-url"),
     (["serve"], {"ATELIER_MEDIA_BACKEND": "jitsi"}, "ATELIER_MEDIA_BACKEND"),
     (["serve", "--media-backend", "janus", "--janus-url", "http://janus1.ville.example:8088"], {}, "--janus-url"),
+    (["serve", "--media-backend", "janus", "--janus-url", "ws://127.0.0.1:8188,ws://janus2.ville.example:8188"], {},
+     "--janus-secret"),
 ], ids=["unknown-option", "port-out-of-range", "port-not-a-number", "port-from-environment", "mysql-url",
         "unknown-role", "media-address-not-an-ip", "ice-servers-from-environment", "turn-without-secret",
         "smtp-url-with-a-path", "smtp-url-from-environment", "mail-from-two-addresses", "janus-without-url",
-        "unknown-media-backend", "janus-url-not-a-websocket"])
+        "unknown-media-backend", "janus-url-not-a-websocket", "remote-janus-without-secret"])
 def test_wrong_input_exits_2_with_one_line(tmp_path: Path, arguments: list[str], env: dict[str, str],
                                            expected: str) -> None:
     finished = run([*arguments, "--data-dir", str(tmp_path / "data")], cwd=tmp_path, env=clean_env(**env))

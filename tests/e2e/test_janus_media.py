@@ -35,7 +35,7 @@ from tests.e2e.test_live_workshop import (
     sees_video_of,
     stage_tiles,
 )
-from tests.janus_server import JanusServer
+from tests.janus_server import API_SECRET, JanusServer
 
 pytestmark = pytest.mark.e2e
 T = TypeVar("T")
@@ -46,14 +46,14 @@ def own_server(tmp_path_factory: pytest.TempPathFactory, janus_servers: list[Jan
     """`atelier demo` whose media go through the two Janus servers."""
     urls = ",".join(server.url for server in janus_servers)
     with demo_running(tmp_path_factory.mktemp("atelier-janus"), "--media-backend", "janus",
-                      "--janus-url", urls) as started:
+                      "--janus-url", urls, "--janus-secret", API_SECRET) as started:
         yield started
 
 
 def on_janus(server: JanusServer, work: Callable[[JanusConnection, int], Awaitable[T]]) -> T:
     """Ask a Janus server something over its own API, from the test (on a thread: Playwright holds this one)."""
     async def run() -> T:
-        connection = JanusConnection(server.url)
+        connection = JanusConnection(server.url, api_secret=API_SECRET)
         try:
             return await work(connection, await connection.attach())
         finally:

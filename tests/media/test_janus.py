@@ -14,8 +14,8 @@ from media.janus.client import JanusConnection, JanusError
 from media.janus.placement import place_rooms
 from media.janus.service import JanusMedia
 from media.peers import server_configuration
-from media.routing import Gathering, route
-from tests.janus_server import JanusServer, start_servers
+from media.routing import Gathering, is_screen, route, screen_of
+from tests.janus_server import API_SECRET, JanusServer, start_servers
 from tests.media.synthetic import GreyCamera, Microphone, Viewer
 from tests.waiting import until
 
@@ -23,6 +23,7 @@ pytestmark = pytest.mark.skipif(not aioice.ice.get_host_addresses(use_ipv4=True,
                                 reason="no network address for ICE on this machine")
 
 SHADES = {"karim": 40, "amina": 110, "bruno": 170, "chloe": 230}
+SCREEN_SHADE = 80
 
 
 class Browser:
@@ -42,8 +43,10 @@ class Browser:
         self.watched = 0  # how many times the page watched anew (a new connection)
         self.reoffers = 0  # how many times it answered a new offer on the same connection
         self._tasks: set[asyncio.Task[None]] = set()
-        media.on_renegotiate(self.page, lambda: self._later(self.publish()), lambda: self._later(self.watch()),
-                             self.reoffer)
+        self.screen: RTCPeerConnection | None = None
+        media.on_renegotiate(self.page, lambda source: self._later(self.share_screen() if is_screen(source)
+                                                                   else self.publish()),
+                             lambda: self._later(self.watch()), self.reoffer)
 
     def _later(self, work: object) -> None:
         task = asyncio.ensure_future(work)  # type: ignore[arg-type]
@@ -59,6 +62,16 @@ class Browser:
         await self.publisher.setLocalDescription(await self.publisher.createOffer())
         answer = await self.media.publish(self.who, self.publisher.localDescription, self.page)
         await self.publisher.setRemoteDescription(answer)
+
+    async def share_screen(self) -> None:
+        """A screen, published apart from the camera (a grey picture of its own shade)."""
+        if self.screen is not None:
+            await self.screen.close()
+        self.screen = RTCPeerConnection(server_configuration())
+        self.screen.addTransceiver(GreyCamera(SCREEN_SHADE), direction="sendonly")
+        await self.screen.setLocalDescription(await self.screen.createOffer())
+        answer = await self.media.publish(screen_of(self.who), self.screen.localDescription, self.page)
+        await self.screen.setRemoteDescription(answer)
 
     async def watch(self) -> None:
         offer = await self.media.watch(self.page, self.who)
@@ -90,11 +103,13 @@ class Browser:
             await self.viewer.close()
         if self.publisher is not None:
             await self.publisher.close()
+        if self.screen is not None:
+            await self.screen.close()
 
 
 async def participants(room_count: int, rooms: dict[Hashable, Hashable | None], servers: list[JanusServer]
                        ) -> tuple[JanusMedia, dict[Hashable, Browser]]:
-    media = JanusMedia([server.url for server in servers[:room_count]])
+    media = JanusMedia([server.url for server in servers[:room_count]], api_secret=API_SECRET)
     browsers = {who: Browser(media, who) for who in rooms}
     return media, browsers
 
@@ -190,6 +205,31 @@ async def test_rooms_are_spread_over_two_servers_and_people_move_between_them(
     await close(media, browsers)
 
 
+async def test_a_shared_screen_follows_its_sharer_into_a_room(janus_servers: list[JanusServer]) -> None:
+    rooms: dict[Hashable, Hashable | None] = {"karim": None, "amina": "nature", "bruno": "nature", "chloe": None}
+    screens = {"karim": screen_of("karim")}
+    media, browsers = await participants(2, rooms, janus_servers)
+    media.route("run", route(Gathering(rooms=rooms, moderators=frozenset({"karim"}))))
+    for browser in browsers.values():
+        await browser.publish()
+        await browser.watch()
+    karim, amina, chloe = browsers["karim"], browsers["amina"], browsers["chloe"]
+    await karim.share_screen()
+    media.route("run", route(Gathering(rooms=rooms, moderators=frozenset({"karim"}), screens=screens)))
+    await until(lambda: SCREEN_SHADE in chloe.shades_after(0))  # the plenary sees it
+    assert SCREEN_SHADE not in amina.shades_after(0)
+
+    # The moderator goes to the nature room: the screen is shared there, on the server carrying that room.
+    media.route("run", route(Gathering(rooms={**rooms, "karim": "nature"}, moderators=frozenset({"karim"}),
+                                       screens=screens)))
+    mark = len(amina.shades)
+    await until(lambda: SCREEN_SHADE in amina.shades_after(mark))
+    nature = next(server for server in janus_servers if server.url == media.placement()[("run", "nature")])
+    await until(lambda: publishing_in(nature, media.room_number(("run", "nature")),
+                                      {"karim", "amina", "bruno", screen_of("karim")}))
+    await close(media, browsers)
+
+
 async def test_pages_publish_and_watch_again_when_a_janus_server_comes_back() -> None:
     server = start_servers(1)[0]
     try:
@@ -210,6 +250,34 @@ async def test_pages_publish_and_watch_again_when_a_janus_server_comes_back() ->
         await close(media, browsers)
     finally:
         server.stop()
+
+
+async def test_the_rooms_of_a_lost_janus_server_move_to_the_one_still_up() -> None:
+    servers = start_servers(2)
+    try:
+        rooms = {"karim": None, "amina": "nature", "bruno": "nature", "chloe": None}
+        media, browsers = await participants(2, rooms, servers)
+        media.route("run", route(Gathering(rooms=rooms, moderators=frozenset({"karim"}))))
+        for browser in browsers.values():
+            await browser.publish()
+            await browser.watch()
+        amina, chloe = browsers["amina"], browsers["chloe"]
+        await until(lambda: 170 in amina.shades_after(0) and 40 in chloe.shades_after(0))
+        lost = servers.index(next(server for server in servers if server.url == media.placement()[("run", "nature")]))
+        still_up = servers[1 - lost]
+
+        servers[lost].process.kill()  # the machine is gone: no goodbye on the socket
+        await until(lambda: media.placement()[("run", "nature")] == still_up.url)
+        mark = len(amina.shades)
+        await until(lambda: 170 in amina.shades_after(mark))  # Bruno again, through the other server
+        await until(lambda: publishing_in(still_up, media.room_number(("run", "nature")), {"amina", "bruno"}))
+        assert media.placement()[("run", None)] == still_up.url
+        mark = len(chloe.shades)
+        await until(lambda: 40 in chloe.shades_after(mark))  # the plenary, on the server still up, went on
+        await close(media, browsers)
+    finally:
+        for server in servers:
+            server.stop()
 
 
 async def test_a_janus_server_down_at_first_is_used_once_it_answers() -> None:
@@ -233,14 +301,31 @@ async def test_a_janus_server_down_at_first_is_used_once_it_answers() -> None:
         server.stop()
 
 
-async def publishing_in(server: JanusServer, room: int | None, people: set[str]) -> bool:
+async def test_a_janus_server_with_an_api_secret_refuses_who_does_not_give_it(
+        janus_servers: list[JanusServer]) -> None:
+    stranger = JanusConnection(janus_servers[0].url)
+    try:
+        with pytest.raises(JanusError) as refused:
+            await stranger.attach()
+        assert refused.value.code == 403  # Janus: unauthorized request (wrong or missing secret)
+    finally:
+        await stranger.close()
+    wrong = JanusConnection(janus_servers[0].url, api_secret=API_SECRET + "x")
+    try:
+        with pytest.raises(JanusError):
+            await wrong.attach()
+    finally:
+        await wrong.close()
+
+
+async def publishing_in(server: JanusServer, room: int | None, people: set[Hashable]) -> bool:
     """Whether exactly these people publish in this VideoRoom room, as the Janus server itself says."""
     return await janus_participants(server, room) == {repr(who) for who in people}
 
 
 async def janus_participants(server: JanusServer, room: int | None) -> set[str]:
     """Who publishes in a VideoRoom room, as the Janus server itself says."""
-    connection = JanusConnection(server.url)
+    connection = JanusConnection(server.url, api_secret=API_SECRET)
     try:
         handle = await connection.attach()
         data, _jsep = await connection.message(handle, {"request": "listparticipants", "room": room})

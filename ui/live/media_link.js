@@ -288,6 +288,18 @@ export default {
       const track = stream.getVideoTracks()[0];
       track.contentHint = "detail";
       track.addEventListener("ended", () => this.stopScreen(true)); // the browser's own "stop sharing" button
+      await this.sendScreen(track);
+    },
+    async republishScreen() {
+      // The same screen in another room (Janus carries each room on one of its servers): a new connection.
+      const old = this.screen;
+      const track = old && old.getSenders().map((sender) => sender.track).find(Boolean);
+      if (!track || track.readyState === "ended") return;
+      this.screen = null;
+      old.close(); // closing a connection leaves its track running
+      await this.sendScreen(track);
+    },
+    async sendScreen(track) {
       const connection = (this.screen = new RTCPeerConnection({ iceServers: this.iceServers }));
       connection.addEventListener("connectionstatechange", () => {
         if (connection.connectionState !== "failed" || connection !== this.screen) return;

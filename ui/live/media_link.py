@@ -150,9 +150,9 @@ class MediaLink(ui.element, component="media_link.js"):
         else:
             await self._act(self._live.set_microphone(member.id, on=on))
 
-    def _publish_again(self) -> None:
+    def _publish_again(self, source: Someone) -> None:
         if not self._shut:
-            self.run_method("republish")
+            self.run_method("republishScreen" if is_screen(source) else "republish")
 
     def _watch_again(self) -> None:
         if not self._shut:
