@@ -107,10 +107,14 @@ class PublishedTrack:
     """A publisher's camera or microphone, as it arrives: every packet goes to every slot showing it."""
 
     def __init__(self, kind: Kind, ask_keyframe: Callable[[], None], *,
+                 ask_keyframe_after_loss: Callable[[], None] | None = None,
                  on_keyframe: Callable[[], None] = lambda: None,
                  on_level: Callable[[int | None], None] = lambda level: None) -> None:
+        """`ask_keyframe`: for a slot that starts showing this track; `ask_keyframe_after_loss`: for a subscriber
+        that asks itself (by default the same)."""
         self.kind = kind
         self.ask_keyframe = ask_keyframe
+        self.ask_keyframe_after_loss = ask_keyframe_after_loss or ask_keyframe
         self._on_keyframe = on_keyframe
         self._on_level = on_level
         self.slots: set[Slot] = set()
@@ -364,7 +368,7 @@ class Slot:
 
     def keyframe_wanted(self) -> None:
         if self.source is not None and self.kind == "video":
-            self.source.ask_keyframe()
+            self.source.ask_keyframe_after_loss()
 
     def bandwidth_estimated(self, bitrate: int) -> None:
         self._feedback.estimated(bitrate)

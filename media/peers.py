@@ -58,7 +58,8 @@ class PublishPeer:
 
         requests = KeyframeRequests(send_request)
         self._keyframes.append(requests)
-        published = PublishedTrack(kind, requests.ask, on_keyframe=requests.keyframe_arrived,
+        published = PublishedTrack(kind, requests.ask, ask_keyframe_after_loss=requests.ask_after_loss,
+                                   on_keyframe=requests.keyframe_arrived,
                                    on_level=self.speaking.hear)
         sink = _Forwarder(published)
         aiortc_hooks.adopt_receiver(receiver, sink, published.end)

@@ -134,3 +134,28 @@ async def test_keyframe_requests_are_at_most_one_per_half_second() -> None:
     await asyncio.sleep(0.3)
     assert dropped.sent == 1
     dropped.close()
+
+
+async def test_a_subscribers_own_keyframe_requests_wait_longer_than_a_new_viewers() -> None:
+    sent: list[float] = []
+    loop = asyncio.get_running_loop()
+
+    async def send() -> None:
+        sent.append(loop.time())
+
+    requests = KeyframeRequests(send, at_most_every=0.1, after_loss_at_most_every=0.4)
+    requests.ask_after_loss()  # the first at once
+    requests.ask_after_loss()  # a lossy subscriber asks again: it waits 0.4 s
+    await until(lambda: len(sent) == 2)
+    assert sent[1] - sent[0] >= 0.39
+
+    requests.close()
+
+    overtaken = KeyframeRequests(send, at_most_every=0.1, after_loss_at_most_every=60)
+    overtaken.ask_after_loss()  # at once
+    overtaken.ask_after_loss()  # would wait a minute...
+    overtaken.ask()  # ...but a new viewer's request overtakes it: 0.1 s after the last one
+    await until(lambda: overtaken.sent == 2)  # long before the minute
+    await asyncio.sleep(0.3)
+    assert overtaken.sent == 2  # the subscriber's request went with the viewer's
+    overtaken.close()
