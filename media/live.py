@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 
 from domain.live.announcing import Change
 from domain.live.events import Aspect, ParticipantJoined, ParticipantRemoved
@@ -51,8 +51,11 @@ def member_of(who: Someone) -> Member:
 class LiveMedia:
     def __init__(self, registry: LiveRegistry, media: MediaBackend) -> None:
         self.media = media
-        # Staff on the stage, by run: the room they visit (None: the plenary), and from which page.
-        self._staff_places: dict[int, dict[Someone, tuple[int | None, Hashable]]] = {}
+        # Staff on the stage, by run: each one's open stage pages, oldest first, with the room each visits (None:
+        # the plenary). The newest is where they are: the older ones stand by until it closes.
+        self._staff_pages: dict[int, dict[Someone, dict[Hashable, int | None]]] = {}
+        self._staff_page_listeners: dict[Hashable, Callable[[], None]] = {}  # told when their page stands by or not
+        self._staff_pages_away: set[Hashable] = set()  # disconnected, perhaps closed: an older page takes over
         self._tasks: set[asyncio.Task[None]] = set()
         registry.loaded.subscribe(self._follow)
 
@@ -77,9 +80,9 @@ class LiveMedia:
         people = state.active_people()
         rooms: dict[Someone, Hashable | None] = {participant(live, p.id): state.room_of(p.id) for p in people}
         heard = frozenset(participant(live, p.id) for p in people if state.heard(p.id))
-        places = self._staff_places.get(live.run.id, {})
+        places = self._staff_places(live)
         muted = (rooms.keys() - heard) | {staff(live, account) for account in state.staff_muted}
-        rooms.update({who: room for who, (room, _page) in places.items()})
+        rooms.update(places)
         floor = participant(live, state.floor_holder) if state.floor_holder is not None else None
         self.media.route(live.run.id, route(Gathering(
             rooms=rooms, moderators=frozenset(places), floor=floor, may_speak=heard, muted=frozenset(muted),
@@ -92,7 +95,7 @@ class LiveMedia:
         """The breakout room someone is in (None: the plenary)."""
         member = member_of(who)
         if member.kind == MemberKind.STAFF:
-            return self._staff_places.get(live.run.id, {}).get(who, (None, None))[0]
+            return self._staff_places(live).get(who)
         return live.state.room_of(member.id)
 
     def may_share_screen(self, live: LiveSession, who: Someone) -> bool:
@@ -111,8 +114,7 @@ class LiveMedia:
                    if other != who and other in people)
 
     def _people(self, live: LiveSession) -> set[Someone]:
-        return ({participant(live, p.id) for p in live.state.active_people()}
-                | set(self._staff_places.get(live.run.id, {})))
+        return {participant(live, p.id) for p in live.state.active_people()} | set(self._staff_places(live))
 
     def _stop_screens_no_longer_allowed(self, live: LiveSession) -> None:
         screens = self.media.screens
@@ -131,14 +133,58 @@ class LiveMedia:
 
     # ------------------------------------------------------------ staff on the stage
 
-    def place_staff(self, live: LiveSession, who: Someone, room_id: int | None, page: Hashable) -> None:
-        """A moderator's stage page opens, in the plenary or visiting a room."""
-        self._staff_places.setdefault(live.run.id, {})[who] = (room_id, page)
+    def place_staff(self, live: LiveSession, who: Someone, room_id: int | None, page: Hashable,
+                    listener: Callable[[], None]) -> None:
+        """A moderator's stage page opens, in the plenary or visiting a room: they are there now. `listener` is
+        called when this page starts or stops standing by (`stage_page`)."""
+        pages = self._staff_pages.setdefault(live.run.id, {}).setdefault(who, {})
+        pages.pop(page, None)
+        pages[page] = room_id
+        self._staff_page_listeners[page] = listener
         self.reroute(live)
+        self._tell_stage_pages(pages)
 
     def release_staff(self, live: LiveSession, who: Someone, page: Hashable) -> None:
-        """That page closed: unless a newer page of theirs took over, the moderator is no longer on the stage."""
-        places = self._staff_places.get(live.run.id, {})
-        if places.get(who, (None, None))[1] == page:
-            del places[who]
+        """That page closed: the moderator is back where their previous stage page is, or off the stage."""
+        by_person = self._staff_pages.get(live.run.id, {})
+        pages = by_person.get(who, {})
+        if page not in pages:
+            return
+        del pages[page]
+        self._staff_page_listeners.pop(page, None)
+        self._staff_pages_away.discard(page)
+        if not pages:
+            del by_person[who]
+        self.reroute(live)
+        self._tell_stage_pages(pages)
+
+    def _tell_stage_pages(self, pages: Iterable[Hashable]) -> None:
+        for page in list(pages):
+            listener = self._staff_page_listeners.get(page)
+            if listener is not None:
+                listener()
+
+    def staff_page_away(self, live: LiveSession, who: Someone, page: Hashable, away: bool) -> None:
+        """A moderator's stage page lost its connection (a closed tab is only known as such seconds later), or has
+        it back: while it is away, their previous stage page takes over, if they have one."""
+        pages = self._staff_pages.get(live.run.id, {}).get(who, {})
+        if page not in pages or (page in self._staff_pages_away) == away:
+            return
+        (self._staff_pages_away.add if away else self._staff_pages_away.discard)(page)
+        if len(pages) > 1:
             self.reroute(live)
+            self._tell_stage_pages(pages)
+
+    def stage_page(self, live: LiveSession, who: Someone) -> Hashable | None:
+        """The page a moderator is on the stage through: their newest one still connected (else their newest);
+        their other stage pages stand by."""
+        return self._current_page(self._staff_pages.get(live.run.id, {}).get(who, {}))
+
+    def _current_page(self, pages: dict[Hashable, int | None]) -> Hashable | None:
+        newest_first = list(reversed(pages))
+        return next((page for page in newest_first if page not in self._staff_pages_away),
+                    newest_first[0] if newest_first else None)
+
+    def _staff_places(self, live: LiveSession) -> dict[Someone, int | None]:
+        """Where each moderator on the stage is: the room their current stage page visits (None: the plenary)."""
+        return {who: pages[self._current_page(pages)] for who, pages in self._staff_pages.get(live.run.id, {}).items()}

@@ -163,6 +163,22 @@ def test_three_people_see_and_hear_each_other_through_janus_in_the_plenary_and_i
     market = atelier_rooms(alone)[0]["room"]
     eventually(lambda: publishers(alone, market) == 2, "Amina and Bruno publish in the market room")
 
+    # The moderator shares his screen from the stage, then visits the market room (a new tab): the screen goes
+    # with him, published again on the server carrying that room.
+    stage.get_by_role("button", name="Partager mon écran").click()
+    board.get_by_role("tab", name=re.compile("^Salles")).click()
+    market_card = board.locator(".q-card").filter(has=board.get_by_role("heading", name=MARKET_ROOM))
+    with board.expect_popup() as opened:
+        market_card.get_by_role("button", name="Rejoindre").click()
+    visit = opened.value
+    expect(visit.get_by_role("heading", name=f"Salle : {MARKET_ROOM}")).to_be_visible()
+    sees_video_of(amina, "Écran de Karim Benali")
+    sees_video_of(bruno, "Écran de Karim Benali")
+    eventually(lambda: publishers(alone, market) == 4, "Amina, Bruno, the moderator and his screen publish there")
+    stage.get_by_role("button", name="Arrêter de partager mon écran").click()
+    expect(amina.locator("figure.tile.video.screen")).to_have_count(0)
+    visit.close()
+
     # Bruno reloads his page: he comes back to his room, and he and Amina see each other again.
     bruno.reload()
     expect(bruno.get_by_role("heading", name=f"Salle : {MARKET_ROOM}")).to_be_visible()

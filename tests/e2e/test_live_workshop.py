@@ -767,6 +767,24 @@ def test_people_see_each_other_through_atelier_on_the_stage_and_in_a_room(people
     keep_screenshot(amina, "live-room-video.png")
     assert not controls_on_two_lines(amina), f"the control bar wraps: {controls_on_two_lines(amina)}"
 
+    # The moderator visits the market room from the board (a new tab): Amina and Bruno see him there; his
+    # stage tab stands by, sending nothing and showing no trouble. He closes the visit: he is back in the
+    # plenary through that tab, and seen there once the rooms close.
+    board.get_by_role("tab", name=re.compile("^Salles")).click()
+    market_card = board.locator(".q-card").filter(has=board.get_by_role("heading", name=MARKET_ROOM))
+    with board.expect_popup() as opened:
+        market_card.get_by_role("button", name="Rejoindre").click()
+    visit = opened.value
+    sees_video_of(amina, "Karim Benali")
+    sees_video_of(bruno, "Karim Benali")
+    eventually(lambda: stage.evaluate("!window.atelierMedia.publisher"), "the stage tab stands by")
+    expect(stage.locator(".media-problem")).to_have_count(0)
+    visit.close()
+    expect(amina.locator("figure.tile.video").filter(has_text="Karim Benali")).to_have_count(0)
+    board.get_by_role("button", name="Fermer les salles").click()
+    sees_video_of(amina, "Karim Benali")
+    expect(stage.locator(".media-problem")).to_have_count(0)
+
     # The workshop ends: nothing flows any more, either way.
     board.get_by_role("button", name="Terminer l’atelier").click()
     board.get_by_role("dialog").get_by_role("button", name="Terminer l’atelier").click()

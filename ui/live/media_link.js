@@ -127,6 +127,7 @@ export default {
     controlsIn: { type: String, default: "" }, // a selector: where the page keeps the person's controls
     speakingNow: { type: Array, default: () => [] },
     profile: { type: String, default: "paused" }, // what the server asks this browser to send
+    standBy: { type: Boolean, default: false }, // a moderator's newer stage page (a room visited) sends the camera
     microphone: { type: String, default: "locked" }, // "on", "off" (may unmute), "locked" or "ended"
     cameraOn: { type: Boolean, default: true }, // kept by the server, so that a reload keeps it
     audioOnly: { type: Boolean, default: false },
@@ -162,6 +163,18 @@ export default {
     },
     cameraOn() {
       this.applyCamera();
+    },
+    standBy(now) {
+      if (!now || !this.publisher) return; // back on the stage: the profile that follows publishes anew
+      const connection = this.publisher;
+      this.publisher = null;
+      connection.close();
+      this.pendingRetries.delete(connection);
+      if (!this.pendingRetries.size && this.retryAt) {
+        clearTimeout(this.retryTimer);
+        this.retryAt = 0;
+        this.problem = "";
+      }
     },
     mayShareScreen(allowed) {
       if (!allowed) this.stopScreen(false); // the floor was taken back: the server stopped showing it already

@@ -51,10 +51,14 @@ class MediaLink(ui.element, component="media_link.js"):
         self._shown: frozenset[Someone] = frozenset()
         self._props.update(iceServers=self._media.ice_servers.for_browser(), devicesKey=DEVICES_KEY,
                            audioCount=AUDIO_SLOTS, videos=[], compact=False, speakingNow=[],
-                           profile=Profile.PAUSED.value, microphone="locked", cameraOn=True, audioOnly=False,
-                           mayShareScreen=False, labels=self._labels())
+                           profile=Profile.PAUSED.value, standBy=False, microphone="locked", cameraOn=True,
+                           audioOnly=False, mayShareScreen=False, labels=self._labels())
         if self._member.kind == MemberKind.STAFF:
-            live_media.place_staff(live, who, staff_room, self._page)
+            live_media.place_staff(live, who, staff_room, self._page, self.refresh)
+            # A tab closed is only deleted after the reconnection delay: meanwhile an older stage tab takes over.
+            client = context.client
+            for handler in (client.on_connect, client.on_disconnect):
+                handler(lambda: live_media.staff_page_away(live, who, self._page, not client.has_socket_connection))
         self._stop_listening = self._media.on_page_change(self._page, who, self.refresh)
         # A backend with a server per room (Janus) asks the page to publish or watch anew when its person moves.
         self._watching = asyncio.Lock()  # one exchange of descriptions at a time: an answer goes with its offer
@@ -106,7 +110,7 @@ class MediaLink(ui.element, component="media_link.js"):
         }
 
     async def _publish(self, event: GenericEventArguments) -> None:
-        if self._shut:
+        if self._shut or self._standing_by():
             return
         answer = await self._media.publish(self._who, _description(event.args), self._page)
         self.run_method("published", {"sdp": answer.sdp, "type": answer.type})
@@ -158,6 +162,12 @@ class MediaLink(ui.element, component="media_link.js"):
         if not self._shut:
             background_tasks.create(self._watch(None), name="watch again")
 
+    def _standing_by(self) -> bool:
+        """A moderator's older stage page while a newer one (visiting a room, say) is where they are: it sends no
+        camera until the newer one closes. (Its screen, if it shares one, stays on.)"""
+        return (self._member.kind == MemberKind.STAFF
+                and self._live_media.stage_page(self._live, self._who) != self._page)
+
     async def _reoffer(self, offer: RTCSessionDescription) -> RTCSessionDescription | None:
         """More or fewer streams on the connection the page watches through: its answer (None: it has none)."""
         if self._shut:
@@ -197,9 +207,11 @@ class MediaLink(ui.element, component="media_link.js"):
         """
         media, who, state = self._media, self._who, self._live.state
         videos, sounds = media.shown(self._page)
+        standing_by = self._standing_by()
         speaking = media.speaking if state.phase != RunPhase.ENDED else frozenset()  # nobody speaks after the end
-        profile = media.profile(who)
+        profile = Profile.PAUSED if standing_by else media.profile(who)
         self._set(
+            standBy=standing_by,
             profile=profile.value,
             microphone=self._microphone_state(),
             cameraOn=self._member not in state.cameras_off,
