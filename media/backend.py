@@ -65,6 +65,7 @@ class MediaBackend(Protocol):
 
     def on_renegotiate(self, page: Page, publish_again: Callable[[Someone], None], watch_again: Callable[[], None],
                        reoffer: Reoffer | None = None) -> Callable[[], None]:
-        """How the backend asks this page for a new publishing offer of a source (its camera and microphone, or
-        its screen: its person moved to a room carried by another server, or the server was lost), to watch anew (`watch`), or to answer a new offer on the connection it watches
-        through (`reoffer`: the page's answer, or None if it cannot); returns how to stop."""
+        """How the backend asks this page for a new publishing offer of a source (its camera and microphone,
+        or its screen: its person moved to a room carried by another server, or that server was lost), to
+        watch anew (`watch`), or to answer a new offer on the connection it watches through (`reoffer`: the
+        page's answer, or None if it cannot); returns how to stop."""
