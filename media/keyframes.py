@@ -23,7 +23,8 @@ class KeyframeRequests:
         self._at_most_every = at_most_every
         self._after_loss_at_most_every = after_loss_at_most_every
         self._last_sent: float | None = None
-        self._pending: asyncio.TimerHandle | None = None
+        self._pending: asyncio.Handle | None = None
+        self._pending_due = 0.0  # when the pending request goes (the loop's time; uvloop's handles do not say)
         self._sending: set[asyncio.Task[None]] = set()
         self.sent = 0
 
@@ -39,14 +40,14 @@ class KeyframeRequests:
         loop = asyncio.get_running_loop()
         due = loop.time() if self._last_sent is None else max(loop.time(), self._last_sent + spacing)
         if self._pending is not None:
-            if self._pending.when() <= due:
+            if self._pending_due <= due:
                 return  # one is already on its way, as soon
             self._pending.cancel()  # a new viewer's request overtakes a subscriber's
             self._pending = None
         if due <= loop.time():
             self._fire()
         else:
-            self._pending = loop.call_at(due, self._fire)
+            self._pending, self._pending_due = loop.call_at(due, self._fire), due
 
     def keyframe_arrived(self) -> None:
         """A keyframe came by itself: a request still waiting is no longer needed."""

@@ -125,6 +125,7 @@ class JanusMedia(Audience):
         self._reconnecting: set[int] = set()
         self._controls: dict[int, tuple[int, int]] = {}  # by server: (generation, handle) for rooms' requests
         self._rooms: dict[RoomKey, JanusRoom] = {}
+        self._left_behind: dict[int, list[int]] = {}  # by server: rooms moved off it while it was down
         self._numbers = itertools.count(random.randrange(1, 2**31) * 1000)  # unlike any earlier process's rooms
         self._publishers: dict[Someone, Publisher] = {}
         self._publishing_pages: dict[Someone, Page] = {}
@@ -181,8 +182,9 @@ class JanusMedia(Audience):
         async with room.lock:
             try:
                 await connection.connect()
-            except JanusError:  # down: tried again in the background, and the pages told when it is back
+            except JanusError:  # down: tried again in the background; its rooms move to a server up, if any
                 self._start_reconnecting(room.server)
+                self._move_rooms_off(room.server)
                 raise
             if room.created_in != connection.generation:
                 try:
@@ -554,14 +556,21 @@ class JanusMedia(Audience):
                 self._feeds.pop((server, publisher.feed), None)
                 self._speaking.discard(who)
         self._start_reconnecting(server)
+        self._move_rooms_off(server)
+
+    def _move_rooms_off(self, server: int) -> None:
+        """The rooms of a server that is down go to the servers up, if there is one: everyone in them publishes
+        and watches anew there. (Janus keeps a room until it restarts: those left behind are destroyed when
+        the server is back.)"""
         stranded = {key for key, room in self._rooms.items() if room.server == server}
-        if stranded and len(self._down) < len(self.servers):
-            for key in stranded:
-                del self._rooms[key]  # gone with the server's sessions: nothing to destroy there
-            self._place()
-            log.warning("Janus at %s is lost: its rooms move to %s", self.servers[server].url,
-                        sorted({self.servers[self._rooms[key].server].url for key in stranded if key in self._rooms}))
-            self._publish_and_watch_again(stranded, server)
+        if not stranded or len(self._down) == len(self.servers):
+            return
+        for key in stranded:
+            self._left_behind.setdefault(server, []).append(self._rooms.pop(key).number)
+        self._place()
+        log.warning("Janus at %s is down: its rooms move to %s", self.servers[server].url,
+                    sorted({self.servers[self._rooms[key].server].url for key in stranded if key in self._rooms}))
+        self._publish_and_watch_again(stranded, server)
 
     def _start_reconnecting(self, server: int) -> None:
         self._down.add(server)  # takes no new room meanwhile
@@ -584,7 +593,12 @@ class JanusMedia(Audience):
             self._reconnecting.discard(server)
         self._down.discard(server)
         log.info("Janus at %s is back: its pages publish and watch again", connection.url)
+        for number in self._left_behind.pop(server, []):
+            with contextlib.suppress(JanusError):
+                await connection.message(await self._control(server), {"request": "destroy", "room": number})
         self._publish_and_watch_again({key for key, room in self._rooms.items() if room.server == server}, server)
+        for other in list(self._down):  # rooms that waited on another server still down can come here now
+            self._move_rooms_off(other)
 
     def _publish_and_watch_again(self, rooms: set[RoomKey], server: int) -> None:
         """After a server was lost: whoever published in these rooms publishes again (camera and screen), and
@@ -595,7 +609,7 @@ class JanusMedia(Audience):
                 if renegotiator is not None:
                     safely(partial(renegotiator[0], who))
         for page, subscription in list(self._pages.items()):
-            if subscription.server == server:
+            if subscription.server == server and not subscription.asked_again:
                 self._watch_again(page, subscription)
 
     def _spawn(self, work: Awaitable[Any], name: str) -> None:

@@ -274,6 +274,14 @@ async def test_the_rooms_of_a_lost_janus_server_move_to_the_one_still_up() -> No
         assert media.placement()[("run", None)] == still_up.url
         mark = len(chloe.shades)
         await until(lambda: 40 in chloe.shades_after(mark))  # the plenary, on the server still up, went on
+
+        # That one goes too: nowhere to go, the rooms wait. The first comes back: they all move there.
+        still_up.process.kill()
+        servers[lost].restart()
+        await until(lambda: set(media.placement().values()) == {servers[lost].url})
+        mark = len(amina.shades)
+        await until(lambda: 170 in amina.shades_after(mark))
+        await until(lambda: publishing_in(servers[lost], media.room_number(("run", None)), {"karim", "chloe"}))
         await close(media, browsers)
     finally:
         for server in servers:

@@ -182,6 +182,7 @@ export default {
   },
   created() {
     this.pendingRetries = new Map(); // connection -> how to replace it (kept out of Vue's reactive data)
+    this.offers = 0; // offers made by this page, numbered
   },
   mounted() {
     window.atelierMedia = this; // for tests: getStats of the connections
@@ -259,15 +260,20 @@ export default {
         this.applyMicrophone();
         this.applyCamera();
       }
+      if (this.standBy || this.profile === "paused") return; // changed while the camera started
       const connection = (this.publisher = new RTCPeerConnection({ iceServers: this.iceServers }));
+      connection.attempt = ++this.offers; // an answer goes to the connection that offered, not a newer one
       this.watchConnection(connection, () => this.republish());
       for (const track of this.local.getTracks()) connection.addTransceiver(track, { direction: "sendonly" });
       await connection.setLocalDescription(await connection.createOffer());
       await gathered(connection);
-      this.$emit("publish_offer", described(connection));
+      if (connection !== this.publisher) return; // closed meanwhile
+      this.$emit("publish_offer", { ...described(connection), attempt: connection.attempt });
     },
     async published(answer) {
-      await this.publisher.setRemoteDescription(answer);
+      const connection = this.publisher;
+      if (!connection || connection.attempt !== answer.attempt) return;
+      await connection.setRemoteDescription({ sdp: answer.sdp, type: answer.type });
       await this.applyProfile();
     },
     async republish() {
@@ -314,6 +320,7 @@ export default {
     },
     async sendScreen(track) {
       const connection = (this.screen = new RTCPeerConnection({ iceServers: this.iceServers }));
+      connection.attempt = ++this.offers;
       connection.addEventListener("connectionstatechange", () => {
         if (connection.connectionState !== "failed" || connection !== this.screen) return;
         this.stopScreen(true); // sharing again is the person's choice: say so rather than retry
@@ -324,10 +331,14 @@ export default {
       });
       await connection.setLocalDescription(await connection.createOffer());
       await gathered(connection);
-      this.$emit("screen_offer", described(connection));
+      if (connection !== this.screen) return; // stopped or shared anew meanwhile
+      this.$emit("screen_offer", { ...described(connection), attempt: connection.attempt });
     },
     async screenPublished(answer) {
-      if (this.screen) await this.screen.setRemoteDescription(answer);
+      const connection = this.screen;
+      if (connection && connection.attempt === answer.attempt) {
+        await connection.setRemoteDescription({ sdp: answer.sdp, type: answer.type });
+      }
     },
     stopScreen(tell) {
       if (!this.screen) return;

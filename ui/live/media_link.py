@@ -53,6 +53,7 @@ class MediaLink(ui.element, component="media_link.js"):
                            audioCount=AUDIO_SLOTS, videos=[], compact=False, speakingNow=[],
                            profile=Profile.PAUSED.value, standBy=False, microphone="locked", cameraOn=True,
                            audioOnly=False, mayShareScreen=False, labels=self._labels())
+        self._stood_by = False  # the last `refresh` found this page standing by
         if self._member.kind == MemberKind.STAFF:
             live_media.place_staff(live, who, staff_room, self._page, self.refresh)
             # A tab closed is only deleted after the reconnection delay: meanwhile an older stage tab takes over.
@@ -110,10 +111,13 @@ class MediaLink(ui.element, component="media_link.js"):
         }
 
     async def _publish(self, event: GenericEventArguments) -> None:
-        if self._shut or self._standing_by():
+        if self._shut:
+            return
+        if self._standing_by():  # offered before it was told to stand by: it drops that connection
+            self.run_method("republish")
             return
         answer = await self._media.publish(self._who, _description(event.args), self._page)
-        self.run_method("published", {"sdp": answer.sdp, "type": answer.type})
+        self.run_method("published", _answer(answer, event.args))
 
     async def _publish_screen(self, event: GenericEventArguments) -> None:
         if self._shut or self._screen_refused():
@@ -123,7 +127,7 @@ class MediaLink(ui.element, component="media_link.js"):
             await self._live_media.stop_screen(self._live, self._who, self._page)
             return
         self._live_media.reroute(self._live)
-        self.run_method("screenPublished", {"sdp": answer.sdp, "type": answer.type})
+        self.run_method("screenPublished", _answer(answer, event.args))
 
     def _screen_refused(self) -> bool:
         """Whether this page may not show its screen now: it is then told, and stops sharing."""
@@ -224,6 +228,9 @@ class MediaLink(ui.element, component="media_link.js"):
             speakingNow=[self._speaker(source) for source in dict.fromkeys((*sounds, who))
                          if source is not None and source in speaking],
         )
+        if self._stood_by and not standing_by:  # on the stage again: whatever connection it kept is replaced
+            self.run_method("republish")
+        self._stood_by = standing_by
         shown = frozenset(source for source in videos if source is not None and not is_screen(source))
         if profile in (Profile.STAGE, Profile.THUMBNAIL):
             shown |= {who}  # one's own camera is on: the self view shows it, not a tile with one's name
@@ -275,6 +282,11 @@ class MediaLink(ui.element, component="media_link.js"):
 def _is_staff(source: Someone) -> bool:
     """Whether a camera or screen is a staff member's: marked as the team's on every page."""
     return member_of(source[1] if is_screen(source) else source).kind == MemberKind.STAFF
+
+
+def _answer(answer: RTCSessionDescription, offer: dict[str, Any]) -> dict[str, Any]:
+    """The answer for the page, with the number of the offer it answers (the page may have offered again)."""
+    return {"sdp": answer.sdp, "type": answer.type, "attempt": offer.get("attempt")}
 
 
 def _description(sent: dict[str, Any]) -> RTCSessionDescription:
