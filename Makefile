@@ -37,11 +37,12 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 # Debian's Chromium drives the browser tests; PostgreSQL's server checks the postgres:// support; coturn checks the
-# TURN credentials given to browsers; Janus carries the media of the Janus backend's tests (media/janus/).
+# TURN credentials given to browsers; Janus carries the media of the Janus backend's tests (media/janus/); iproute2
+# narrows a browser's link in a network namespace (tests/e2e/test_narrow_link.py, run as root).
 system-packages:
 	@command -v chromium >/dev/null 2>&1 && [ -x /usr/lib/postgresql/*/bin/initdb ] && command -v turnserver >/dev/null 2>&1 \
-		&& command -v janus >/dev/null 2>&1 || \
-		{ $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql coturn janus >/dev/null; }
+		&& command -v janus >/dev/null 2>&1 && command -v tc >/dev/null 2>&1 || \
+		{ $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql coturn janus iproute2 >/dev/null; }
 
 $(VENV)/.installed-binary: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[binary]'
