@@ -98,6 +98,9 @@ export default {
             <span class="material-icons" aria-hidden="true">{{ cameraOn ? 'videocam' : 'videocam_off' }}</span>
             {{ labels.camera }}
           </button>
+          <span v-if="standBy" class="media-hint">
+            <span class="material-icons" aria-hidden="true">tab</span> {{ labels.standingBy }}
+          </span>
           <span v-if="weakLink && !audioOnly" class="media-hint">
             <span class="material-icons" aria-hidden="true">network_check</span> {{ labels.weakLink }}
           </span>

@@ -101,6 +101,7 @@ class MediaLink(ui.element, component="media_link.js"):
             "cameraOff": _("Turn my camera off"), "cameraOn": _("Turn my camera on"), "camera": _("Camera"),
             "audioOnly": _("Sound only (weak connection)"), "audioOnlyCaption": _("Sound only"),
             "weakLink": _("Weak connection: fewer videos for now"),
+            "standingBy": _("You are on the stage in another tab: this one takes over when you close it."),
             "shareScreen": _("Share my screen"), "stopScreen": _("Stop sharing my screen"), "screen": _("Screen"),
             "screenFailed": _("Your screen could not be shared: try again, or choose another window."),
             "fullScreen": _("Full screen"), "leaveFullScreen": _("Leave full screen"),
@@ -183,6 +184,11 @@ class MediaLink(ui.element, component="media_link.js"):
         async with self._watching:
             if self._shut:
                 return
+            if self._standing_by():  # the person sees and hears through their other tab: not twice
+                await self._media.leave(self._page)
+                self.run_method("unwatch")
+                self.refresh()
+                return
             offer = await self._media.watch(self._page, self._who)
             if offer is None:  # nothing to see or hear yet (Janus): the server asks again when there is
                 self.run_method("unwatch")
@@ -228,9 +234,11 @@ class MediaLink(ui.element, component="media_link.js"):
             speakingNow=[self._speaker(source) for source in dict.fromkeys((*sounds, who))
                          if source is not None and source in speaking],
         )
-        if self._stood_by and not standing_by:  # on the stage again: whatever connection it kept is replaced
-            self.run_method("republish")
-        self._stood_by = standing_by
+        if standing_by != self._stood_by:
+            self._stood_by = standing_by
+            if not standing_by:  # on the stage again: whatever camera connection it kept is replaced
+                self.run_method("republish")
+            background_tasks.create(self._watch(None), name="watch again")  # or stop watching, standing by
         shown = frozenset(source for source in videos if source is not None and not is_screen(source))
         if profile in (Profile.STAGE, Profile.THUMBNAIL):
             shown |= {who}  # one's own camera is on: the self view shows it, not a tile with one's name
